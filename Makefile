@@ -1,0 +1,65 @@
+# Each target sets up what it needs, so a fresh clone with only Python 3.11+ works.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint format bench lighthouse ci install install-dev static clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+static:
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+## run: serve the site with gunicorn on http://127.0.0.1:$(PORT) (SQLite, no other service)
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(MAKE) --no-print-directory static
+	@echo "AVYIA is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+## test: every test, browser tests included
+test: install-dev
+	scripts/ensure-chromium
+	$(MAKE) --no-print-directory static
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff, djLint and the migrations check
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || true
+
+## bench: throughput figures (gunicorn + wrk)
+bench: install-dev
+	scripts/bench
+
+## lighthouse: Lighthouse scores for the main pages (needs Node)
+lighthouse: install
+	scripts/lighthouse
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var/staticfiles

@@ -1,0 +1,22 @@
+"""gunicorn settings: `make run` and `make bench` start the site with this file."""
+
+import multiprocessing
+import os
+
+bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+if os.environ.get("GUNICORN_BIND"):
+    bind = os.environ["GUNICORN_BIND"]
+# Sync workers: (2 x cores) + 1 is gunicorn's rule of thumb for a mostly I/O-bound Django site.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Recycle workers now and then so a slow leak can never grow unbounded; jitter staggers restarts.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = 200
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Method, path and status only: no client address, query string or body, so no patient data.
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+wsgi_app = "avyia_site.wsgi:application"

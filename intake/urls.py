@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.screening_request, name="screening"),
+]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .urls import CONTENT_PAGES
+
+
+class ContentPageSitemap(Sitemap):
+    """Every public page by URL name, with absolute URLs on SITE_URL, not the request host."""
+
+    protocol = urlsplit(settings.SITE_URL).scheme
+
+    def items(self) -> list[str]:
+        return [f"pages:{name}" for _, name, _ in CONTENT_PAGES] + ["intake:screening"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc

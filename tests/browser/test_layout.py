@@ -1,0 +1,66 @@
+"""The shared layout in a real browser: accessible, keyboard-usable, no sideways scrolling."""
+
+import pytest
+
+PAGES = ["/", "/chronic-pain/", "/faq/", "/privacy/", "/screening/"]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_accessible_at_phone_and_desktop_widths(site, path, width):
+    site.page.set_viewport_size({"width": width, "height": 900})
+    site.visit(path)
+
+    assert site.page.locator("h1").count() == 1
+    for landmark in ("header", "nav", "main", "footer"):
+        assert site.page.locator(landmark).count() >= 1
+
+
+def test_not_found_page_is_accessible(site):
+    site.visit("/no-such-page/", status=404)
+
+    assert site.page.locator("h1").inner_text() == "We could not find that page"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 640, "height": 480}])
+def test_no_horizontal_scrolling_at_320px_or_200_percent_zoom(site, viewport):
+    # 640 CSS px wide at a device scale of 2 is what a 1280 px window shows at 200% zoom.
+    site.page.set_viewport_size(viewport)
+    site.visit("/", check=False)
+
+    scroll_width = site.page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= viewport["width"]
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_main(site):
+    site.visit("/", check=False)
+
+    site.page.keyboard.press("Tab")
+    focused = site.page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    assert site.page.locator(".skip-link").is_visible()
+
+    site.page.keyboard.press("Enter")
+    assert site.page.evaluate("document.activeElement.id") == "main"
+
+
+def test_footer_has_crisis_lines_and_the_health_data_policy(site):
+    site.visit("/", check=False)
+
+    footer = site.page.locator("footer")
+    assert footer.get_by_role("link", name="988").is_visible()
+    assert footer.get_by_role("link", name="911").is_visible()
+    policy = footer.get_by_role("link", name="Consumer Health Data Privacy Policy")
+    assert policy.get_attribute("href") == "/consumer-health-data-privacy/"
+
+
+def test_styles_come_hashed_and_brotli_compressed_from_whitenoise(site):
+    site.visit("/", check=False)
+    stylesheet = site.page.locator('link[rel="stylesheet"]').last.get_attribute("href")
+
+    response = site.page.request.get(site.base_url + stylesheet, headers={"Accept-Encoding": "br"})
+
+    assert response.status == 200
+    assert response.headers["content-encoding"] == "br"
+    assert "immutable" in response.headers["cache-control"]
+    assert stylesheet.startswith("/static/css/site.") and stylesheet.count(".") == 2

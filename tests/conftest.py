@@ -1,0 +1,138 @@
+"""Shared fixtures: fast test settings and the browser harness.
+
+Browser tests run against the live server with WhiteNoise serving the collected static files (as in
+production: hashed names, Brotli), not Django's static finders. Every page a test visits is checked
+with axe-core; any console error or request to another host fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test.utils import override_settings
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_test_settings() -> Iterator[None]:
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest):
+    """pytest-django's live server, with static files left to WhiteNoise in the middleware."""
+    from pytest_django.live_server_helper import LiveServer
+
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if not manifest.exists():
+        pytest.fail("Static files are not collected: run `make test` or `manage.py collectstatic`.")
+    server = LiveServer("127.0.0.1:0", start=False)
+    server.thread.static_handler = lambda app: app
+    server.start()
+    yield server
+    server.stop()
+
+
+# --- Browser -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test`, which installs it.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+class SiteBrowser:
+    """A Playwright page on the live server that records what a careful reviewer would object to."""
+
+    def __init__(self, page, base_url: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.page = page
+        self.base_url = base_url
+        self.host = urlsplit(base_url).netloc
+        self.console_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self._expected_error_documents: set[str] = set()
+        self._axe = Axe()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.console_errors.append(f"page error: {exc}"))
+        page.route("**/*", self._route)
+
+    def _on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        # Chromium logs a failed status for the document itself, e.g. a 404 page a test asked for.
+        if message.location.get("url") in self._expected_error_documents:
+            return
+        self.console_errors.append(message.text)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == self.host:
+            route.continue_()
+        else:
+            self.foreign_requests.append(url)
+            route.abort()
+
+    def visit(self, path: str, *, check: bool = True, status: int = 200):
+        if status >= 400:
+            self._expected_error_documents.add(self.base_url + path)
+        response = self.page.goto(self.base_url + path)
+        assert response.status == status, f"{path}: {response.status}"
+        self.page.wait_for_load_state("load")
+        if check:
+            self.assert_accessible()
+        return response
+
+    def assert_accessible(self) -> None:
+        results = self._axe.run(self.page)
+        assert results.violations_count == 0, results.generate_report()
+
+    def assert_clean(self) -> None:
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+        assert not self.foreign_requests, f"requests to other hosts: {self.foreign_requests}"
+
+
+@pytest.fixture
+def site(page, live_server) -> Iterator[SiteBrowser]:
+    browser = SiteBrowser(page, live_server.url)
+    yield browser
+    browser.assert_clean()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if {"site", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -1,0 +1,45 @@
+"""Helpers for tests that need Django started afresh, e.g. under production settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "a-production-like-secret-key-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "avyia.example.org",
+    "FIELD_ENCRYPTION_KEYS": "bzO6oWWcAzXEqA0dfTVyI8ywtNO8ycB_dDWsdoQ7WfA=",
+    "BLIND_INDEX_KEY": "a-production-like-blind-index-key",
+    "SITE_URL": "https://avyia.example.org",
+}
+
+
+def run_django(
+    code: str | None = None,
+    *,
+    args: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    drop: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess:
+    """Run Python code (after django.setup()) or a manage.py command in a fresh interpreter."""
+    # The browser tests' async-safety switch must not leak into a check of deployment settings.
+    dropped = {*drop, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
+    full_env.update(env or {})
+    if code is not None:
+        command = [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+            "'avyia_site.settings'); django.setup()\n" + code,
+        ]
+    else:
+        command = [sys.executable, "manage.py", *(args or [])]
+    return subprocess.run(
+        command, cwd=PROJECT_DIR, env=full_env, capture_output=True, text=True, timeout=120
+    )

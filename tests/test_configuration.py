@@ -1,0 +1,105 @@
+"""The configuration contract: production refuses to start half-configured and passes --deploy."""
+
+import json
+
+import pytest
+
+from tests.support import PRODUCTION_ENV, run_django
+
+REQUIRED_IN_PRODUCTION = [
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "FIELD_ENCRYPTION_KEYS",
+    "BLIND_INDEX_KEY",
+]
+
+
+@pytest.mark.parametrize("variable", REQUIRED_IN_PRODUCTION)
+def test_production_refuses_to_start_without_a_required_setting(variable):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    result = run_django(args=["check"], env=env, drop=(variable,))
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"{variable} is required when DJANGO_ENV=production."]
+
+
+def test_production_passes_check_deploy_with_no_warnings():
+    result = run_django(args=["check", "--deploy", "--fail-level", "WARNING"], env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_https_only():
+    result = run_django(
+        """
+import json
+from django.conf import settings as s
+print(json.dumps({
+    "redirect": s.SECURE_SSL_REDIRECT,
+    "hsts": s.SECURE_HSTS_SECONDS,
+    "sub": s.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+    "preload": s.SECURE_HSTS_PRELOAD,
+    "session": s.SESSION_COOKIE_NAME,
+    "csrf": s.CSRF_COOKIE_NAME,
+    "secure": [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE],
+    "httponly": [s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY],
+    "samesite": [s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE],
+    "proxy": getattr(s, "SECURE_PROXY_SSL_HEADER", None),
+}))
+""",
+        env=PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+
+    assert values["redirect"] is True
+    assert values["hsts"] >= 365 * 24 * 3600
+    assert values["sub"] and values["preload"]
+    assert values["session"].startswith("__Secure-")
+    assert values["csrf"].startswith("__Secure-")
+    assert values["secure"] == [True, True]
+    assert values["httponly"] == [True, True]
+    assert values["samesite"] == ["Lax", "Lax"]
+    assert values["proxy"] is None
+
+
+def test_proxy_ssl_header_is_trusted_only_when_asked():
+    result = run_django(
+        "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
+        env={**PRODUCTION_ENV, "DJANGO_SECURE_PROXY_SSL_HEADER": "true"},
+    )
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_passwords_need_twelve_characters():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("Tr0ub4dor&3")
+    validate_password("correct horse battery staple")
+
+
+def test_sqlite_default_uses_wal_and_immediate_transactions(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-specific")
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+    # The in-memory test database cannot use WAL; a file database does (checked below).
+    assert mode in {"wal", "memory"}
+
+
+def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
+    result = run_django(
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+    )
+    assert result.stdout.strip() == "wal", result.stderr
