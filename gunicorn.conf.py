@@ -20,3 +20,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Method, path and status only: no client address, query string or body, so no patient data.
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 wsgi_app = "avyia_site.wsgi:application"
+# One shared control socket per user would make several servers on a machine (site, benchmarks,
+# tests) trip over each other; the site needs none.
+control_socket_disable = True
