@@ -30,6 +30,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(MAKE) --no-print-directory static
 	@echo "AVYIA is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@echo "Staff admin: http://127.0.0.1:$(PORT)/staff/ needs a password and an authenticator code."
+	@echo "  First step (in another terminal): $(BIN)/python manage.py createstaff YOURNAME --role manager"
+	@echo "  Demo queue to try it on:          $(BIN)/python manage.py seed_demo_requests"
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 ## test: every test, browser tests included

@@ -1,4 +1,15 @@
+from django.contrib.admin.apps import AdminConfig
 from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
+
+
+class StaffAdminConfig(AdminConfig):
+    """Django's admin app with our site, which requires a second factor, as `admin.site`."""
+
+    default_site = "avyia_site.admin_site.StaffAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from . import staff_sessions  # noqa: F401  (connects the sign-in time receiver)
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):
@@ -7,7 +18,8 @@ class StaticFilesConfig(BaseStaticFilesConfig):
         *BaseStaticFilesConfig.ignore_patterns,
         "*.rtl.*",
         "*.esm.*",
-        "jquery*",
+        # Bootstrap's copy only: the admin needs its own jQuery.
+        "bootstrap/js/jquery*",
         "bootstrap-grid*",
         "bootstrap-reboot*",
         "bootstrap-utilities*",

@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -78,7 +79,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="staff/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "avyia_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,12 +91,17 @@ INSTALLED_APPS = [
     "bootstrap",
     "pages",
     "intake",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "avyia_site.middleware.HealthCheckMiddleware",
+    # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
+    "pages.middleware.SharedPageCacheMiddleware",
     "avyia_site.middleware.SecurityHeadersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,7 +110,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "avyia_site.staff_sessions.StaffSessionMiddleware",
+    "avyia_site.staff_sessions.AdminNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "avyia_site.urls"
@@ -168,6 +179,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes checks every sign-in before the password is even compared.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures for one username from one address lock that pair for 30 minutes. Locking the
+# username alone would let anyone keep staff out of their work; the TOTP code already stops a
+# password guessed from many addresses. `manage.py axes_reset` lifts every lockout at once.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "avyia_site.client_address.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Staff sign in with a TOTP code as well (django-otp); the issuer names the entry in their app.
+OTP_TOTP_ISSUER = "AVYIA staff"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Automatic sign-out for staff (avyia_site.staff_sessions); patients never sign in.
+STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=15)
+STAFF_SESSION_MAX_AGE = timedelta(hours=12)
+
 # --- Internationalisation -----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
@@ -221,6 +254,8 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Secure-csrftoken"
     LANGUAGE_COOKIE_SECURE = True
 
+# The staff admin (Django's, with our sign-in and review pages) needs nothing relaxed: checked in a
+# real browser, where a blocked script or style is a console error (tests/browser/test_admin.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -294,6 +329,8 @@ INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org
 SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
 SCREENING_RESPONSE_TIME = env.str("SCREENING_RESPONSE_TIME", default="one business day")
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
+# The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.
+AUDIT_RETENTION_YEARS = 6
 SCREENING_RATE_LIMIT = env.str("SCREENING_RATE_LIMIT", default="5/hour")
 SCREENING_MIN_FILL_SECONDS = env.int("SCREENING_MIN_FILL_SECONDS", default=3)
 # A clinician's name is shown beside review dates only when the clinic sets one.
@@ -308,5 +345,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes announces its configuration on every start, even of manage.py commands.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

@@ -2,7 +2,8 @@ from django.urls import path
 
 from . import views
 
-# Content pages: a new page is one line here plus its template; the sitemap lists these names.
+# Content pages: a new page is one line here, its template and its entry in page_info.PAGES (title
+# and review date). The sitemap lists these names.
 CONTENT_PAGES = [
     ("", "home", "pages/home.html"),
     ("chronic-pain/", "chronic_pain", "pages/chronic_pain.html"),
@@ -14,8 +15,15 @@ CONTENT_PAGES = [
     ("terms/", "terms", "pages/terms.html"),
 ]
 
+# Pages that show more than their template and page info.
+PAGE_VIEWS = {"faq": views.FaqPageView}
+
 app_name = "pages"
 urlpatterns = [
-    path(route, views.ContentPageView.as_view(template_name=template), name=name)
+    path(
+        route,
+        PAGE_VIEWS.get(name, views.ContentPageView).as_view(template_name=template, page_name=name),
+        name=name,
+    )
     for route, name, template in CONTENT_PAGES
 ]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -8,9 +8,76 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from . import structured_data
+from .cache import SharedPageMixin
+from .page_info import PAGES, PageInfo
+from .selectors import faq_entries_published
 
-class ContentPageView(TemplateView):
+
+class ContentPageView(SharedPageMixin, TemplateView):
     """A public page: the same for everyone, so it never touches the session or sets a cookie."""
+
+    # The URL name, which is also the page's key in pages.page_info.PAGES.
+    page_name = ""
+
+    @property
+    def page(self) -> PageInfo:
+        return PAGES[self.page_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        last_reviewed = self.last_reviewed()
+        context.update(
+            page=self.page,
+            last_reviewed=last_reviewed,
+            medical_reviewer=settings.MEDICAL_REVIEWER,
+            screening_response_time=settings.SCREENING_RESPONSE_TIME,
+            screening_retention_months=settings.SCREENING_RETENTION_MONTHS,
+            structured_data=self.structured_data(last_reviewed),
+        )
+        return context
+
+    def last_reviewed(self) -> date | None:
+        return self.page.reviewed
+
+    def canonical_url(self) -> str:
+        return settings.SITE_URL + self.request.path
+
+    def structured_data(self, last_reviewed: date | None) -> list[dict]:
+        items = []
+        if self.page_name == "home":
+            items.append(structured_data.medical_clinic())
+        if self.page.kind == "medical" and last_reviewed:
+            items.append(
+                structured_data.medical_web_page(
+                    page=self.page, url=self.canonical_url(), last_reviewed=last_reviewed
+                )
+            )
+        return items
+
+
+class FaqPageView(ContentPageView):
+    """The questions and answers staff keep in the admin."""
+
+    def get_context_data(self, **kwargs):
+        self.entries = list(faq_entries_published())
+        context = super().get_context_data(**kwargs)
+        context["entries"] = self.entries
+        return context
+
+    def last_reviewed(self) -> date | None:
+        # The page as a whole is only as recent as its least recently reviewed answer.
+        return min((entry.last_reviewed for entry in self.entries), default=None)
+
+    def structured_data(self, last_reviewed: date | None) -> list[dict]:
+        return [
+            structured_data.faq_page(
+                page=self.page,
+                url=self.canonical_url(),
+                entries=self.entries,
+                last_reviewed=last_reviewed,
+            )
+        ]
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,113 @@
+"""Encryption at rest and keyed hashes for patient data.
+
+Values are encrypted with a MultiFernet built from FIELD_ENCRYPTION_KEYS (newest first): the first
+key encrypts, every key decrypts, so a new key can be put in front and old rows re-encrypted later.
+Exact-match search goes through blind indexes: HMAC-SHA256 keyed with BLIND_INDEX_KEY over a
+normalised value, so equal e-mail addresses or phone numbers give equal digests without the
+database ever holding the value itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+class DecryptionError(RuntimeError):
+    """A stored value could not be decrypted with any configured key."""
+
+
+@lru_cache(maxsize=4)
+def _multi_fernet(keys: tuple[str, ...]) -> MultiFernet:
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: patient data cannot be stored.")
+    fernets = []
+    for position, key in enumerate(keys, start=1):
+        try:
+            fernets.append(Fernet(key))
+        except (ValueError, TypeError) as exc:
+            # Never echo the key itself into a log or traceback.
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS entry {position} is not a valid Fernet key "
+                "(32 url-safe base64-encoded bytes)."
+            ) from exc
+    return MultiFernet(fernets)
+
+
+def multi_fernet() -> MultiFernet:
+    """The MultiFernet for the current key list, built once per list."""
+    return _multi_fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt_text(value: str) -> str:
+    """Encrypt with the newest key; the token is url-safe ASCII."""
+    return multi_fernet().encrypt(value.encode("utf-8")).decode("ascii")
+
+
+def decrypt_text(token: str) -> str:
+    """Decrypt with whichever configured key made the token.
+
+    Raises DecryptionError (never returns the ciphertext) when no configured key fits, e.g. when
+    the key that encrypted the value was removed from FIELD_ENCRYPTION_KEYS.
+    """
+    try:
+        return multi_fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError) as exc:
+        raise DecryptionError(
+            "A stored patient field could not be decrypted with FIELD_ENCRYPTION_KEYS: "
+            "the key that encrypted it is missing or wrong."
+        ) from exc
+
+
+def rotate_text(token: str) -> str:
+    """Re-encrypt a token under the newest key (it must decrypt under one of the keys)."""
+    try:
+        return multi_fernet().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise DecryptionError(
+            "A stored patient field could not be re-encrypted: none of FIELD_ENCRYPTION_KEYS "
+            "decrypts it."
+        ) from exc
+
+
+def blind_index(value: str, *, key: str | None = None) -> str:
+    """HMAC-SHA256 (hex) of a value already normalised by the caller (see the helpers below)."""
+    secret = (key if key is not None else settings.BLIND_INDEX_KEY).encode("utf-8")
+    return hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def normalise_phone(value: str) -> str | None:
+    """A US phone number in E.164 (+12065550142), or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(value.strip(), "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email_blind_index(value: str, *, key: str | None = None) -> str:
+    """Blind index of an e-mail address, for exact staff search."""
+    return blind_index("email:" + normalise_email(value), key=key)
+
+
+def phone_blind_index(value: str, *, key: str | None = None) -> str | None:
+    """Blind index of a phone number in any common US spelling; None when it is not valid."""
+    e164 = normalise_phone(value)
+    return None if e164 is None else blind_index("phone:" + e164, key=key)
+
+
+def client_address_hash(address: str) -> str:
+    """Keyed hash of a client address, so rate limiting never stores the address itself."""
+    return blind_index("client-address:" + address)

@@ -1,0 +1,216 @@
+"""Clearly fictitious screening requests, made the way a patient's are: the real form, then the
+real service, so triage, encryption and blind indexes all apply.
+
+Every demo patient is "Demo Patient NN" with an example.org address and a 555-01NN number (the
+range set aside for fiction).
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from . import review
+from .forms import SIGNING_SALT, ScreeningRequestForm
+from .models import ScreeningRequest
+from .services import screening_request_create
+
+Status = ScreeningRequest.Status
+DEMO_EMAIL_DOMAIN = "example.org"
+DEMO_STAFF_USERNAME = "demo.reviewer"
+
+
+class DemoRequestInvalid(ValueError):
+    """The demo answers did not pass the screening form (the form changed)."""
+
+
+def demo_email(number: int) -> str:
+    return f"demo.patient{number:02d}@{DEMO_EMAIL_DOMAIN}"
+
+
+def demo_phone(number: int) -> str:
+    return f"(206) 555-01{number:02d}"
+
+
+def demo_form_data(number: int, **answers: Any) -> dict[str, Any]:
+    """A complete, valid screening form for "Demo Patient NN"; keyword arguments change answers."""
+    data: dict[str, Any] = {
+        "pain_duration": "over_1_year",
+        "pain_conditions": ["back_neck"],
+        "pain_feelings": ["dull_ache", "throbbing"],
+        # PEG items vary a little from patient to patient.
+        "peg_pain": str(4 + number % 5),
+        "peg_enjoyment": str(3 + number % 6),
+        "peg_activity": str(5 + number % 4),
+        "treatments_tried": ["medicines", "physical_therapy"],
+        "treatment_helped": "a_little",
+        "surgery_planned": "no",
+        "current_medicines": "",
+        "phq2_interest": "0",
+        "phq2_down": "1",
+        "first_name": "Demo",
+        "last_name": f"Patient {number:02d}",
+        "date_of_birth": "1970-05-17",
+        "email": demo_email(number),
+        "phone": demo_phone(number),
+        "zip_code": "98101",
+        "contact_method": "phone",
+        "contact_time": "any",
+        "how_heard": "",
+        "consent_health_data": "on",
+        "consent_not_emergency": "on",
+        "website": "",
+    }
+    for name in ScreeningRequestForm().fields:
+        if name.startswith("health_") or (name.startswith("asq_") and name != "asq_now"):
+            data[name] = "no"
+    data.update(answers)
+    # A token served a few minutes ago, as if the patient had taken their time.
+    data["form_token"] = signing.dumps(
+        {"id": secrets.token_urlsafe(18), "t": round(time.time() - 300, 3)}, salt=SIGNING_SALT
+    )
+    return data
+
+
+def demo_request_create(number: int, **answers: Any) -> ScreeningRequest:
+    """Submit a demo patient's form through the screening service, as the website does."""
+    form = ScreeningRequestForm(demo_form_data(number, **answers))
+    if not form.is_valid():
+        raise DemoRequestInvalid(f"Demo request {number} is not valid: {form.errors.as_text()}")
+    return screening_request_create(
+        answers=form.cleaned_data,
+        answers_as_seen=form.answers_as_seen(),
+        submission_token=form.token.token_id,
+        # TEST-NET-1 documentation addresses, one per demo patient (the rate limit is per address).
+        client_address=f"192.0.2.{number}",
+    )
+
+
+@dataclass
+class DemoCase:
+    answers: dict[str, Any]
+    hours_ago: float
+    statuses: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+URGENT = {"asq_wish_dead": "yes", "asq_thoughts": "yes", "asq_now": "no"}
+URGENT_NOW = {"asq_wish_dead": "yes", "asq_better_off": "yes", "asq_now": "yes"}
+DEPRESSED = {"phq2_interest": "2", "phq2_down": "2"}
+
+DEMO_CASES = [
+    DemoCase({**URGENT_NOW, "pain_conditions": ["crps"]}, hours_ago=3),
+    DemoCase({**URGENT, "pain_conditions": ["fibromyalgia"], **DEPRESSED}, hours_ago=20),
+    DemoCase(
+        {**URGENT, "pain_conditions": ["neuropathic"]},
+        hours_ago=30,
+        statuses=[Status.CONTACTED],
+        note="Called the same day; safety plan discussed with the on-call clinician.",
+    ),
+    DemoCase({"health_heart": "yes", "pain_conditions": ["arthritis"]}, hours_ago=5),
+    DemoCase({"health_pregnancy": "not_sure", "zip_code": "98402"}, hours_ago=26),
+    DemoCase(
+        {**DEPRESSED, "pain_conditions": ["headache"], "zip_code": "98201"},
+        hours_ago=50,
+        statuses=[Status.IN_REVIEW],
+        note="Asked the medical team to review the PHQ-2 answers before we call.",
+    ),
+    DemoCase(
+        {"health_seizures": "yes", "pain_conditions": ["spinal_cord_injury"]},
+        hours_ago=120,
+        statuses=[Status.IN_REVIEW, Status.NOT_A_CANDIDATE],
+        note="Seizure history: the medical team advised against at-home treatment.",
+    ),
+    DemoCase({"pain_duration": "under_3_months"}, hours_ago=2),
+    DemoCase({"zip_code": "99201", "pain_conditions": ["phantom_limb"]}, hours_ago=8),
+    DemoCase({"zip_code": "98004", "contact_method": "email"}, hours_ago=12),
+    DemoCase(
+        {"pain_conditions": ["sickle_cell"], "contact_method": "text"},
+        hours_ago=72,
+        statuses=[Status.CONTACTED],
+        note="Left a voicemail; patient prefers texts after 5 pm.",
+    ),
+    DemoCase(
+        {"pain_conditions": ["after_shingles"], "sms_reminders": "on"},
+        hours_ago=96,
+        statuses=[Status.CONTACTED, Status.SCHEDULED],
+        note="First session booked; intake paperwork sent.",
+    ),
+    DemoCase(
+        {"pain_conditions": ["cancer"]},
+        hours_ago=150,
+        statuses=[Status.WITHDRAWN],
+        note="Patient asked to pause for now.",
+    ),
+    DemoCase({"pain_conditions": ["back_neck", "arthritis"]}, hours_ago=40),
+    # Ended long ago: past the retention period, so the purge has something to show.
+    DemoCase(
+        {"pain_conditions": ["fibromyalgia"]},
+        hours_ago=24 * 31 * 25,
+        statuses=[Status.CLOSED],
+    ),
+]
+
+
+def _demo_staff() -> AbstractBaseUser:
+    """The fictitious colleague who wrote the demo notes; the account can never sign in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_STAFF_USERNAME,
+        defaults={"first_name": "Demo", "last_name": "Reviewer", "is_staff": True},
+    )
+    if created:
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def demo_requests_exist() -> bool:
+    from .crypto import email_blind_index
+
+    return ScreeningRequest.objects.filter(email_index=email_blind_index(demo_email(1))).exists()
+
+
+def demo_requests_seed() -> list[ScreeningRequest]:
+    """Create the demo set: every priority, every status, notes and history."""
+    created = []
+    now = timezone.now()
+    # Demo requests send no staff notice e-mails (they go out on commit, so commit in here).
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        transaction.atomic(),
+    ):
+        staff = _demo_staff()
+        for number, case in enumerate(DEMO_CASES, start=1):
+            screening_request = demo_request_create(number, **case.answers)
+            received = now - datetime.timedelta(hours=case.hours_ago)
+            ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+                received_at=received, status_changed_at=received
+            )
+            for status in case.statuses:
+                review.screening_request_set_status(
+                    screening_request=screening_request, status=status, actor=staff
+                )
+            if case.statuses:
+                # The last move happened a little after the request arrived.
+                moved = received + datetime.timedelta(hours=1)
+                ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+                    status_changed_at=moved
+                )
+                screening_request.status_changes.update(changed_at=moved)
+            if case.note:
+                review.internal_note_create(
+                    screening_request=screening_request, author=staff, text=case.note
+                )
+            created.append(screening_request)
+    return created

@@ -1,0 +1,41 @@
+"""Delete requests that ended longer ago than the retention period (run it daily)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from intake.audit import command_actor_label
+from intake.retention import (
+    audit_events_expire,
+    requests_past_retention,
+    screening_requests_purge,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete screening requests that were closed, found not a candidate or withdrawn more "
+        "than SCREENING_RETENTION_MONTHS ago, with their notes and history (each deletion is "
+        "audited by reference code), and audit events older than AUDIT_RETENTION_YEARS."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Only say how many would be deleted."
+        )
+
+    def handle(self, *args, dry_run: bool, **options) -> None:
+        months = settings.SCREENING_RETENTION_MONTHS
+        if dry_run:
+            count = requests_past_retention().count()
+            self.stdout.write(f"{count} request(s) ended more than {months} months ago.")
+            return
+        references = screening_requests_purge(
+            actor_label=command_actor_label("purge_screening_requests")
+        )
+        expired = audit_events_expire()
+        self.stdout.write(
+            f"Deleted {len(references)} request(s) that ended more than {months} months ago "
+            f"and {expired} audit event(s) older than {settings.AUDIT_RETENTION_YEARS} years."
+        )

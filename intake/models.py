@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, FlagCodesField
+
+# No 0/O, 1/I/L: a reference read aloud over the phone or copied by hand stays unambiguous.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    """A random reference like "K7QX-4M2P" (31^8, about 8.5e11 possibilities; not sequential)."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalise_reference(text: str) -> str:
+    """A reference as staff might type it ("k7qx4m2p", "K7QX 4M2P") in its stored form."""
+    code = "".join(ch for ch in text.upper() if ch.isalnum())
+    return f"{code[:4]}-{code[4:]}" if len(code) == REFERENCE_LENGTH else text.strip().upper()
+
+
+class Flag(models.TextChoices):
+    """Triage flag codes (stored plain, for the staff queue's filter) and what they mean."""
+
+    HEART = "heart", "High blood pressure or heart disease not well controlled"
+    PSYCHOSIS = "psychosis", "Psychosis, schizophrenia or mania"
+    LIVER = "liver", "Severe liver disease"
+    PRESSURE = "pressure", "Raised pressure in the brain or eye (e.g. glaucoma)"
+    SUBSTANCE_USE = "substance_use", "Active substance use problem"
+    PREGNANCY = "pregnancy", "Pregnant or breastfeeding"
+    KETAMINE_ALLERGY = "ketamine_allergy", "Ketamine allergy"
+    SEIZURES = "seizures", "Seizures"
+    BREATHING = "breathing", "Severe breathing problems"
+    ASQ_POSITIVE = "asq_positive", "Suicide risk screen positive (ASQ)"
+    ASQ_ACUTE = "asq_acute", "Thoughts of suicide right now"
+    PHQ2_POSITIVE = "phq2_positive", "Depression screen positive (PHQ-2 3 or more)"
+    PAIN_UNDER_3_MONTHS = "pain_under_3_months", "Pain for less than 3 months"
+    OUT_OF_AREA = "out_of_area", "ZIP code likely outside the service area"
+    AREA_UNKNOWN = "area_unknown", "ZIP code not found; service area to confirm"
+
+
+class ScreeningRequest(models.Model):
+    """A patient's request to be screened for at-home ketamine therapy.
+
+    Only what the staff queue filters and sorts on is stored plain. Identity, contact details,
+    date of birth, ZIP code, county, free text and the full answers are encrypted at rest; e-mail
+    and phone also have keyed blind indexes for exact search.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_REVIEW = "in_review", "In review"
+        CONTACTED = "contacted", "Contacted"
+        SCHEDULED = "scheduled", "Scheduled"
+        NOT_A_CANDIDATE = "not_a_candidate", "Not a candidate"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CLOSED = "closed", "Closed"
+
+    class Priority(models.IntegerChoices):
+        # Numbers so that ordering by priority puts urgent first.
+        URGENT = 1, "Urgent"
+        NEEDS_REVIEW = 2, "Needs review"
+        ROUTINE = 3, "Routine"
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "E-mail"
+
+    class ContactTime(models.TextChoices):
+        ANY = "any", "Any time"
+        MORNING = "morning", "Morning (8 am to noon)"
+        AFTERNOON = "afternoon", "Afternoon (noon to 5 pm)"
+        EVENING = "evening", "Early evening (5 pm to 7 pm)"
+
+    OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.CONTACTED, Status.SCHEDULED)
+
+    # --- Plain: what the staff queue filters and sorts on --------------------------------------
+    reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.ROUTINE, db_index=True
+    )
+    flags = FlagCodesField(help_text="Triage flag codes; filter with flags__has='code'.")
+    peg_score = models.DecimalField(
+        "PEG score", max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    phq2_positive = models.BooleanField("PHQ-2 positive", default=False)
+    asq_positive = models.BooleanField("ASQ positive", default=False)
+    in_service_area = models.BooleanField(
+        "likely in service area",
+        null=True,
+        blank=True,
+        help_text="From the ZIP code; unknown when not found.",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_screening_requests",
+    )
+    submission_token = models.CharField(
+        max_length=64, unique=True, editable=False, help_text="The form's one-time token."
+    )
+    notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notice_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    consent_version = models.CharField(max_length=40, editable=False)
+    consented_at = models.DateTimeField(editable=False)
+    sms_reminders_consent = models.BooleanField("agreed to text reminders", default=False)
+
+    # --- Encrypted at rest -----------------------------------------------------------------------
+    first_name = EncryptedTextField(max_length=100)
+    last_name = EncryptedTextField(max_length=100)
+    date_of_birth = EncryptedDateField()
+    email = EncryptedTextField("e-mail", max_length=254)
+    phone = EncryptedTextField("mobile phone", max_length=20, help_text="E.164, e.g. +12065550142")
+    zip_code = EncryptedTextField("ZIP code", max_length=10)
+    county = EncryptedTextField(blank=True, default="")
+    contact_method = EncryptedTextField(choices=ContactMethod.choices)
+    contact_time = EncryptedTextField(choices=ContactTime.choices)
+    how_heard = EncryptedTextField("how they heard of us", blank=True, default="")
+    answers = EncryptedJSONField(
+        help_text="Every answer as the patient saw it, grouped by section.", default=dict
+    )
+
+    # --- Blind indexes for exact staff search (HMAC-SHA256 with BLIND_INDEX_KEY) ---------------
+    email_index = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["priority", "received_at"]
+        indexes = [models.Index(fields=["status", "priority", "received_at"])]
+        permissions = [
+            ("export_screeningrequest", "Can export screening requests as CSV"),
+            ("purge_screeningrequest", "Can purge requests closed past the retention period"),
+        ]
+
+    def __str__(self) -> str:
+        # Shown everywhere staff see a request (and in Django's own change history): no name.
+        return self.reference
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [Flag(code).label if code in Flag.values else code for code in self.flags]
+
+
+class ScreeningRateWindow(models.Model):
+    """Accepted requests per client address in one fixed time window.
+
+    The address is kept only as a keyed hash (BLIND_INDEX_KEY); the unique constraint and
+    F() updates make the count exact across worker processes on SQLite and PostgreSQL.
+    """
+
+    address_hash = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_hash", "window_start"], name="intake_rate_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.window_start:%Y-%m-%d %H:%M} ({self.count})"
+
+
+# --- Staff review: history, notes and the audit trail --------------------------------------------
+
+
+class StatusChange(models.Model):
+    """One move of a request from one status to another, kept as its history."""
+
+    screening_request = models.ForeignKey(
+        ScreeningRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=ScreeningRequest.Status.choices)
+    to_status = models.CharField(max_length=20, choices=ScreeningRequest.Status.choices)
+    # Staff accounts are deactivated, never deleted, so the history keeps who made each move.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} to {self.get_to_status_display()}"
+
+
+class InternalNote(models.Model):
+    """A staff member's note on a request: encrypted at rest, never edited after it is written."""
+
+    screening_request = models.ForeignKey(
+        ScreeningRequest, on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which request, and when: append-only, and never any patient data.
+
+    A small model of our own rather than django-auditlog, which stores changed field values and so
+    would copy decrypted answers into the log. Requests are named by reference code only, so an
+    event outlives the request it describes.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CHANGE = "change", "Changed"
+        NOTE = "note", "Added a note"
+        EXPORT = "export", "Exported"
+        DELETE = "delete", "Deleted"
+        PURGE = "purge", "Purged"
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Kept as text as well, so the record still names the person if the account ever goes.
+    actor_username = models.CharField("by", max_length=150, editable=False)
+    action = models.CharField(max_length=10, choices=Action.choices, db_index=True, editable=False)
+    reference = models.CharField(
+        "request reference", max_length=9, blank=True, db_index=True, editable=False
+    )
+    detail = models.CharField(max_length=500, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = "audit event"
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.get_action_display().lower()} {self.reference}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be deleted one by one.")

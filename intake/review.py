@@ -1,0 +1,243 @@
+"""Staff work on screening requests: status moves, assignment, notes, export and deletion.
+
+The admin calls these functions and nothing else writes these changes, so each one is checked and
+recorded in the audit trail (intake.audit) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .audit import audit_record, audit_record_many
+from .models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+
+Status = ScreeningRequest.Status
+
+# Where a request may go next. Nothing returns to "new" (it means nobody has looked yet), and a
+# request is contacted before it is scheduled. Ended requests can be reopened for review.
+ALLOWED_STATUS_MOVES: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {
+            Status.IN_REVIEW,
+            Status.CONTACTED,
+            Status.NOT_A_CANDIDATE,
+            Status.WITHDRAWN,
+            Status.CLOSED,
+        }
+    ),
+    Status.IN_REVIEW: frozenset(
+        {Status.CONTACTED, Status.NOT_A_CANDIDATE, Status.WITHDRAWN, Status.CLOSED}
+    ),
+    Status.CONTACTED: frozenset(
+        {
+            Status.IN_REVIEW,
+            Status.SCHEDULED,
+            Status.NOT_A_CANDIDATE,
+            Status.WITHDRAWN,
+            Status.CLOSED,
+        }
+    ),
+    Status.SCHEDULED: frozenset(
+        {Status.CONTACTED, Status.NOT_A_CANDIDATE, Status.WITHDRAWN, Status.CLOSED}
+    ),
+    Status.NOT_A_CANDIDATE: frozenset({Status.IN_REVIEW, Status.CLOSED}),
+    Status.WITHDRAWN: frozenset({Status.IN_REVIEW, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.IN_REVIEW}),
+}
+
+# Still being worked on, and not yet answered: what the dashboard's "oldest unanswered" means.
+UNANSWERED_STATUSES = (Status.NEW, Status.IN_REVIEW)
+
+
+def status_moves_from(status: str) -> list[str]:
+    """The statuses a request in `status` may move to, in the workflow's order."""
+    allowed = ALLOWED_STATUS_MOVES[status]
+    return [value for value in Status.values if value in allowed]
+
+
+def status_move_check(*, from_status: str, to_status: str) -> None:
+    """Raise ValidationError unless a request may move from one status to the other."""
+    if to_status not in ALLOWED_STATUS_MOVES[from_status]:
+        raise ValidationError(
+            f"A request that is “{Status(from_status).label}” cannot move to "
+            f"“{Status(to_status).label}”.",
+            code="status_move",
+        )
+
+
+@transaction.atomic
+def screening_request_set_status(
+    *, screening_request: ScreeningRequest, status: str, actor: AbstractBaseUser
+) -> StatusChange | None:
+    """Move a request to a new status, keep the move in its history and audit it.
+
+    Returns None when the request already has that status.
+    """
+    request = ScreeningRequest.objects.select_for_update().get(pk=screening_request.pk)
+    if request.status == status:
+        return None
+    status_move_check(from_status=request.status, to_status=status)
+    change = StatusChange(
+        screening_request=request, from_status=request.status, to_status=status, changed_by=actor
+    )
+    change.full_clean()
+    request.status = status
+    request.status_changed_at = change.changed_at
+    request.save(update_fields=["status", "status_changed_at"])
+    change.save()
+    screening_request.status = request.status
+    screening_request.status_changed_at = request.status_changed_at
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=actor,
+        reference=request.reference,
+        detail=f"status: {Status(change.from_status).label} to {Status(status).label}",
+    )
+    return change
+
+
+@transaction.atomic
+def screening_request_assign(
+    *,
+    screening_request: ScreeningRequest,
+    assignee: AbstractBaseUser | None,
+    actor: AbstractBaseUser,
+) -> None:
+    """Give a request to a staff member (or to nobody) and audit it."""
+    if assignee is not None and not assignee.is_staff:
+        raise ValidationError("Requests can only be assigned to staff.", code="not_staff")
+    if screening_request.assigned_to_id == (assignee.pk if assignee else None):
+        return
+    screening_request.assigned_to = assignee
+    screening_request.save(update_fields=["assigned_to"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=actor,
+        reference=screening_request.reference,
+        detail=f"assigned to {assignee.get_username()}" if assignee else "unassigned",
+    )
+
+
+@transaction.atomic
+def internal_note_create(
+    *, screening_request: ScreeningRequest, author: AbstractBaseUser, text: str
+) -> InternalNote:
+    """Add a staff note (encrypted at rest, never edited afterwards); audit that one was added."""
+    note = InternalNote(screening_request=screening_request, author=author, text=text.strip())
+    note.full_clean()
+    note.save()
+    audit_record(
+        action=AuditEvent.Action.NOTE,
+        actor=author,
+        reference=screening_request.reference,
+        detail="internal note added",
+    )
+    return note
+
+
+def screening_request_record_view(
+    *, screening_request: ScreeningRequest, actor: AbstractBaseUser
+) -> None:
+    """Record that a staff member opened a request's answers."""
+    audit_record(action=AuditEvent.Action.VIEW, actor=actor, reference=screening_request.reference)
+
+
+@transaction.atomic
+def screening_request_delete(
+    *, screening_request: ScreeningRequest, actor: AbstractBaseUser, reason: str
+) -> None:
+    """Delete a request with its notes and history, e.g. when the patient asks; audit it."""
+    audit_record(
+        action=AuditEvent.Action.DELETE,
+        actor=actor,
+        reference=screening_request.reference,
+        detail=reason,
+    )
+    screening_request.delete()
+
+
+# --- CSV export ----------------------------------------------------------------------------------
+
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("reference", "Reference"),
+    ("received_at", "Received"),
+    ("priority", "Priority"),
+    ("status", "Status"),
+    ("flags", "Flags"),
+    ("peg_score", "PEG score"),
+    ("in_service_area", "Likely in service area"),
+    ("assigned_to", "Assigned to"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("date_of_birth", "Date of birth"),
+    ("email", "E-mail"),
+    ("phone", "Mobile phone"),
+    ("zip_code", "ZIP code"),
+    ("county", "County"),
+    ("contact_method", "Preferred contact"),
+    ("contact_time", "Preferred time"),
+    ("sms_reminders_consent", "Agreed to text reminders"),
+]
+
+
+def csv_safe(value: object) -> str:
+    """The cell's text, with a leading quote if a spreadsheet would otherwise run it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def _export_cell(screening_request: ScreeningRequest, field: str) -> object:
+    if field == "received_at":
+        return timezone.localtime(screening_request.received_at).strftime("%Y-%m-%d %H:%M")
+    if field == "flags":
+        return "; ".join(screening_request.flag_labels)
+    if field == "in_service_area":
+        return {True: "yes", False: "no", None: "unknown"}[screening_request.in_service_area]
+    if field == "sms_reminders_consent":
+        return "yes" if screening_request.sms_reminders_consent else "no"
+    if field == "assigned_to":
+        return screening_request.assigned_to.get_username() if screening_request.assigned_to else ""
+    if field in {"priority", "status", "contact_method", "contact_time"}:
+        return getattr(screening_request, f"get_{field}_display")()
+    return getattr(screening_request, field)
+
+
+@transaction.atomic
+def screening_requests_export_csv(
+    *, screening_requests: Iterable[ScreeningRequest], actor: AbstractBaseUser
+) -> str:
+    """The requests as CSV text, every cell neutralised; one audit event per exported request."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in EXPORT_COLUMNS])
+    references = []
+    for screening_request in screening_requests:
+        references.append(screening_request.reference)
+        writer.writerow(
+            [csv_safe(_export_cell(screening_request, field)) for field, _ in EXPORT_COLUMNS]
+        )
+    audit_record_many(
+        action=AuditEvent.Action.EXPORT,
+        actor=actor,
+        references=references,
+        detail=f"CSV export of {len(references)} request(s)",
+    )
+    return buffer.getvalue()
+
+
+def open_requests() -> QuerySet[ScreeningRequest]:
+    """Requests still being worked on, urgent first, then oldest."""
+    return ScreeningRequest.objects.filter(status__in=ScreeningRequest.OPEN_STATUSES).order_by(
+        "priority", "received_at"
+    )

@@ -1,0 +1,51 @@
+"""Whether a ZIP code is likely inside the counties the clinic visits.
+
+ZIP codes come from the `zipcodes` package's data. A ZIP code can straddle a county line, so the
+answer is "likely in area", for staff to confirm with the patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import zipcodes
+from django.conf import settings
+
+SERVICE_STATE = "WA"
+
+
+@dataclass(frozen=True)
+class ServiceArea:
+    county: str  # e.g. "King"; empty when the ZIP code is not in the data
+    state: str
+    in_area: bool | None  # None: ZIP code not found, staff confirm the address
+
+    @property
+    def known(self) -> bool:
+        return self.in_area is not None
+
+
+def _county_name(name: str) -> str:
+    name = name.strip()
+    return name.removesuffix(" County").strip().casefold()
+
+
+@lru_cache(maxsize=1)
+def _zip_index() -> dict[str, tuple[str, str]]:
+    """ZIP code -> (state, county), built once per process from the package's data."""
+    return {
+        entry["zip_code"]: (entry["state"], entry["county"].removesuffix(" County"))
+        for entry in zipcodes.list_all()
+    }
+
+
+def service_area_for_zip(zip_code: str) -> ServiceArea:
+    """The county for a 5-digit (or ZIP+4) code and whether it is in SERVICE_AREA_COUNTIES."""
+    found = _zip_index().get(zip_code.strip()[:5])
+    if found is None:
+        return ServiceArea(county="", state="", in_area=None)
+    state, county = found
+    served = {_county_name(c) for c in settings.SERVICE_AREA_COUNTIES}
+    in_area = state == SERVICE_STATE and _county_name(county) in served
+    return ServiceArea(county=county, state=state, in_area=in_area)

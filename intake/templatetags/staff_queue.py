@@ -1,0 +1,75 @@
+"""The work-queue summary on the staff admin's home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from intake.models import ScreeningRequest
+from intake.retention import requests_past_retention
+from intake.review import UNANSWERED_STATUSES
+
+register = template.Library()
+
+Status = ScreeningRequest.Status
+Priority = ScreeningRequest.Priority
+
+
+def _queue_url(**filters: Any) -> str:
+    return reverse("admin:intake_screeningrequest_changelist") + "?" + urlencode(filters)
+
+
+@register.inclusion_tag("admin/intake/_queue_summary.html", takes_context=True)
+def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
+    """Counts of requests by status and priority, and the oldest unanswered urgent request."""
+    user = context["request"].user
+    if not user.has_perm("intake.view_screeningrequest"):
+        return {"visible": False}
+    counts = {
+        (row["status"], row["priority"]): row["n"]
+        for row in ScreeningRequest.objects.values("status", "priority")
+        .order_by()
+        .annotate(n=Count("pk"))
+    }
+    rows = []
+    for status, status_label in Status.choices:
+        cells = [
+            {
+                "count": counts.get((status, priority), 0),
+                "url": _queue_url(status=status, priority__exact=priority),
+            }
+            for priority in Priority.values
+        ]
+        rows.append(
+            {
+                "label": status_label,
+                "cells": cells,
+                "total": sum(cell["count"] for cell in cells),
+                "url": _queue_url(status=status),
+            }
+        )
+    oldest_urgent = (
+        ScreeningRequest.objects.filter(priority=Priority.URGENT, status__in=UNANSWERED_STATUSES)
+        .order_by("received_at")
+        .only("pk", "reference", "received_at")
+        .first()
+    )
+    can_purge = user.has_perm("intake.purge_screeningrequest")
+    return {
+        "visible": True,
+        "priorities": Priority.labels,
+        "rows": rows,
+        "open_url": _queue_url(),
+        "oldest_urgent": oldest_urgent,
+        "oldest_urgent_url": (
+            reverse("admin:intake_screeningrequest_change", args=[oldest_urgent.pk])
+            if oldest_urgent
+            else ""
+        ),
+        "past_retention": requests_past_retention().count() if can_purge else 0,
+        "purge_url": reverse("admin:intake_screeningrequest_purge") if can_purge else "",
+    }

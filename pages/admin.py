@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from . import services
+from .models import FaqEntry, Reference
+
+# Saves, deletions and actions go through pages.services, which refreshes the cached pages.
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    list_display = ("question", "order", "published", "last_reviewed", "source_count")
+    list_display_links = ("question",)
+    list_editable = ("order", "published")
+    list_filter = ("published",)
+    search_fields = ("question", "answer")
+    filter_horizontal = ("references",)
+    actions = ("publish", "unpublish")
+    fieldsets = (
+        (None, {"fields": ("question", "answer")}),
+        ("Sources and review", {"fields": ("references", "last_reviewed")}),
+        ("On the page", {"fields": ("order", "published")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FaqEntry]:
+        return super().get_queryset(request).annotate(reference_count=Count("references"))
+
+    @admin.display(description="Sources", ordering="reference_count")
+    def source_count(self, entry: FaqEntry) -> int:
+        return entry.reference_count
+
+    @admin.action(description="Publish the selected entries")
+    def publish(self, request: HttpRequest, queryset: QuerySet[FaqEntry]) -> None:
+        changed = services.faq_entries_set_published(entries=queryset, published=True)
+        self.message_user(request, f"Published {changed} entries.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected entries")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[FaqEntry]) -> None:
+        changed = services.faq_entries_set_published(entries=queryset, published=False)
+        self.message_user(request, f"Unpublished {changed} entries.", messages.SUCCESS)
+
+    def save_model(self, request: HttpRequest, obj: FaqEntry, form, change: bool) -> None:
+        services.faq_entry_save(entry=obj)
+
+    def delete_model(self, request: HttpRequest, obj: FaqEntry) -> None:
+        services.faq_entries_delete(entries=FaqEntry.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[FaqEntry]) -> None:
+        services.faq_entries_delete(entries=queryset)
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("key", "authors", "year", "journal", "doi")
+    search_fields = ("key", "authors", "title", "doi", "pmid", "pmcid")
+    fieldsets = (
+        (None, {"fields": ("key", "authors", "title")}),
+        ("Publication", {"fields": ("journal", "year", "volume", "pages")}),
+        ("Links", {"fields": ("doi", "pmid", "pmcid", "url")}),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Reference, form, change: bool) -> None:
+        services.reference_save(reference=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Reference) -> None:
+        services.references_delete(references=Reference.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Reference]) -> None:
+        services.references_delete(references=queryset)

@@ -1,0 +1,12 @@
+"""Reads of page content."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import FaqEntry
+
+
+def faq_entries_published() -> QuerySet[FaqEntry]:
+    """Published FAQ entries in page order, with their references in one extra query."""
+    return FaqEntry.objects.filter(published=True).prefetch_related("references")

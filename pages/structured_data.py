@@ -1,0 +1,87 @@
+"""schema.org data for the content pages, built from settings and page info, never invented.
+
+The clinic has no public street address yet, so none is given; the area it serves is its counties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+
+from .models import FaqEntry
+from .page_info import PageInfo
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+def _clinic_reference() -> dict[str, str]:
+    return {"@type": "MedicalClinic", "name": settings.CLINIC_NAME, "url": settings.SITE_URL + "/"}
+
+
+def medical_clinic() -> dict[str, object]:
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "MedicalClinic",
+        "name": settings.CLINIC_NAME,
+        "description": "At-home IV ketamine therapy for chronic pain.",
+        "url": settings.SITE_URL + "/",
+        "telephone": settings.CLINIC_PHONE,
+        "email": settings.CLINIC_EMAIL,
+        "areaServed": [
+            {
+                "@type": "AdministrativeArea",
+                "name": f"{county} County, Washington",
+            }
+            for county in settings.SERVICE_AREA_COUNTIES
+        ],
+    }
+
+
+def _reviewed_by() -> dict[str, object]:
+    # A reviewer is named only when the clinic has set one.
+    if not settings.MEDICAL_REVIEWER:
+        return {}
+    return {"reviewedBy": {"@type": "Person", "name": settings.MEDICAL_REVIEWER}}
+
+
+def medical_web_page(*, page: PageInfo, url: str, last_reviewed: date) -> dict[str, object]:
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "description": page.description,
+        "url": url,
+        "inLanguage": "en-US",
+        "lastReviewed": last_reviewed.isoformat(),
+        **_reviewed_by(),
+        "about": {"@type": "MedicalEntity", "name": page.about},
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "publisher": _clinic_reference(),
+    }
+
+
+def faq_page(
+    *, page: PageInfo, url: str, entries: Iterable[FaqEntry], last_reviewed: date | None
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "FAQPage",
+        "name": page.title,
+        "url": url,
+        "inLanguage": "en-US",
+        "publisher": _clinic_reference(),
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": entry.question,
+                "acceptedAnswer": {"@type": "Answer", "text": str(entry.answer_html())},
+            }
+            for entry in entries
+        ],
+    }
+    if last_reviewed:
+        data["lastReviewed"] = last_reviewed.isoformat()
+        data.update(_reviewed_by())
+    return data

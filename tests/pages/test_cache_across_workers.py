@@ -1,0 +1,130 @@
+"""A content change shows at once on every gunicorn worker, not only in the process that saved it.
+
+Real gunicorn with several worker processes on a SQLite file, and the shared cache the content
+version lives in: the file cache one machine's workers share, and Redis as several app servers
+would share it. Each worker's page cache is warmed, the content is changed from another process,
+and every later response, whichever worker sends it, must show the change.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.conf import settings
+
+from scripts.served_site import ServedSite, served_site
+
+WORKERS = 3
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def fetch(url: str) -> tuple[str, str]:
+    """The worker that answered and the page it sent."""
+    request = urllib.request.Request(url, headers={"Connection": "close"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
+        assert response.status == 200
+        return response.headers["X-Worker-Pid"], response.read().decode()
+
+
+def pages_from_every_worker(url: str, *, each: int = 2, limit: int = 900) -> dict[str, list[str]]:
+    """Request `url` until every worker has answered at least `each` times."""
+    answers: dict[str, list[str]] = defaultdict(list)
+    with ThreadPoolExecutor(max_workers=2 * WORKERS) as pool:
+        sent = 0
+        while sent < limit:
+            for pid, body in pool.map(fetch, [url] * 2 * WORKERS):
+                answers[pid].append(body)
+            sent += 2 * WORKERS
+            if len(answers) >= WORKERS and all(len(b) >= each for b in answers.values()):
+                return answers
+    pytest.fail(f"{len(answers)} of {WORKERS} workers answered in {limit} requests")
+
+
+def run_in_another_process(site: ServedSite, code: str) -> str:
+    return site.manage("shell", "--no-imports", "-c", code).strip()
+
+
+def save_question(site: ServedSite, pk: int | None, question: str) -> int:
+    """Save an FAQ entry the way the admin does (the service bumps the content version)."""
+    return int(
+        run_in_another_process(
+            site,
+            f"""
+from pages.models import FaqEntry
+from pages.services import faq_entry_save
+entry = FaqEntry.objects.get(pk={pk}) if {pk!r} else FaqEntry(answer="<p>Yes.</p>", order=0)
+entry.question = {question!r}
+print(faq_entry_save(entry=entry).pk)
+""",
+        )
+    )
+
+
+@pytest.fixture
+def redis_cache_url() -> Iterator[str]:
+    redis = pytest.importorskip("redis")
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT} ({error})")
+    # A database nobody uses, so no other process's content version interferes.
+    for db in range(15, 0, -1):
+        database = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db)
+        if database.dbsize() == 0:
+            break
+    else:
+        pytest.skip("Redis has no empty database to test in")
+    yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
+    for key in database.scan_iter(match=":1:*"):
+        database.delete(key)
+
+
+@pytest.fixture(params=["file cache", "redis"])
+def shared_cache_url(request, tmp_path) -> str:
+    if request.param == "redis":
+        return request.getfixturevalue("redis_cache_url")
+    return f"filecache://{tmp_path / 'shared-cache'}"
+
+
+def test_faq_change_shows_at_once_on_every_worker(shared_cache_url):
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if not manifest.exists():
+        pytest.fail("Static files are not collected: run `make test` or `manage.py collectstatic`.")
+
+    with served_site(
+        extra_env={"WEB_CONCURRENCY": str(WORKERS), "CACHE_URL": shared_cache_url},
+        gunicorn_args=("tests.pages.worker_pid_wsgi:application",),
+        static_root=settings.STATIC_ROOT,
+    ) as site:
+        url = site.base_url + "/faq/"
+        pk = save_question(site, None, "Is the first question here?")
+        warmed = pages_from_every_worker(url)
+        assert all(
+            "Is the first question here?" in page for pages in warmed.values() for page in pages
+        )
+
+        # Changed in the database behind the cache's back: every worker still serves its cached
+        # page, which shows the pages really are cached per worker.
+        run_in_another_process(
+            site,
+            "from pages.models import FaqEntry; "
+            f"FaqEntry.objects.filter(pk={pk}).update(question='Changed without telling anyone?')",
+        )
+        cached = pages_from_every_worker(url)
+        assert all(
+            "Is the first question here?" in page for pages in cached.values() for page in pages
+        )
+
+        # Saved as staff save it: the next response from every worker shows it.
+        save_question(site, pk, "Does the change show everywhere at once?")
+        after = pages_from_every_worker(url)
+
+    for pid, pages in after.items():
+        for page in pages:
+            assert "Does the change show everywhere at once?" in page, f"worker {pid} was stale"
+            assert "Is the first question here?" not in page

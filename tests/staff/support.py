@@ -1,0 +1,72 @@
+"""Helpers for the staff-admin tests: staff members in their roles, real TOTP sign-in, requests."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from intake.staff import staff_user_create
+
+PASSWORD = "a long staff password 42"
+ADMIN = "/staff/"
+LOGIN = "/staff/login/"
+QUEUE = "/staff/intake/screeningrequest/"
+
+ROLES_MIGRATION = importlib.import_module("intake.migrations.0003_staff_roles")
+
+
+def ensure_roles() -> None:
+    """The roles migration's groups, again: a transactional test's flush empties every table."""
+    for name, codenames in ROLES_MIGRATION.ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="intake", codename__in=codenames)
+        )
+
+
+def staff_member(role: str, username: str | None = None):
+    """A new staff user in a role, with their enrolled authenticator device."""
+    return staff_user_create(username=username or f"{role}-one", password=PASSWORD, role=role)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the staff member's authenticator app shows right now, from the enrolled secret."""
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in(client: Client, user, device: TOTPDevice, **extra):
+    """Sign in through the admin's real login form with the password and a TOTP code."""
+    return client.post(
+        LOGIN,
+        {
+            "username": user.get_username(),
+            "password": PASSWORD,
+            "otp_token": current_code(device),
+            "next": ADMIN,
+        },
+        **extra,
+    )
+
+
+def verified_session(client: Client, user, device: TOTPDevice) -> Client:
+    """A session as the real sign-in leaves it, for tests about something other than sign-in.
+
+    A TOTP code is accepted once only, so a second session for the same person in the same
+    30 seconds cannot come from the form.
+    """
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def change_url(screening_request) -> str:
+    return reverse("admin:intake_screeningrequest_change", args=[screening_request.pk])

@@ -1,0 +1,74 @@
+"""The admin home page: counts by status and priority, and the oldest unanswered urgent request."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.utils import timezone
+
+from intake.models import ScreeningRequest
+
+from .support import ADMIN, change_url
+
+URGENT = {"asq_wish_dead": "yes", "asq_now": "no"}
+
+
+def _summary(client) -> str:
+    page = client.get(ADMIN).content.decode()
+    start = page.index('id="queue-summary-heading"')
+    return " ".join(page[start : page.index("</section>", start)].split())
+
+
+def _hours_ago(screening_request, hours: float) -> None:
+    ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+        received_at=timezone.now() - datetime.timedelta(hours=hours)
+    )
+
+
+def test_the_home_page_names_the_oldest_unanswered_urgent_request(reviewer_client, make_request):
+    newer, older, answered = make_request(**URGENT), make_request(**URGENT), make_request(**URGENT)
+    _hours_ago(newer, 2)
+    _hours_ago(older, 9)
+    _hours_ago(answered, 30)
+    ScreeningRequest.objects.filter(pk=answered.pk).update(status="contacted")
+
+    summary = _summary(reviewer_client)
+
+    assert f'<a href="{change_url(older)}">{older.reference}</a>' in summary
+    assert newer.reference not in summary
+    assert answered.reference not in summary
+
+
+def test_the_home_page_counts_requests_by_status_and_priority(reviewer_client, make_request):
+    make_request(**URGENT)
+    make_request(**URGENT)
+    make_request(health_liver="yes")
+    closed = make_request()
+    ScreeningRequest.objects.filter(pk=closed.pk).update(status="closed")
+
+    summary = _summary(reviewer_client)
+
+    new_row = summary[summary.index('<th scope="row">New</th>') :].split("</tr>")[0]
+    # Urgent, needs review, routine, all.
+    assert re.findall(r"<td>\s*(?:<a [^>]*>)?(\d+)", new_row) == ["2", "1", "0", "3"]
+    assert "?status=closed&amp;priority__exact=3" in summary
+    assert "No urgent request" not in summary
+
+
+def test_with_nothing_urgent_the_home_page_says_so(reviewer_client, make_request):
+    make_request()
+
+    assert "No urgent request is waiting for an answer." in _summary(reviewer_client)
+
+
+def test_only_a_manager_is_offered_the_purge_of_requests_past_retention(
+    reviewer_client, manager_client, make_request
+):
+    screening_request = make_request()
+    ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+        status="closed", status_changed_at=timezone.now() - datetime.timedelta(days=800)
+    )
+
+    assert "past the retention period" in _summary(manager_client)
+    assert "past the retention period" not in _summary(reviewer_client)

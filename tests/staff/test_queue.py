@@ -1,0 +1,158 @@
+"""The work queue: the screening requests changelist, its default view, filters and search."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from intake.models import ScreeningRequest
+
+from .support import QUEUE
+
+Status = ScreeningRequest.Status
+URGENT = {"asq_wish_dead": "yes", "asq_now": "no"}
+
+
+def _received(screening_request, *, hours_ago: float) -> None:
+    moment = timezone.now() - datetime.timedelta(hours=hours_ago)
+    ScreeningRequest.objects.filter(pk=screening_request.pk).update(received_at=moment)
+
+
+def _queue(client, query: str = "") -> list[str]:
+    response = client.get(QUEUE + query)
+    assert response.status_code == 200
+    return [r.reference for r in response.context["cl"].result_list]
+
+
+@pytest.fixture
+def queue(make_request):
+    """An old routine request, a newer and an older urgent one, one needing review, one closed."""
+    old_routine = make_request()
+    new_urgent = make_request(**URGENT)
+    old_urgent = make_request(**URGENT)
+    review = make_request(health_heart="yes", zip_code="99201")
+    closed = make_request()
+    for screening_request, hours in [
+        (old_routine, 50),
+        (new_urgent, 1),
+        (old_urgent, 30),
+        (review, 10),
+        (closed, 70),
+    ]:
+        _received(screening_request, hours_ago=hours)
+    ScreeningRequest.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    return {
+        "old_routine": old_routine.reference,
+        "new_urgent": new_urgent.reference,
+        "old_urgent": old_urgent.reference,
+        "review": review.reference,
+        "closed": closed.reference,
+    }
+
+
+def test_the_default_view_shows_open_requests_urgent_first_then_oldest(reviewer_client, queue):
+    assert _queue(reviewer_client) == [
+        queue["old_urgent"],
+        queue["new_urgent"],
+        queue["review"],
+        queue["old_routine"],
+    ]
+
+
+def test_each_row_shows_priority_in_words_received_time_flags_and_area(reviewer_client, queue):
+    page = reviewer_client.get(QUEUE).content.decode()
+
+    assert '<span class="priority-badge priority-urgent">Urgent</span>' in page
+    assert '<span class="priority-badge priority-needs-review">Needs review</span>' in page
+    assert "hours ago" in page
+    assert "Unlikely" in page  # the 99201 (Spokane) request
+    # Rows name requests by reference only.
+    assert "Demo" not in page
+    assert "example.org" not in page
+
+
+def test_the_status_filter_shows_one_status_or_all(reviewer_client, queue):
+    assert _queue(reviewer_client, "?status=closed") == [queue["closed"]]
+    assert len(_queue(reviewer_client, "?status=all")) == 5
+    assert _queue(reviewer_client, "?status=open") == _queue(reviewer_client)
+
+
+def test_the_priority_filter(reviewer_client, queue):
+    assert _queue(reviewer_client, "?priority__exact=1") == [
+        queue["old_urgent"],
+        queue["new_urgent"],
+    ]
+
+
+def test_the_flag_filter(reviewer_client, queue):
+    assert _queue(reviewer_client, "?flag=heart") == [queue["review"]]
+    assert set(_queue(reviewer_client, "?flag=asq_positive")) == {
+        queue["old_urgent"],
+        queue["new_urgent"],
+    }
+
+
+def test_the_service_area_filter(reviewer_client, queue):
+    assert _queue(reviewer_client, "?in_service_area__exact=0") == [queue["review"]]
+    assert queue["review"] not in _queue(reviewer_client, "?in_service_area__exact=1")
+
+
+def test_the_assigned_filter_finds_mine_and_nobodys(reviewer_client, reviewer, queue):
+    user, _device = reviewer
+    ScreeningRequest.objects.filter(reference=queue["old_routine"]).update(assigned_to=user)
+
+    assert _queue(reviewer_client, "?assigned=me") == [queue["old_routine"]]
+    assert queue["old_routine"] not in _queue(reviewer_client, "?assigned=nobody")
+    assert len(_queue(reviewer_client, "?assigned=nobody")) == 3
+
+
+def test_the_received_date_filter_and_hierarchy(reviewer_client, queue):
+    now = timezone.localtime()
+    since = (now - datetime.timedelta(hours=20)).isoformat()
+    recent = _queue(reviewer_client, f"?received_at__gte={since.replace('+', '%2B')}")
+    today = _queue(
+        reviewer_client,
+        f"?received_at__year={now.year}&received_at__month={now.month}&received_at__day={now.day}",
+    )
+
+    assert recent == [queue["new_urgent"], queue["review"]]
+    assert queue["new_urgent"] in today
+    assert queue["old_routine"] not in today
+
+
+def test_search_finds_a_request_by_its_reference_however_it_is_typed(reviewer_client, queue):
+    reference = queue["review"]
+
+    assert _queue(reviewer_client, f"?q={reference}") == [reference]
+    assert _queue(reviewer_client, f"?q={reference.replace('-', '').lower()}") == [reference]
+
+
+def test_search_finds_a_request_by_its_exact_email_in_any_case(reviewer_client, queue):
+    stored = ScreeningRequest.objects.get(reference=queue["review"])
+
+    assert _queue(reviewer_client, f"?q={stored.email.upper()}") == [queue["review"]]
+
+
+def test_search_finds_a_request_by_its_phone_number_in_any_spelling(reviewer_client, queue):
+    stored = ScreeningRequest.objects.get(reference=queue["review"])
+    digits = stored.phone.removeprefix("+1")
+    spelling = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+    assert _queue(reviewer_client, f"?q={spelling}") == [queue["review"]]
+    assert _queue(reviewer_client, f"?q={digits}") == [queue["review"]]
+
+
+@pytest.mark.parametrize(
+    "partial", ["demo.patient04", "example.org", "patient04@example", "555-0104"]
+)
+def test_search_never_matches_part_of_an_email_or_phone(reviewer_client, queue, partial):
+    assert _queue(reviewer_client, f"?q={partial}") == []
+
+
+def test_search_finds_closed_requests_too_unless_a_status_is_chosen(reviewer_client, queue):
+    reference = queue["closed"]
+
+    assert _queue(reviewer_client, f"?q={reference}") == [reference]
+    assert _queue(reviewer_client, f"?q={reference}&status=open") == []

@@ -1,0 +1,162 @@
+"""Signing in to the staff admin: a password and a TOTP code, lockout after repeated failures."""
+
+from __future__ import annotations
+
+import datetime
+
+from axes.models import AccessAttempt
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .support import ADMIN, LOGIN, PASSWORD, current_code, sign_in
+
+
+def _attempt(client: Client, user, *, password: str = PASSWORD, code: str = "000000", **extra):
+    return client.post(
+        LOGIN,
+        {"username": user.get_username(), "password": password, "otp_token": code, "next": ADMIN},
+        **extra,
+    )
+
+
+def test_a_signed_in_staff_user_without_a_verified_device_cannot_open_the_admin(client, reviewer):
+    user, _device = reviewer
+    client.force_login(user)  # password only, as if the second factor were skipped
+
+    response = client.get(ADMIN)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+def test_password_and_the_current_code_from_the_enrolled_device_open_the_admin(client, reviewer):
+    response = sign_in(client, *reviewer)
+
+    assert response.status_code == 302
+    assert response["Location"] == ADMIN
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_the_right_password_with_a_wrong_code_is_refused(client, reviewer):
+    user, device = reviewer
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+    response = _attempt(client, user, code=wrong)
+
+    assert response.status_code == 200
+    assert "That code is not right or has expired" in response.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_the_right_password_without_a_code_is_refused(client, reviewer):
+    user, _device = reviewer
+
+    response = client.post(LOGIN, {"username": user.username, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_a_code_is_accepted_once_only(reviewer):
+    user, device = reviewer
+    code = current_code(device)
+    first, second = Client(), Client()
+
+    assert _attempt(first, user, code=code).status_code == 302
+    refused = _attempt(second, user, code=code)
+
+    assert refused.status_code == 200
+    assert second.get(ADMIN).status_code == 302
+
+
+def test_a_user_with_no_enrolled_device_is_told_to_ask_for_one(client, reviewer):
+    user, _device = reviewer
+    TOTPDevice.objects.filter(user=user).delete()
+
+    response = _attempt(client, user, code="123456")
+
+    assert "No authenticator app is enrolled" in response.content.decode()
+
+
+def test_a_wrong_code_counts_towards_the_lockout(client, reviewer):
+    user, device = reviewer
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+    _attempt(client, user, code=wrong)
+
+    assert AccessAttempt.objects.get(username=user.username).failures_since_start == 1
+
+
+# --- Lockout (django-axes) ------------------------------------------------------------------------
+
+
+def _fail_five_times(user, address: str = "203.0.113.7") -> None:
+    for _ in range(5):
+        _attempt(Client(), user, password="not the password", REMOTE_ADDR=address)
+
+
+def test_five_failures_lock_the_username_from_that_address_even_with_the_right_details(reviewer):
+    user, device = reviewer
+    _fail_five_times(user)
+
+    response = sign_in(Client(), user, device, REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Sign-in paused" in page
+    assert "axes_reset" in page
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_lockout_holds_that_username_and_address_together_only(reviewer):
+    user, device = reviewer
+    _fail_five_times(user, address="203.0.113.7")
+
+    # Locking the username everywhere would let anyone keep staff out of their work.
+    response = sign_in(Client(), user, device, REMOTE_ADDR="198.51.100.20")
+
+    assert response.status_code == 302
+
+
+def test_axes_reset_lifts_the_lockout(reviewer):
+    user, device = reviewer
+    _fail_five_times(user)
+
+    call_command("axes_reset", verbosity=0)
+
+    assert sign_in(Client(), user, device, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+
+def test_the_lockout_ends_after_the_cool_off(reviewer):
+    user, device = reviewer
+    _fail_five_times(user)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=31))
+
+    assert sign_in(Client(), user, device, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+
+def test_four_failures_do_not_lock(reviewer):
+    user, device = reviewer
+    for _ in range(4):
+        _attempt(Client(), user, password="not the password", REMOTE_ADDR="203.0.113.7")
+
+    assert sign_in(Client(), user, device, REMOTE_ADDR="203.0.113.7").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lockout_uses_the_forwarded_client_address(settings, reviewer):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user, _device = reviewer
+
+    # The left-most entry is whatever the client claimed; our proxy appended the real address.
+    _attempt(
+        Client(),
+        user,
+        password="not the password",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.50",
+    )
+
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.50"
