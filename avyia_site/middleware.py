@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 
 class HealthCheckMiddleware:
@@ -33,7 +34,7 @@ class HealthCheckMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django's own settings do not cover."""
+    """Headers Django's own settings do not cover, and the admin's no-index and no-store."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -45,4 +46,6 @@ class SecurityHeadersMiddleware:
         if request.path_info.startswith(self.admin_prefix):
             # robots.txt must not name the admin path, so the admin asks not to be indexed itself.
             response["X-Robots-Tag"] = "noindex, nofollow"
+            # Every admin page can show patient data: no browser or proxy may keep a copy.
+            add_never_cache_headers(response)
         return response

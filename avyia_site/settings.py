@@ -112,7 +112,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "avyia_site.staff_sessions.StaffSessionMiddleware",
-    "avyia_site.staff_sessions.AdminNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -242,6 +241,13 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+if (
+    PRODUCTION
+    and env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False)
+    and not TRUSTED_PROXY_COUNT
+):
+    # Behind a proxy every request would seem to come from it: one rate limit for all patients.
+    sys.exit("DJANGO_TRUSTED_PROXY_COUNT is required when DJANGO_SECURE_PROXY_SSL_HEADER is on.")
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = True

@@ -1,4 +1,4 @@
-"""Automatic sign-out for staff, and no caching of anything the admin sends.
+"""Automatic sign-out for staff.
 
 Only staff ever sign in; patients fill the screening form anonymously, so these limits never touch
 them. A session ends after `STAFF_SESSION_IDLE_TIMEOUT` without a request, and in any case
@@ -17,7 +17,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
 
 SIGNED_IN_AT = "staff_signed_in_at"
 LAST_SEEN_AT = "staff_last_seen_at"
@@ -35,13 +34,18 @@ class StaffSessionMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.admin_prefix = "/" + settings.ADMIN_URL
         self.idle_seconds = int(settings.STAFF_SESSION_IDLE_TIMEOUT.total_seconds())
         self.max_age_seconds = int(settings.STAFF_SESSION_MAX_AGE.total_seconds())
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Without a session cookie there is nobody signed in; leave the session untouched so a
-        # public page does not start varying on cookies.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        # Only the admin shows anything to a signed-in user. Public pages leave the session
+        # alone, so a patient's session cookie never makes them vary on cookies.
+        if (
+            request.path_info.startswith(self.admin_prefix)
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and request.user.is_authenticated
+        ):
             self._check(request)
         return self.get_response(request)
 
@@ -64,17 +68,3 @@ class StaffSessionMiddleware:
             return
         logout(request)
         messages.info(request, reason)
-
-
-class AdminNoStoreMiddleware:
-    """`Cache-Control: no-store` on every admin response, errors and redirects included."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        self.admin_prefix = "/" + settings.ADMIN_URL
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.path_info.startswith(self.admin_prefix):
-            add_never_cache_headers(response)
-        return response

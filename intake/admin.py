@@ -6,14 +6,17 @@ request is always named by its reference code, never by the patient's name.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +26,7 @@ from django.utils.timesince import timesince
 from . import review
 from .crypto import email_blind_index, phone_blind_index
 from .fields import EncryptedField
-from .models import AuditEvent, Flag, ScreeningRequest, normalise_reference
+from .models import REFERENCE_ALPHABET, AuditEvent, Flag, ScreeningRequest, normalise_reference
 from .presentation import review_page_context
 from .retention import requests_past_retention, screening_requests_purge
 
@@ -31,6 +34,26 @@ Status = ScreeningRequest.Status
 ENCRYPTED_FIELDS = [
     f.name for f in ScreeningRequest._meta.concrete_fields if isinstance(f, EncryptedField)
 ]
+
+# The queue's search never puts an e-mail address or phone number in a URL: the search form posts
+# the term, and the queue is searched by its blind index, `?q=idx:<hex digest>`.
+INDEX_SEARCH_PREFIX = "idx:"
+BLIND_INDEX_SHAPE = re.compile(r"[0-9a-f]{64}")
+# A reference as staff type it: "K7QX-4M2P", "k7qx 4m2p", "K7QX4M2P".
+REFERENCE_SHAPE = re.compile(rf"[{REFERENCE_ALPHABET}]{{4}}[ -]?[{REFERENCE_ALPHABET}]{{4}}", re.I)
+
+
+def contact_search_index(term: str) -> str:
+    """The blind index to find an exact e-mail address or phone number (any US spelling) by.
+
+    Whatever is not a valid phone number is looked up as an e-mail address, so a part of an
+    address or number finds nothing.
+    """
+    if "@" not in term:
+        phone_index = phone_blind_index(term)
+        if phone_index is not None:
+            return phone_index
+    return email_blind_index(term)
 
 
 # --- Work queue filters ----------------------------------------------------------------------
@@ -102,6 +125,16 @@ class AssignedFilter(admin.SimpleListFilter):
 
 
 class WorkQueueChangeList(ChangeList):
+    @property
+    def search_action(self) -> str:
+        """The search form posts here, so the term never reaches a URL."""
+        return reverse("admin:intake_screeningrequest_search")
+
+    @property
+    def searched_by_contact(self) -> bool:
+        """The search is by e-mail or phone: the search box shows neither, nor the digest."""
+        return self.query.startswith(INDEX_SEARCH_PREFIX)
+
     # The queue shows only plain columns: skip decrypting a dozen fields for every row.
     def get_queryset(self, request, exclude_parameters=None):
         return super().get_queryset(request, exclude_parameters).defer(*ENCRYPTED_FIELDS)
@@ -231,12 +264,29 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if "@" in term:
-            return queryset.filter(email_index=email_blind_index(term)), False
-        phone_index = phone_blind_index(term)
-        if phone_index is not None:
-            return queryset.filter(phone_index=phone_index), False
+        if term.startswith(INDEX_SEARCH_PREFIX):
+            digest = term.removeprefix(INDEX_SEARCH_PREFIX)
+            if not BLIND_INDEX_SHAPE.fullmatch(digest):
+                return queryset.none(), False
+            return queryset.filter(Q(email_index=digest) | Q(phone_index=digest)), False
         return queryset.filter(reference=normalise_reference(term)), False
+
+    def search_view(self, request: HttpRequest) -> HttpResponse:
+        """Turn the posted search term into a queue URL that holds no patient data."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        # The queue's other filters come back as hidden fields; a new search starts on page one.
+        dropped = {"csrfmiddlewaretoken", SEARCH_VAR, PAGE_VAR, ERROR_FLAG}
+        params = [(key, values) for key, values in request.POST.lists() if key not in dropped]
+        term = request.POST.get(SEARCH_VAR, "").strip()
+        if REFERENCE_SHAPE.fullmatch(term):
+            params.append((SEARCH_VAR, normalise_reference(term)))
+        elif term:
+            params.append((SEARCH_VAR, INDEX_SEARCH_PREFIX + contact_search_index(term)))
+        url = reverse("admin:intake_screeningrequest_changelist")
+        return HttpResponseRedirect(f"{url}?{urlencode(params, doseq=True)}" if params else url)
 
     # --- Review page -----------------------------------------------------------------------
 
@@ -277,7 +327,8 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
                 )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        if form.cleaned_data.get("new_note"):
+        # The form always has the note field; only those allowed to add notes may use it.
+        if form.cleaned_data.get("new_note") and request.user.has_perm("intake.add_internalnote"):
             review.internal_note_create(
                 screening_request=current, author=request.user, text=form.cleaned_data["new_note"]
             )
@@ -337,15 +388,20 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="screening-requests-{stamp}.csv"'
         return response
 
-    # --- Purge past retention (clinic managers) --------------------------------------------
+    # --- Extra views: search, and purge past retention (clinic managers) -------------------
 
     def get_urls(self):
+        search = path(
+            "search/",
+            self.admin_site.admin_view(self.search_view),
+            name="intake_screeningrequest_search",
+        )
         purge = path(
             "purge/",
             self.admin_site.admin_view(self.purge_view),
             name="intake_screeningrequest_purge",
         )
-        return [purge, *super().get_urls()]
+        return [search, purge, *super().get_urls()]
 
     def purge_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_purge_permission(request):

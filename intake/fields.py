@@ -95,9 +95,6 @@ class EncryptedJSONField(EncryptedField):
     def from_text(self, text: str) -> Any:
         return json.loads(text)
 
-    def value_to_string(self, obj: models.Model) -> str:
-        return self.to_text(self.value_from_object(obj))
-
     def formfield(self, **kwargs: Any):
         from django import forms
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from .audit import audit_record, audit_record_many
@@ -234,10 +233,3 @@ def screening_requests_export_csv(
         detail=f"CSV export of {len(references)} request(s)",
     )
     return buffer.getvalue()
-
-
-def open_requests() -> QuerySet[ScreeningRequest]:
-    """Requests still being worked on, urgent first, then oldest."""
-    return ScreeningRequest.objects.filter(status__in=ScreeningRequest.OPEN_STATUSES).order_by(
-        "priority", "received_at"
-    )

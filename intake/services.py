@@ -14,10 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from . import consent
@@ -267,7 +267,10 @@ def screening_request_create(
         return existing
 
     screening_rate_limit_check(address_hash=client_address_hash(client_address), now=now)
-    transaction.on_commit(partial(screening_notice_send, screening_request_id=screening_request.pk))
+    # robust: the request is already stored, so nothing in the notice may report it as lost.
+    transaction.on_commit(
+        partial(screening_notice_send, screening_request_id=screening_request.pk), robust=True
+    )
     logger.info(
         "Screening request %s received (%s).",
         screening_request.reference,
@@ -281,10 +284,7 @@ def screening_request_create(
 
 def screening_request_admin_url(screening_request: ScreeningRequest) -> str:
     """The absolute link to the request's page in the staff admin."""
-    try:
-        path = reverse("admin:intake_screeningrequest_change", args=[screening_request.pk])
-    except NoReverseMatch:
-        path = f"/{settings.ADMIN_URL}intake/screeningrequest/{screening_request.pk}/change/"
+    path = reverse("admin:intake_screeningrequest_change", args=[screening_request.pk])
     return settings.SITE_URL + path
 
 
@@ -314,10 +314,10 @@ def screening_notice_send(*, screening_request_id: int) -> bool:
         subject = "URGENT: " + subject
     else:
         subject += f" ({screening_request.get_priority_display().lower()})"
-    ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-        notice_attempts=F("notice_attempts") + 1
-    )
     try:
+        ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+            notice_attempts=F("notice_attempts") + 1
+        )
         send_mail(
             subject,
             render_to_string("intake/email/staff_notice.txt", context),
@@ -332,7 +332,13 @@ def screening_notice_send(*, screening_request_id: int) -> bool:
             exc.__class__.__name__,
         )
         return False
-    ScreeningRequest.objects.filter(pk=screening_request.pk).update(notice_sent_at=timezone.now())
+    try:
+        ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+            notice_sent_at=timezone.now()
+        )
+    except DatabaseError:
+        # Sent but not recorded: a retry may send it twice, which beats never sending it.
+        logger.warning("Staff notice for %s sent but not recorded.", screening_request.reference)
     return True
 
 

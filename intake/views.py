@@ -7,6 +7,7 @@ is ever cached, and the error reporter never sees what was posted.
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # The reference of the request just sent: kept in the session, never in a URL.
 SESSION_REFERENCE = "screening_reference"
+SESSION_SENT_AT = "screening_sent_at"
+# On a shared computer the next person must not find the confirmation (and any crisis message).
+CONFIRMATION_SHOWN_FOR_SECONDS = 60 * 60
 
 
 def _form_page(
@@ -66,6 +70,9 @@ def screening_request(request: HttpRequest) -> HttpResponse:
         logger.error("Screening request not stored: database error (%s).", type(exc).__name__)
         return _form_page(request, form, status=503, problem="unavailable")
     request.session[SESSION_REFERENCE] = created.reference
+    request.session[SESSION_SENT_AT] = int(time.time())
+    # The session cookie goes when the browser closes.
+    request.session.set_expiry(0)
     return redirect("intake:received")
 
 
@@ -73,8 +80,9 @@ def screening_request(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def screening_request_received(request: HttpRequest) -> HttpResponse:
     reference = request.session.get(SESSION_REFERENCE)
+    sent_at = request.session.get(SESSION_SENT_AT, 0)
     screening_request = None
-    if reference:
+    if reference and time.time() - sent_at < CONFIRMATION_SHOWN_FOR_SECONDS:
         # Only plain columns: the page needs nothing that is encrypted.
         screening_request = (
             ScreeningRequest.objects.only("reference", "asq_positive", "in_service_area")

@@ -162,9 +162,10 @@ def gunicorn(env: dict[str, str], workers: int, log_path: Path):
                 if process.poll() is not None:
                     raise SystemExit(f"gunicorn exited early; see {log_path}")
                 try:
-                    if requests.get(base_url + "/healthz", timeout=2).status_code == 200:
+                    if requests.get(base_url + "/healthz", timeout=10).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except requests.RequestException:
+                    # Still starting (refused) or slow to boot on a busy machine (timed out).
                     pass
                 if time.monotonic() > deadline:
                     raise SystemExit("gunicorn did not answer /healthz within 60 s")
@@ -280,11 +281,9 @@ def main() -> int:
                 SCREENING_MIN_FILL_SECONDS="0",
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             )
-            static_root = Path(env.get("DJANGO_STATIC_ROOT", PROJECT_DIR / "var" / "staticfiles"))
-            if not (static_root / "staticfiles.json").exists():
-                static_root = workdir / "static"
-                env["DJANGO_STATIC_ROOT"] = str(static_root)
-                run_manage(env, "collectstatic", "--noinput", "-v0")
+            # Its own collected files: a stale shared copy would serve an old manifest.
+            env["DJANGO_STATIC_ROOT"] = str(workdir / "static")
+            run_manage(env, "collectstatic", "--noinput", "-v0")
             run_manage(env, "migrate", "--noinput", "-v0")
 
             print(

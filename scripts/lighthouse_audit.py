@@ -22,24 +22,30 @@ from scripts.served_site import PROJECT_DIR, served_site
 PATHS = ["/", "/chronic-pain/", "/faq/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+    " --disable-component-update --disable-sync --no-first-run"
+)
+# Lighthouse now and then fails to record a trace on a busy machine (NO_NAVSTART); a run that
+# failed that way says nothing about the page, so it is tried again.
+ATTEMPTS = 3
 
 
 def audit(url: str, report: Path, env: dict[str, str]) -> dict:
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={report}",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--quiet",
-        ],
-        env=env,
-        check=True,
-    )
-    return json.loads(report.read_text())
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={report}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--quiet",
+    ]
+    for attempt in range(1, ATTEMPTS + 1):
+        if subprocess.run(command, env=env).returncode == 0:
+            return json.loads(report.read_text())
+        print(f"Lighthouse could not audit {url} (attempt {attempt} of {ATTEMPTS}).")
+    sys.exit(f"Lighthouse failed on {url} {ATTEMPTS} times.")
 
 
 def lost_points(result: dict) -> list[str]:

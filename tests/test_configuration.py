@@ -68,9 +68,26 @@ print(json.dumps({
 def test_proxy_ssl_header_is_trusted_only_when_asked():
     result = run_django(
         "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)",
-        env={**PRODUCTION_ENV, "DJANGO_SECURE_PROXY_SSL_HEADER": "true"},
+        env={
+            **PRODUCTION_ENV,
+            "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
+            "DJANGO_TRUSTED_PROXY_COUNT": "1",
+        },
     )
     assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_behind_a_proxy_production_needs_the_proxy_count():
+    result = run_django(
+        args=["check"],
+        env={**PRODUCTION_ENV, "DJANGO_SECURE_PROXY_SSL_HEADER": "true"},
+        drop=("DJANGO_TRUSTED_PROXY_COUNT",),
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "DJANGO_TRUSTED_PROXY_COUNT is required when DJANGO_SECURE_PROXY_SSL_HEADER is on."
+    )
 
 
 def test_passwords_need_twelve_characters():

@@ -101,3 +101,12 @@ def test_healthz_is_503_when_the_database_is_unreachable():
         env={"DATABASE_URL": "postgres://nobody@127.0.0.1:9/nowhere"},
     )
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr
+
+
+def test_phone_links_dial_an_e164_number(client, settings):
+    settings.CLINIC_PHONE = "(206) 555-0142"
+
+    body = client.get("/terms/").content.decode()
+
+    assert 'href="tel:+12065550142"' in body
+    assert 'href="tel:(' not in body

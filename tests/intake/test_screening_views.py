@@ -167,6 +167,20 @@ def test_the_reference_is_never_in_a_url(client):
         assert reference.replace("-", "") not in url
 
 
+def test_the_confirmation_is_not_left_for_the_next_person_on_a_shared_computer(client):
+    post_screening(client, asq_thoughts="yes", asq_now="no")
+    reference = ScreeningRequest.objects.get().reference
+    assert client.session.get_expire_at_browser_close()
+
+    session = client.session
+    session["screening_sent_at"] -= 61 * 60
+    session.save()
+    later = client.get("/screening/received/").content.decode()
+
+    assert reference not in later
+    assert "988" not in later.split("<main", 1)[1].split("</main>", 1)[0]
+
+
 def test_the_confirmation_without_a_request_says_so_kindly(client):
     response = client.get("/screening/received/")
 

@@ -75,7 +75,10 @@ def test_a_new_blind_index_key_needs_a_rebuild_before_search_works_again(
     settings.BLIND_INDEX_KEY = "the second blind index key"
 
     def found() -> list[str]:
-        response = reviewer_client.get(QUEUE, {"q": screening_request.email})
+        # The queue's search form posts the term, which comes back as its blind index.
+        response = reviewer_client.post(
+            QUEUE + "search/", {"q": screening_request.email}, follow=True
+        )
         return [r.reference for r in response.context["cl"].result_list]
 
     assert found() == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+from urllib.parse import quote, quote_plus, unquote_plus
 
 import pytest
 from django.utils import timezone
@@ -10,6 +12,8 @@ from django.utils import timezone
 from intake.models import ScreeningRequest
 
 from .support import QUEUE
+
+SEARCH = QUEUE + "search/"
 
 Status = ScreeningRequest.Status
 URGENT = {"asq_wish_dead": "yes", "asq_now": "no"}
@@ -122,6 +126,31 @@ def test_the_received_date_filter_and_hierarchy(reviewer_client, queue):
     assert queue["old_routine"] not in today
 
 
+def _search(client, term: str, **filters: str):
+    """Search through the queue's search form, which posts; return the queue page it leads to."""
+    redirect = client.post(SEARCH, {"q": term, **filters})
+    assert redirect.status_code == 302
+    response = client.get(redirect["Location"])
+    assert response.status_code == 200
+    return redirect, response
+
+
+def _found(response) -> list[str]:
+    return [r.reference for r in response.context["cl"].result_list]
+
+
+def _assert_nowhere(values: list[str], redirect, response) -> None:
+    """None of the values, raw or URL-encoded, is in the redirect or anywhere on the page."""
+    page = response.content.decode()
+    links = re.findall(r'(?:href|action|value)="([^"]*)"', page)
+    assert links
+    for value in values:
+        for spelling in {value, value.lower(), quote(value, safe=""), quote_plus(value)}:
+            assert spelling not in redirect["Location"]
+            assert spelling not in page
+            assert not [link for link in links if spelling in unquote_plus(link)]
+
+
 def test_search_finds_a_request_by_its_reference_however_it_is_typed(reviewer_client, queue):
     reference = queue["review"]
 
@@ -129,26 +158,85 @@ def test_search_finds_a_request_by_its_reference_however_it_is_typed(reviewer_cl
     assert _queue(reviewer_client, f"?q={reference.replace('-', '').lower()}") == [reference]
 
 
-def test_search_finds_a_request_by_its_exact_email_in_any_case(reviewer_client, queue):
+def test_the_search_form_takes_a_reference_to_the_queue_showing_it(reviewer_client, queue):
+    reference = queue["review"]
+
+    redirect, response = _search(reviewer_client, reference.replace("-", " ").lower())
+
+    assert redirect["Location"] == f"{QUEUE}?q={reference}"
+    assert _found(response) == [reference]
+    assert f'value="{reference}"' in response.content.decode()
+
+
+def test_search_finds_a_request_by_its_exact_email_and_no_url_holds_it(reviewer_client, queue):
     stored = ScreeningRequest.objects.get(reference=queue["review"])
 
-    assert _queue(reviewer_client, f"?q={stored.email.upper()}") == [queue["review"]]
+    redirect, response = _search(reviewer_client, stored.email.upper())
+
+    assert _found(response) == [queue["review"]]
+    assert redirect["Location"].startswith(f"{QUEUE}?q=idx%3A")
+    _assert_nowhere([stored.email, stored.email.upper()], redirect, response)
+    page = response.content.decode()
+    search_box = re.search(r'<input[^>]*id="searchbar"[^>]*>', page).group(0)
+    assert 'value=""' in search_box
+    assert "Showing results for the e-mail address or phone number you searched." in page
 
 
-def test_search_finds_a_request_by_its_phone_number_in_any_spelling(reviewer_client, queue):
+def test_search_finds_a_request_by_its_phone_number_in_any_spelling_and_no_url_holds_it(
+    reviewer_client, queue
+):
     stored = ScreeningRequest.objects.get(reference=queue["review"])
     digits = stored.phone.removeprefix("+1")
-    spelling = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    spellings = [f"({digits[:3]}) {digits[3:6]}-{digits[6:]}", digits, stored.phone]
 
-    assert _queue(reviewer_client, f"?q={spelling}") == [queue["review"]]
-    assert _queue(reviewer_client, f"?q={digits}") == [queue["review"]]
+    for spelling in spellings:
+        redirect, response = _search(reviewer_client, spelling)
+
+        assert _found(response) == [queue["review"]]
+        _assert_nowhere([*spellings, stored.email], redirect, response)
 
 
 @pytest.mark.parametrize(
-    "partial", ["demo.patient04", "example.org", "patient04@example", "555-0104"]
+    "partial", ["demo.patient04", "example.org", "patient04@example", "555-0104", "0104"]
 )
 def test_search_never_matches_part_of_an_email_or_phone(reviewer_client, queue, partial):
-    assert _queue(reviewer_client, f"?q={partial}") == []
+    redirect, response = _search(reviewer_client, partial)
+
+    assert _found(response) == []
+    assert quote(partial, safe="") not in redirect["Location"]
+    assert partial not in redirect["Location"]
+
+
+def test_an_email_typed_into_the_address_bar_finds_nothing(reviewer_client, queue):
+    stored = ScreeningRequest.objects.get(reference=queue["review"])
+
+    assert _queue(reviewer_client, f"?q={quote(stored.email)}&status=all") == []
+    assert _queue(reviewer_client, f"?q={stored.phone.removeprefix('+1')}&status=all") == []
+
+
+def test_a_search_keeps_the_queues_other_filters_and_starts_on_page_one(reviewer_client, queue):
+    stored = ScreeningRequest.objects.get(reference=queue["review"])
+
+    redirect, response = _search(reviewer_client, stored.email, flag="asq_positive", p="2")
+    assert "flag=asq_positive" in redirect["Location"]
+    assert "p=2" not in redirect["Location"]
+    assert _found(response) == []
+
+    _redirect, response = _search(reviewer_client, stored.email, flag="heart")
+    assert _found(response) == [queue["review"]]
+
+
+def test_the_search_form_posts_with_a_csrf_token_and_the_search_url_takes_only_posts(
+    reviewer_client, queue
+):
+    page = reviewer_client.get(QUEUE).content.decode()
+    form = page[page.index('<form id="changelist-search"') :]
+    form = form[: form.index("</form>")]
+
+    assert 'method="post"' in form
+    assert f'action="{SEARCH}"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert reviewer_client.get(SEARCH, {"q": "someone@example.org"}).status_code == 405
 
 
 def test_search_finds_closed_requests_too_unless_a_status_is_chosen(reviewer_client, queue):

@@ -67,6 +67,19 @@ def test_a_patients_session_keeps_the_normal_lifetime(client):
     assert client.session["screening_reference"] == "ABCD-EFGH"
 
 
+def test_a_session_cookie_leaves_public_pages_alone(client):
+    # A patient who sent a request carries a session cookie; content pages must not read it.
+    session = client.session
+    session["screening_reference"] = "ABCD-EFGH"
+    session.save()
+
+    response = client.get("/chronic-pain/")
+
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
 def test_a_password_change_ends_the_users_other_sessions(reviewer):
     user, device = reviewer
     office = verified_session(Client(), user, device)
