@@ -116,9 +116,13 @@ def test_the_received_date_filter_and_hierarchy(reviewer_client, queue):
     now = timezone.localtime()
     since = (now - datetime.timedelta(hours=20)).isoformat()
     recent = _queue(reviewer_client, f"?received_at__gte={since.replace('+', '%2B')}")
+    # The day the newest request arrived (not "today": just after midnight that is yesterday).
+    day = timezone.localtime(
+        ScreeningRequest.objects.get(reference=queue["new_urgent"]).received_at
+    )
     today = _queue(
         reviewer_client,
-        f"?received_at__year={now.year}&received_at__month={now.month}&received_at__day={now.day}",
+        f"?received_at__year={day.year}&received_at__month={day.month}&received_at__day={day.day}",
     )
 
     assert recent == [queue["new_urgent"], queue["review"]]
