@@ -333,6 +333,9 @@ CLINIC_PHONE = env.str("CLINIC_PHONE", default="(206) 555-0142")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="care@example.org")
 INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org")
 SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
+# The state the counties are in: its two-letter code (as in the ZIP code data) and its name.
+SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
+SERVICE_AREA_STATE_NAME = env.str("SERVICE_AREA_STATE_NAME", default="Washington")
 SCREENING_RESPONSE_TIME = env.str("SCREENING_RESPONSE_TIME", default="one business day")
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 # The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.

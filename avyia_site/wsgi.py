@@ -11,6 +11,6 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402
 
 if settings.PRODUCTION:
-    from intake.keys import encryption_keys_verify
+    from intake.staff.keys import encryption_keys_verify
 
     encryption_keys_verify()

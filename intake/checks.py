@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 def encryption_keys_check(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
     if not databases or "default" not in databases:
         return []
-    from .keys import KeyMismatchError, encryption_keys_verify
+    from .staff.keys import KeyMismatchError, encryption_keys_verify
 
     try:
         encryption_keys_verify()

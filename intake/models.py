@@ -25,26 +25,6 @@ def normalise_reference(text: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == REFERENCE_LENGTH else text.strip().upper()
 
 
-class Flag(models.TextChoices):
-    """Triage flag codes (stored plain, for the staff queue's filter) and what they mean."""
-
-    HEART = "heart", "High blood pressure or heart disease not well controlled"
-    PSYCHOSIS = "psychosis", "Psychosis, schizophrenia or mania"
-    LIVER = "liver", "Severe liver disease"
-    PRESSURE = "pressure", "Raised pressure in the brain or eye (e.g. glaucoma)"
-    SUBSTANCE_USE = "substance_use", "Active substance use problem"
-    PREGNANCY = "pregnancy", "Pregnant or breastfeeding"
-    KETAMINE_ALLERGY = "ketamine_allergy", "Ketamine allergy"
-    SEIZURES = "seizures", "Seizures"
-    BREATHING = "breathing", "Severe breathing problems"
-    ASQ_POSITIVE = "asq_positive", "Suicide risk screen positive (ASQ)"
-    ASQ_ACUTE = "asq_acute", "Thoughts of suicide right now"
-    PHQ2_POSITIVE = "phq2_positive", "Depression screen positive (PHQ-2 3 or more)"
-    PAIN_UNDER_3_MONTHS = "pain_under_3_months", "Pain for less than 3 months"
-    OUT_OF_AREA = "out_of_area", "ZIP code likely outside the service area"
-    AREA_UNKNOWN = "area_unknown", "ZIP code not found; service area to confirm"
-
-
 class ScreeningRequest(models.Model):
     """A patient's request to be screened for at-home ketamine therapy.
 
@@ -144,15 +124,12 @@ class ScreeningRequest(models.Model):
         permissions = [
             ("export_screeningrequest", "Can export screening requests as CSV"),
             ("purge_screeningrequest", "Can purge requests closed past the retention period"),
+            ("export_fhir_screeningrequest", "Can export a request to an EHR (FHIR)"),
         ]
 
     def __str__(self) -> str:
         # Shown everywhere staff see a request (and in Django's own change history): no name.
         return self.reference
-
-    @property
-    def flag_labels(self) -> list[str]:
-        return [Flag(code).label if code in Flag.values else code for code in self.flags]
 
 
 class ScreeningRateWindow(models.Model):

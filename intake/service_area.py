@@ -12,8 +12,6 @@ from functools import lru_cache
 import zipcodes
 from django.conf import settings
 
-SERVICE_STATE = "WA"
-
 
 @dataclass(frozen=True)
 class ServiceArea:
@@ -47,5 +45,13 @@ def service_area_for_zip(zip_code: str) -> ServiceArea:
         return ServiceArea(county="", state="", in_area=None)
     state, county = found
     served = {_county_name(c) for c in settings.SERVICE_AREA_COUNTIES}
-    in_area = state == SERVICE_STATE and _county_name(county) in served
+    in_area = state == settings.SERVICE_AREA_STATE and _county_name(county) in served
     return ServiceArea(county=county, state=state, in_area=in_area)
+
+
+def service_area_name() -> str:
+    """The area served in words, e.g. "King, Pierce and Snohomish counties, Washington"."""
+    counties = list(settings.SERVICE_AREA_COUNTIES)
+    listed = ", ".join(counties[:-1]) + " and " + counties[-1] if len(counties) > 1 else counties[0]
+    noun = "counties" if len(counties) > 1 else "County"
+    return f"{listed} {noun}, {settings.SERVICE_AREA_STATE_NAME}"

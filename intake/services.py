@@ -1,4 +1,4 @@
-"""Screening requests: triage, creation, rate limiting and the staff notice."""
+"""Screening requests: creation (triaged), rate limiting and the staff notice."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import logging
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
@@ -20,118 +18,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import consent
+from . import consent, questionnaire
 from .crypto import client_address_hash, email_blind_index, phone_blind_index
-from .models import Flag, ScreeningRateWindow, ScreeningRequest
+from .models import ScreeningRateWindow, ScreeningRequest
 from .service_area import service_area_for_zip
+from .triage import triage
 
 logger = logging.getLogger(__name__)
-
-# The conditions a clinician reviews before ketamine (SOURCES.md), each asked yes / no / not sure.
-HEALTH_CONDITION_FLAGS = (
-    Flag.HEART,
-    Flag.PSYCHOSIS,
-    Flag.LIVER,
-    Flag.PRESSURE,
-    Flag.SUBSTANCE_USE,
-    Flag.PREGNANCY,
-    Flag.KETAMINE_ALLERGY,
-    Flag.SEIZURES,
-    Flag.BREATHING,
-)
-ASQ_FIELDS = ("asq_wish_dead", "asq_better_off", "asq_thoughts", "asq_attempt")
-PEG_FIELDS = ("peg_pain", "peg_enjoyment", "peg_activity")
-PHQ2_FIELDS = ("phq2_interest", "phq2_down")
-PHQ2_POSITIVE_AT = 3
-# Kept in their own encrypted columns, so left out of the coded answers stored beside them.
-CONTACT_ANSWER_KEYS = frozenset(
-    {
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "email",
-        "phone",
-        "zip_code",
-        "contact_method",
-        "contact_time",
-        "how_heard",
-    }
-)
-
-
-# --- Triage -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TriageResult:
-    priority: ScreeningRequest.Priority
-    flags: list[str] = field(default_factory=list)
-    peg_score: Decimal | None = None
-    phq2_score: int = 0
-    phq2_positive: bool = False
-    asq_positive: bool = False
-
-
-def triage(*, answers: Mapping[str, Any], in_service_area: bool | None) -> TriageResult:
-    """Decide a request's flags and priority from its coded answers.
-
-    - A flag for each health condition answered "yes" or "not sure" (never an automatic "no":
-      a clinician decides).
-    - PEG score: the mean of its three 0-10 items, to one decimal place.
-    - PHQ-2 positive at a total of 3 or more.
-    - ASQ positive on any "yes" (including "thoughts of killing yourself right now"): urgent.
-    - Pain for less than 3 months, a ZIP code outside the area or not found: noted as flags.
-
-    Priority: urgent when ASQ is positive; needs review with any health-condition flag or a
-    positive PHQ-2; otherwise routine.
-    """
-    flags: list[str] = []
-    for flag in HEALTH_CONDITION_FLAGS:
-        if answers.get(f"health_{flag.value}") in {"yes", "not_sure"}:
-            flags.append(flag.value)
-
-    peg_items = [answers.get(name) for name in PEG_FIELDS]
-    peg_score = None
-    if all(isinstance(item, int) for item in peg_items):
-        peg_score = (Decimal(sum(peg_items)) / Decimal(3)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-
-    phq2_score = sum(int(answers.get(name) or 0) for name in PHQ2_FIELDS)
-    phq2_positive = phq2_score >= PHQ2_POSITIVE_AT
-    if phq2_positive:
-        flags.append(Flag.PHQ2_POSITIVE.value)
-
-    asq_acute = answers.get("asq_now") == "yes"
-    asq_positive = asq_acute or any(answers.get(name) == "yes" for name in ASQ_FIELDS)
-    if asq_positive:
-        flags.append(Flag.ASQ_POSITIVE.value)
-    if asq_acute:
-        flags.append(Flag.ASQ_ACUTE.value)
-
-    if answers.get("pain_duration") == "under_3_months":
-        flags.append(Flag.PAIN_UNDER_3_MONTHS.value)
-    if in_service_area is False:
-        flags.append(Flag.OUT_OF_AREA.value)
-    elif in_service_area is None:
-        flags.append(Flag.AREA_UNKNOWN.value)
-
-    condition_flagged = any(flag.value in flags for flag in HEALTH_CONDITION_FLAGS)
-    if asq_positive:
-        priority = ScreeningRequest.Priority.URGENT
-    elif condition_flagged or phq2_positive:
-        priority = ScreeningRequest.Priority.NEEDS_REVIEW
-    else:
-        priority = ScreeningRequest.Priority.ROUTINE
-    return TriageResult(
-        priority=priority,
-        flags=flags,
-        peg_score=peg_score,
-        phq2_score=phq2_score,
-        phq2_positive=phq2_positive,
-        asq_positive=asq_positive,
-    )
-
 
 # --- Rate limiting ------------------------------------------------------------------------------
 
@@ -208,6 +101,7 @@ def screening_request_create(
     answers_as_seen: list[dict[str, Any]],
     submission_token: str,
     client_address: str,
+    notify_staff: bool = True,
 ) -> ScreeningRequest:
     """Store a patient's screening request, triaged, and tell staff once it is committed.
 
@@ -215,6 +109,7 @@ def screening_request_create(
     one-time token: posting the same token again (a double click, a resubmit) returns the request
     already stored, and the database's unique constraint decides if two posts race.
     Raises ScreeningRateLimited when the client address is over SCREENING_RATE_LIMIT.
+    `notify_staff=False` (the demo queue) sends staff no notice of it.
     """
     existing = ScreeningRequest.objects.filter(submission_token=submission_token).first()
     if existing is not None:
@@ -223,11 +118,9 @@ def screening_request_create(
     now = timezone.now()
     area = service_area_for_zip(answers["zip_code"])
     result = triage(answers=answers, in_service_area=area.in_area)
-    coded = {
-        key: value
-        for key, value in answers.items()
-        if key not in CONTACT_ANSWER_KEYS and key not in {"form_token", "website"}
-    }
+    definition = questionnaire.SCREENING
+    columns = {q.column: answers.get(q.name) for q in definition.questions() if q.column}
+    coded = {q.name: answers.get(q.name) for q in definition.answer_questions()}
     screening_request = ScreeningRequest(
         submission_token=submission_token,
         received_at=now,
@@ -239,15 +132,7 @@ def screening_request_create(
         asq_positive=result.asq_positive,
         in_service_area=area.in_area,
         county=area.county,
-        first_name=answers["first_name"],
-        last_name=answers["last_name"],
-        date_of_birth=answers["date_of_birth"],
-        email=answers["email"],
-        phone=answers["phone"],
-        zip_code=answers["zip_code"],
-        contact_method=answers["contact_method"],
-        contact_time=answers["contact_time"],
-        how_heard=answers.get("how_heard", ""),
+        **{name: "" if value is None else value for name, value in columns.items()},
         answers={"sections": answers_as_seen, "values": coded},
         email_index=email_blind_index(answers["email"]),
         phone_index=phone_blind_index(answers["phone"]) or "",
@@ -267,15 +152,13 @@ def screening_request_create(
         return existing
 
     screening_rate_limit_check(address_hash=client_address_hash(client_address), now=now)
-    # robust: the request is already stored, so nothing in the notice may report it as lost.
-    transaction.on_commit(
-        partial(screening_notice_send, screening_request_id=screening_request.pk), robust=True
-    )
-    logger.info(
-        "Screening request %s received (%s).",
-        screening_request.reference,
-        screening_request.get_priority_display(),
-    )
+    if notify_staff:
+        # robust: the request is already stored, so nothing in the notice may report it as lost.
+        transaction.on_commit(
+            partial(screening_notice_send, screening_request_id=screening_request.pk), robust=True
+        )
+    # The reference alone: a log line never says how urgent a patient's answers were.
+    logger.info("Screening request %s received.", screening_request.reference)
     return screening_request
 
 

@@ -11,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,7 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from avyia_site.client_address import client_ip
 
-from .forms import ScreeningRequestForm, form_token_issue
+from .fhir import FHIR_JSON, questionnaire_resource
+from .form_token import form_token_issue
+from .forms import ScreeningRequestForm
 from .models import ScreeningRequest
 from .services import ScreeningRateLimited, screening_request_create
 
@@ -97,3 +99,9 @@ def screening_request_received(request: HttpRequest) -> HttpResponse:
             "response_time": settings.SCREENING_RESPONSE_TIME,
         },
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def fhir_questionnaire(request: HttpRequest) -> HttpResponse:
+    """The screening questionnaire as a FHIR R4 Questionnaire: public, and holds no patient data."""
+    return JsonResponse(questionnaire_resource(), content_type=FHIR_JSON)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from intake.service_area import service_area_name
+
 
 @dataclass(frozen=True)
 class PageInfo:
@@ -26,8 +28,8 @@ PAGES: dict[str, PageInfo] = {
     "home": PageInfo(
         title="At-home ketamine therapy for chronic pain in the Seattle area",
         description=(
-            "IV ketamine therapy for chronic pain in your own home in King, Pierce and Snohomish "
-            "counties, Washington. Plain facts, honest evidence, a clinician with you throughout."
+            f"IV ketamine therapy for chronic pain in your own home in {service_area_name()}. "
+            "Plain facts, honest evidence, a clinician with you throughout."
         ),
         kind="medical",
         reviewed=date(2026, 11, 25),

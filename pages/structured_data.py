@@ -32,7 +32,7 @@ def medical_clinic() -> dict[str, object]:
         "areaServed": [
             {
                 "@type": "AdministrativeArea",
-                "name": f"{county} County, Washington",
+                "name": f"{county} County, {settings.SERVICE_AREA_STATE_NAME}",
             }
             for county in settings.SERVICE_AREA_COUNTIES
         ],

@@ -16,6 +16,7 @@ Exits 1 when any request was lost, duplicated or answered with a 5xx.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -37,41 +38,19 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-HEALTH_FIELDS = [
-    "health_heart",
-    "health_psychosis",
-    "health_liver",
-    "health_pressure",
-    "health_substance_use",
-    "health_pregnancy",
-    "health_ketamine_allergy",
-    "health_seizures",
-    "health_breathing",
-]
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TOKEN_RE = re.compile(r'name="form_token" value="([^"]+)"')
 REFERENCE_RE = re.compile(r'class="reference-box__code">([^<]+)<')
 
 
-def answers(number: int) -> dict[str, object]:
+def answers(routine: dict[str, object], number: int) -> dict[str, object]:
     """A complete, valid screening request; each one a different (fictitious) patient."""
-    data: dict[str, object] = {
-        "pain_duration": "over_1_year",
+    return {
+        **routine,
         "pain_conditions": ["fibromyalgia", "back_neck"],
-        "pain_feelings": ["burning"],
         "peg_pain": str(number % 11),
-        "peg_enjoyment": "5",
-        "peg_activity": "7",
-        "treatments_tried": ["medicines"],
-        "treatment_helped": "a_little",
-        "surgery_planned": "no",
         "current_medicines": f"test medicine {number}",
-        "phq2_interest": "1",
         "phq2_down": str(number % 4),
-        "asq_wish_dead": "no",
-        "asq_better_off": "no",
-        "asq_thoughts": "no",
-        "asq_attempt": "no",
         "first_name": "Bench",
         "last_name": f"Patient{number}",
         "date_of_birth": "1975-06-15",
@@ -80,12 +59,8 @@ def answers(number: int) -> dict[str, object]:
         "zip_code": ("98101", "98402", "98201", "99201")[number % 4],
         "contact_method": "email",
         "contact_time": "any",
-        "consent_health_data": "on",
-        "consent_not_emergency": "on",
         "website": "",
     }
-    data.update({name: "no" for name in HEALTH_FIELDS})
-    return data
 
 
 # --- The server and its database ----------------------------------------------------------------
@@ -197,7 +172,7 @@ class Outcome:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def one_patient(base_url: str, number: int, outcome: Outcome) -> None:
+def one_patient(base_url: str, routine: dict[str, object], number: int, outcome: Outcome) -> None:
     statuses: list[int] = []
     with requests.Session() as session:
         try:
@@ -207,7 +182,7 @@ def one_patient(base_url: str, number: int, outcome: Outcome) -> None:
             token = TOKEN_RE.search(form.text)
             if form.status_code != 200 or not csrf or not token:
                 raise RuntimeError(f"form page answered {form.status_code}")
-            data = answers(number)
+            data = answers(routine, number)
             data["csrfmiddlewaretoken"] = csrf.group(1)
             data["form_token"] = token.group(1)
             started = time.perf_counter()
@@ -240,14 +215,10 @@ def one_patient(base_url: str, number: int, outcome: Outcome) -> None:
             outcome.post_seconds.append(post_seconds)
 
 
-def stored_count(env: dict[str, str]) -> int:
-    code = (
-        "import django; django.setup(); "
-        "from intake.models import ScreeningRequest; "
-        "print(ScreeningRequest.objects.count())"
-    )
+def django_print(env: dict[str, str], code: str) -> str:
+    """The last line a snippet prints with Django set up (the project's own settings)."""
     result = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", "import django; django.setup(); " + code],
         cwd=PROJECT_DIR,
         env=dict(env, DJANGO_SETTINGS_MODULE="avyia_site.settings"),
         capture_output=True,
@@ -255,8 +226,22 @@ def stored_count(env: dict[str, str]) -> int:
         timeout=120,
     )
     if result.returncode != 0:
-        raise SystemExit(f"counting the stored requests failed:\n{result.stderr}")
-    return int(result.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{code} failed:\n{result.stderr}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def stored_count(env: dict[str, str]) -> int:
+    return int(
+        django_print(
+            env, "from intake.models import ScreeningRequest as R; print(R.objects.count())"
+        )
+    )
+
+
+def routine_answers(env: dict[str, str]) -> dict[str, object]:
+    """Every question answered so that nothing is flagged, read from the questionnaire."""
+    code = "import json; from intake.demo import routine_answers as r; print(json.dumps(r()))"
+    return json.loads(django_print(env, code))
 
 
 def main() -> int:
@@ -292,11 +277,12 @@ def main() -> int:
                 f"{database_kind}."
             )
             outcome = Outcome()
+            routine = routine_answers(env)
             with gunicorn(env, options.workers, workdir / "gunicorn.log") as base_url:
                 started = time.perf_counter()
                 with ThreadPoolExecutor(options.clients) as pool:
                     for number in range(options.requests):
-                        pool.submit(one_patient, base_url, number, outcome)
+                        pool.submit(one_patient, base_url, routine, number, outcome)
                 elapsed = time.perf_counter() - started
             stored = stored_count(env)
     finally:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from intake.models import ScreeningRequest
-from intake.retention import requests_past_retention
-from intake.review import UNANSWERED_STATUSES
+from intake.staff.retention import requests_past_retention
+from intake.staff.review import UNANSWERED_STATUSES
 
 register = template.Library()
 

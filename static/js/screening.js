@@ -2,8 +2,9 @@
  * - Focus the error summary when the page shows one.
  * - Show one section at a time, with Back and Next; every section stays in the form, so moving
  *   between them never loses an answer.
- * - Show the crisis message the moment a suicide-risk question is answered yes, and ask the
- *   "right now?" question only then.
+ * - Ask a follow-up question only after the answer it follows (the "right now?" question, the
+ *   "something else" boxes), and show the crisis message, brought into view, the moment a
+ *   suicide-risk question is answered yes; a "yes, right now" changes it to "stop and call now".
  * - A print button on the confirmation page.
  */
 (function () {
@@ -27,49 +28,74 @@
     return;
   }
 
-  // --- Suicide-risk questions ------------------------------------------------------------------
-  var asqNames = ["asq_wish_dead", "asq_better_off", "asq_thoughts", "asq_attempt"];
-  var asqNow = document.getElementById("asq-now");
-  var crisisAlert = document.getElementById("crisis-alert");
-  var crisisTemplate = document.getElementById("crisis-message");
+  // --- Questions asked only after some answers, and the crisis message -------------------------
+  // Which answers matter is rendered into data- attributes from the questionnaire definition.
+  function words(element, name) {
+    return (element.getAttribute(name) || "").split(" ").filter(Boolean);
+  }
 
-  function anyAsqYes() {
-    return asqNames.some(function (name) {
-      var checked = form.querySelector('input[name="' + name + '"]:checked');
-      return checked !== null && checked.value === "yes";
+  function holds(names, codes) {
+    return names.some(function (name) {
+      var checked = form.querySelectorAll('[name="' + name + '"]:checked');
+      return Array.prototype.some.call(checked, function (input) {
+        return !input.disabled && codes.indexOf(input.value) !== -1;
+      });
     });
   }
 
-  function updateAsq() {
-    var nowYes = form.querySelector('input[name="asq_now"][value="yes"]');
-    // Once "yes, right now" is ticked it stays in view (and is sent) until changed.
-    var show = anyAsqYes() || (nowYes !== null && nowYes.checked);
-    if (asqNow) {
-      asqNow.hidden = !show;
+  var crisisAlert = document.getElementById("crisis-alert");
+  var crisisNames = crisisAlert ? words(crisisAlert, "data-crisis-when") : [];
+  var crisisCodes = crisisAlert ? words(crisisAlert, "data-crisis-when-codes") : [];
+  var conditional = Array.prototype.slice.call(form.querySelectorAll("[data-asked-when]"));
+
+  function updateConditional() {
+    conditional.forEach(function (group) {
+      var own = Array.prototype.slice.call(group.querySelectorAll("input, textarea, select"));
+      // A question whose own answer calls for the crisis message stays in view while it does.
+      var keeps = own.some(function (input) {
+        return input.checked && crisisNames.indexOf(input.name) !== -1 && crisisCodes.indexOf(input.value) !== -1;
+      });
+      var show = keeps || holds(words(group, "data-asked-when"), words(group, "data-asked-when-codes"));
+      group.hidden = !show;
       // A hidden question is not sent, so an earlier answer cannot count by mistake.
-      asqNow.querySelectorAll("input").forEach(function (input) {
+      own.forEach(function (input) {
         input.disabled = !show;
       });
+    });
+  }
+
+  function updateCrisis() {
+    if (!crisisAlert) {
+      return;
     }
-    if (crisisAlert && crisisTemplate) {
-      if (show && !crisisAlert.hasChildNodes()) {
-        crisisAlert.appendChild(crisisTemplate.content.cloneNode(true));
-      } else if (!show) {
-        crisisAlert.replaceChildren();
-      }
+    var acute = holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"));
+    var variant = acute ? "acute" : holds(crisisNames, crisisCodes) ? "panel" : "";
+    if (crisisAlert.getAttribute("data-showing") === variant) {
+      return;
+    }
+    crisisAlert.setAttribute("data-showing", variant);
+    crisisAlert.replaceChildren();
+    var template = document.getElementById(acute ? "crisis-message-acute" : "crisis-message");
+    if (variant && template) {
+      crisisAlert.appendChild(template.content.cloneNode(true));
+      crisisAlert.scrollIntoView({ block: "center" });
     }
   }
 
   if (crisisAlert && crisisAlert.textContent.trim() === "") {
     crisisAlert.replaceChildren(); // drop whitespace so :empty styling applies
   }
-  form.addEventListener("change", function (event) {
-    var name = event.target.name;
-    if (asqNames.indexOf(name) !== -1 || name === "asq_now") {
-      updateAsq();
-    }
+  form.addEventListener("change", function () {
+    updateConditional();
+    updateCrisis();
   });
-  updateAsq();
+  updateConditional();
+  if (crisisAlert) {
+    // What the server rendered is what shows now; only a change of answer replaces it.
+    var shown = crisisAlert.hasChildNodes();
+    var acuteNow = holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"));
+    crisisAlert.setAttribute("data-showing", shown ? (acuteNow ? "acute" : "panel") : "");
+  }
 
   // --- One section at a time -------------------------------------------------------------------
   if (!form.hasAttribute("data-step-by-step")) {

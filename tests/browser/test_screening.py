@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from intake.forms import HEALTH_QUESTIONS, health_field_name
+from intake import questionnaire
 from intake.models import ScreeningRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ CHOICES = [
     ("treatments_tried", "physical_therapy"),
     ("treatment_helped", "a_little"),
     ("surgery_planned", "no"),
-    *[(health_field_name(flag), "no") for flag, _ in HEALTH_QUESTIONS],
+    *[(q.name, "no") for q in questionnaire.SCREENING.questions() if q.name.startswith("health_")],
     ("phq2_interest", "0"),
     ("phq2_down", "1"),
     ("asq_wish_dead", "no"),
@@ -40,7 +40,7 @@ CHOICES = [
     ("asq_thoughts", "no"),
     ("asq_attempt", "no"),
 ]
-FIRST_HEALTH_QUESTION = health_field_name(HEALTH_QUESTIONS[0][0])
+FIRST_HEALTH_QUESTION = questionnaire.SCREENING.sections[1].questions[0].name
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +53,8 @@ def _screening_settings(settings):
 
 
 def visible_section(page) -> int:
-    for number in range(1, 5):
-        if page.locator(f"#section-{number}").is_visible():
+    for number, section in enumerate(questionnaire.SCREENING.sections, start=1):
+        if page.locator(f"#section-{section.slug}").is_visible():
             return number
     raise AssertionError("no section is visible")
 
@@ -67,17 +67,17 @@ def fill_by_mouse(page, *, stepping: bool, extra: tuple[tuple[str, str], ...] = 
         answers[name] = value  # answered after the rest of its section
     for name, value in answers.items():
         if stepping and name == FIRST_HEALTH_QUESTION:
-            page.locator("#section-1 .form-section__nav .btn-primary").click()
+            page.locator("#section-pain .form-section__nav .btn-primary").click()
         page.locator(f'label[for="{_option_id(page, name, value)}"]').click()
     if stepping:
-        page.locator("#section-2 .form-section__nav .btn-primary").click()
+        page.locator("#section-health .form-section__nav .btn-primary").click()
     for name, text in TEXT.items():
         page.locator(f"#id_{name}").click()
         page.locator(f"#id_{name}").fill(text)
     page.locator('label[for="id_contact_method_0"]').click()  # phone call
     page.locator('label[for="id_contact_time_0"]').click()  # any time
     if stepping:
-        page.locator("#section-3 .form-section__nav .btn-primary").click()
+        page.locator("#section-about-you .form-section__nav .btn-primary").click()
     page.locator('label[for="id_consent_health_data"]').click()
     page.locator('label[for="id_consent_not_emergency"]').click()
 
@@ -171,8 +171,8 @@ def test_the_empty_form_is_accessible(site, width):
 
     # With JavaScript the form shows one section at a time.
     assert visible_section(site.page) == 1
-    assert not site.page.locator("#section-2").is_visible()
-    assert site.page.locator("#section-1 .form-progress__label").inner_text() == "Section 1 of 4"
+    assert not site.page.locator("#section-health").is_visible()
+    assert site.page.locator("#section-pain .form-progress__label").inner_text() == "Section 1 of 4"
     scroll_width = site.page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width
 
@@ -226,14 +226,14 @@ def test_moving_between_sections_keeps_every_answer(site):
     site.visit("/screening/", check=False)
     page = site.page
     page.locator('label[for="id_pain_duration_3"]').click()
-    page.locator("#section-1 .form-section__nav .btn-primary").click()
+    page.locator("#section-pain .form-section__nav .btn-primary").click()
     page.locator("#id_current_medicines").fill("naproxen")
-    page.locator("#section-2 .form-section__nav .btn-outline-primary").click()
+    page.locator("#section-health .form-section__nav .btn-outline-primary").click()
 
     assert visible_section(page) == 1
     assert page.locator("#id_pain_duration_3").is_checked()
-    assert page.evaluate("document.activeElement.id") == "section-1-title"
-    page.locator("#section-1 .form-section__nav .btn-primary").click()
+    assert page.evaluate("document.activeElement.id") == "section-pain-title"
+    page.locator("#section-pain .form-section__nav .btn-primary").click()
     assert page.locator("#id_current_medicines").input_value() == "naproxen"
 
 
@@ -242,10 +242,10 @@ def test_mistakes_bring_a_focused_summary_and_keep_every_answer(site):
     page = site.page
     fill_by_mouse(page, stepping=True)
     page.locator('label[for="id_consent_not_emergency"]').click()  # untick it again
-    page.locator("#section-4").get_by_role("button", name="Back").click()
+    page.locator("#section-consent").get_by_role("button", name="Back").click()
     page.locator("#id_last_name").fill("")
     page.locator("#id_zip_code").fill("9840")
-    page.locator("#section-3 .form-section__nav .btn-primary").click()
+    page.locator("#section-about-you .form-section__nav .btn-primary").click()
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_load_state("load")
 
@@ -255,7 +255,7 @@ def test_mistakes_bring_a_focused_summary_and_keep_every_answer(site):
     assert summary.locator("a").all_inner_texts() == [
         "Please enter your last name.",
         "Please enter a 5-digit ZIP code, for example 98101.",
-        "Please tick this box to show you have read it.",
+        "Please check this box to show you have read that this form is not for emergencies.",
     ]
     site.assert_accessible()
     # Every answer is still there, in every section (all shown once there are errors).
@@ -280,9 +280,9 @@ def test_mistakes_bring_a_focused_summary_and_keep_every_answer(site):
 def test_an_asq_yes_shows_the_crisis_message_at_once(site):
     site.visit("/screening/", check=False)
     page = site.page
-    page.locator("#section-1 .form-section__nav .btn-primary").click()
+    page.locator("#section-pain .form-section__nav .btn-primary").click()
     crisis = page.locator("#crisis-alert")
-    right_now = page.locator("#asq-now")
+    right_now = page.locator("#id_asq_now_group")
     assert not crisis.is_visible()
     assert not right_now.is_visible()
 
@@ -290,8 +290,8 @@ def test_an_asq_yes_shows_the_crisis_message_at_once(site):
 
     assert crisis.is_visible()
     assert crisis.get_attribute("role") == "alert"
-    assert crisis.get_by_role("link", name="988").is_visible()
-    assert crisis.get_by_role("link", name="911").is_visible()
+    assert crisis.get_by_role("link", name="Call 988").is_visible()
+    assert crisis.get_by_role("link", name="Call 911").is_visible()
     assert right_now.is_visible()
     site.assert_accessible()
 
@@ -319,7 +319,7 @@ def test_a_crisis_answer_reaches_the_confirmation_and_is_urgent(site):
     assert_confirmation(site)
     crisis = page.locator("main .crisis-callout")
     assert crisis.is_visible()
-    assert crisis.get_by_role("link", name="988").is_visible()
+    assert crisis.get_by_role("link", name="Call 988").is_visible()
     stored = ScreeningRequest.objects.get()
     assert stored.priority == ScreeningRequest.Priority.URGENT
     assert stored.answers["values"]["asq_now"] == "no"
@@ -331,8 +331,8 @@ def test_without_javascript_a_patient_completes_the_form(site, width):
     site.page.set_viewport_size({"width": width, "height": 900})
     site.visit("/screening/", check=False)
     page = site.page
-    assert page.locator("#section-4").is_visible()  # every section shown at once
-    assert page.locator("#asq-now").is_visible()
+    assert page.locator("#section-consent").is_visible()  # every section shown at once
+    assert page.locator("#id_asq_now_group").is_visible()
 
     fill_by_mouse(page, stepping=False)
     page.locator("#id_email").fill("ilse.brannigan@")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from typing import Any
 
-from django.core import signing
 from django.test import Client
 
-from intake.forms import HEALTH_QUESTIONS, SIGNING_SALT, health_field_name
+from intake.demo import routine_answers
+from intake.form_token import form_token_issue
 
 PATIENT = {
     "first_name": "Marisol",
@@ -27,50 +26,40 @@ PATIENT = {
 
 def form_token(*, seconds_ago: float = 60, token_id: str | None = None) -> str:
     """A signed form token as the form page issues it, served `seconds_ago`."""
-    payload = {
-        "id": token_id or secrets.token_urlsafe(18),
-        "t": round(time.time() - seconds_ago, 3),
-    }
-    return signing.dumps(payload, salt=SIGNING_SALT)
+    return form_token_issue(served_at=time.time() - seconds_ago, token_id=token_id)
 
 
 def valid_answers(**overrides: Any) -> dict[str, Any]:
     """POST data for a complete, valid, routine request (in area, nothing flagged)."""
-    data: dict[str, Any] = {
-        "pain_duration": "over_1_year",
-        "pain_conditions": ["crps", "other"],
-        "pain_condition_other": PATIENT["pain_condition_other"],
-        "pain_feelings": ["burning", "shooting"],
-        "peg_pain": "6",
-        "peg_enjoyment": "5",
-        "peg_activity": "7",
-        "treatments_tried": ["medicines", "other"],
-        "treatment_other": PATIENT["treatment_other"],
-        "treatment_helped": "a_little",
-        "surgery_planned": "no",
-        "current_medicines": PATIENT["current_medicines"],
-        "phq2_interest": "0",
-        "phq2_down": "1",
-        "asq_wish_dead": "no",
-        "asq_better_off": "no",
-        "asq_thoughts": "no",
-        "asq_attempt": "no",
-        "first_name": PATIENT["first_name"],
-        "last_name": PATIENT["last_name"],
-        "date_of_birth": PATIENT["date_of_birth"],
-        "email": PATIENT["email"],
-        "phone": PATIENT["phone"],
-        "zip_code": PATIENT["zip_code"],
-        "contact_method": "phone",
-        "contact_time": "morning",
-        "how_heard": "doctor",
-        "consent_health_data": "on",
-        "consent_not_emergency": "on",
-        "website": "",
-        "form_token": form_token(),
-    }
-    for flag, _question in HEALTH_QUESTIONS:
-        data[health_field_name(flag)] = "no"
+    data = routine_answers()
+    data.update(
+        {
+            "pain_duration": "over_1_year",
+            "pain_conditions": ["crps", "other"],
+            "pain_condition_other": PATIENT["pain_condition_other"],
+            "pain_feelings": ["burning", "shooting"],
+            "peg_pain": "6",
+            "peg_enjoyment": "5",
+            "peg_activity": "7",
+            "treatments_tried": ["medicines", "other"],
+            "treatment_other": PATIENT["treatment_other"],
+            "treatment_helped": "a_little",
+            "surgery_planned": "no",
+            "current_medicines": PATIENT["current_medicines"],
+            "phq2_down": "1",
+            "first_name": PATIENT["first_name"],
+            "last_name": PATIENT["last_name"],
+            "date_of_birth": PATIENT["date_of_birth"],
+            "email": PATIENT["email"],
+            "phone": PATIENT["phone"],
+            "zip_code": PATIENT["zip_code"],
+            "contact_method": "phone",
+            "contact_time": "morning",
+            "how_heard": "doctor",
+            "website": "",
+            "form_token": form_token(),
+        }
+    )
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 

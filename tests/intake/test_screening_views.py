@@ -10,8 +10,9 @@ from django.db import connection
 from django.views.debug import SafeExceptionReporterFilter
 
 from intake.consent import CONSENT_VERSION
-from intake.forms import form_token_read
-from intake.models import Flag, ScreeningRateWindow, ScreeningRequest
+from intake.form_token import form_token_read
+from intake.models import ScreeningRateWindow, ScreeningRequest
+from intake.questionnaire import screening
 
 from .screening_support import PATIENT, form_token, post_screening, valid_answers
 
@@ -256,7 +257,7 @@ def test_an_out_of_area_request_is_accepted_flagged_and_explained_kindly(client)
     stored = ScreeningRequest.objects.get()
     body = soup(client.get("/screening/received/")).get_text(" ", strip=True)
     assert stored.in_service_area is False
-    assert Flag.OUT_OF_AREA.value in stored.flags
+    assert screening.OUT_OF_AREA.code in stored.flags
     assert "may be outside the area we visit" in body
     assert "King, Pierce, Snohomish counties" in body
 
@@ -274,7 +275,7 @@ def test_an_unknown_zip_code_is_accepted_and_left_to_staff(client):
     stored = ScreeningRequest.objects.get()
     body = soup(client.get("/screening/received/")).get_text(" ", strip=True)
     assert stored.in_service_area is None
-    assert Flag.AREA_UNKNOWN.value in stored.flags
+    assert screening.AREA_UNKNOWN.code in stored.flags
     assert "could not match your ZIP code" in body
 
 

@@ -4,10 +4,18 @@ from decimal import Decimal
 
 import pytest
 
-from intake.models import Flag, ScreeningRequest
-from intake.services import HEALTH_CONDITION_FLAGS, triage
+from intake import questionnaire
+from intake.models import ScreeningRequest
+from intake.questionnaire import screening
+from intake.triage import triage
 
 Priority = ScreeningRequest.Priority
+# The health questions as the questionnaire asks them, each with the flag it raises.
+HEALTH_QUESTIONS = [
+    q
+    for q in questionnaire.SCREENING.questions()
+    if q.flag and q.flag.raises == Priority.NEEDS_REVIEW
+]
 
 
 def answers(**overrides):
@@ -24,7 +32,7 @@ def answers(**overrides):
         "asq_attempt": "no",
         "asq_now": "",
     }
-    base.update({f"health_{flag.value}": "no" for flag in HEALTH_CONDITION_FLAGS})
+    base.update({q.name: "no" for q in HEALTH_QUESTIONS})
     base.update(overrides)
     return base
 
@@ -38,34 +46,23 @@ def test_nothing_of_note_is_routine_with_no_flags():
     assert not result.phq2_positive
 
 
-def test_every_health_condition_in_sources_is_asked():
-    assert {flag.value for flag in HEALTH_CONDITION_FLAGS} == {
-        "heart",
-        "psychosis",
-        "liver",
-        "pressure",
-        "substance_use",
-        "pregnancy",
-        "ketamine_allergy",
-        "seizures",
-        "breathing",
-    }
-
-
-@pytest.mark.parametrize("flag", HEALTH_CONDITION_FLAGS, ids=lambda f: f.value)
+@pytest.mark.parametrize("question", HEALTH_QUESTIONS, ids=lambda q: q.name)
 @pytest.mark.parametrize("answer", ["yes", "not_sure"])
-def test_a_health_condition_answered_yes_or_not_sure_is_flagged_for_review(flag, answer):
-    result = triage(answers=answers(**{f"health_{flag.value}": answer}), in_service_area=True)
+def test_a_health_condition_answered_yes_or_not_sure_is_flagged_for_review(question, answer):
+    result = triage(answers=answers(**{question.name: answer}), in_service_area=True)
 
-    assert result.flags == [flag.value]
+    assert result.flags == [question.flag.code]
     assert result.priority == Priority.NEEDS_REVIEW
 
 
-@pytest.mark.parametrize("flag", HEALTH_CONDITION_FLAGS, ids=lambda f: f.value)
-def test_a_health_condition_answered_no_is_not_flagged(flag):
-    result = triage(answers=answers(**{f"health_{flag.value}": "no"}), in_service_area=True)
+@pytest.mark.parametrize("question", HEALTH_QUESTIONS, ids=lambda q: q.name)
+def test_a_health_condition_answered_no_is_not_flagged(question):
+    # Every other condition is answered yes, so only this answer can keep its flag away.
+    others_yes = {q.name: "yes" for q in HEALTH_QUESTIONS if q is not question}
+    result = triage(answers=answers(**others_yes, **{question.name: "no"}), in_service_area=True)
 
-    assert flag.value not in result.flags
+    assert question.flag.code not in result.flags
+    assert len(result.flags) == len(HEALTH_QUESTIONS) - 1
 
 
 def test_several_conditions_give_several_flags_in_a_stable_order():
@@ -98,6 +95,13 @@ def test_peg_score_is_the_mean_of_its_three_items_to_one_decimal(items, score):
     assert result.peg_score == score
 
 
+@pytest.mark.parametrize("missing", ["peg_pain", "peg_enjoyment", "peg_activity"])
+def test_a_peg_answered_in_part_has_no_score(missing):
+    result = triage(answers=answers(**{missing: None}), in_service_area=True)
+
+    assert result.peg_score is None
+
+
 @pytest.mark.parametrize(
     ("interest", "down", "positive"),
     [(0, 0, False), (1, 1, False), (2, 0, False), (1, 2, True), (3, 0, True), (3, 3, True)],
@@ -107,7 +111,7 @@ def test_phq2_is_positive_at_a_total_of_three_or_more(interest, down, positive):
 
     assert result.phq2_positive is positive
     assert result.phq2_score == interest + down
-    assert (Flag.PHQ2_POSITIVE.value in result.flags) is positive
+    assert (screening.PHQ2_POSITIVE.code in result.flags) is positive
     assert result.priority == (Priority.NEEDS_REVIEW if positive else Priority.ROUTINE)
 
 
@@ -119,15 +123,15 @@ def test_any_asq_yes_is_positive_and_urgent(question):
 
     assert result.asq_positive
     assert result.priority == Priority.URGENT
-    assert Flag.ASQ_POSITIVE.value in result.flags
-    assert Flag.ASQ_ACUTE.value not in result.flags
+    assert screening.ASQ_POSITIVE.code in result.flags
+    assert screening.ASQ_ACUTE.code not in result.flags
 
 
 def test_thoughts_of_suicide_right_now_is_urgent_and_flagged_acute():
     result = triage(answers=answers(asq_thoughts="yes", asq_now="yes"), in_service_area=True)
 
     assert result.priority == Priority.URGENT
-    assert result.flags[:2] == [Flag.ASQ_POSITIVE.value, Flag.ASQ_ACUTE.value]
+    assert result.flags[:2] == [screening.ASQ_POSITIVE.code, screening.ASQ_ACUTE.code]
 
 
 def test_right_now_yes_counts_even_when_the_other_asq_answers_are_no():
@@ -150,13 +154,13 @@ def test_urgent_outranks_needs_review():
 def test_pain_under_three_months_is_noted_but_not_escalated():
     result = triage(answers=answers(pain_duration="under_3_months"), in_service_area=True)
 
-    assert result.flags == [Flag.PAIN_UNDER_3_MONTHS.value]
+    assert result.flags == [screening.PAIN_UNDER_3_MONTHS.code]
     assert result.priority == Priority.ROUTINE
 
 
 @pytest.mark.parametrize(
     ("in_area", "flags"),
-    [(True, []), (False, [Flag.OUT_OF_AREA.value]), (None, [Flag.AREA_UNKNOWN.value])],
+    [(True, []), (False, [screening.OUT_OF_AREA.code]), (None, [screening.AREA_UNKNOWN.code])],
 )
 def test_service_area_is_noted_for_staff_to_confirm(in_area, flags):
     result = triage(answers=answers(), in_service_area=in_area)

@@ -11,7 +11,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from intake.staff import staff_user_create
+from intake.staff.accounts import staff_user_create
 
 PASSWORD = "a long staff password 42"
 ADMIN = "/staff/"
@@ -19,11 +19,14 @@ LOGIN = "/staff/login/"
 QUEUE = "/staff/intake/screeningrequest/"
 
 ROLES_MIGRATION = importlib.import_module("intake.migrations.0003_staff_roles")
+FHIR_MIGRATION = importlib.import_module("intake.migrations.0004_fhir_export_permission")
 
 
 def ensure_roles() -> None:
-    """The roles migration's groups, again: a transactional test's flush empties every table."""
+    """The role migrations' groups, again: a transactional test's flush empties every table."""
     for name, codenames in ROLES_MIGRATION.ROLES.items():
+        if name in FHIR_MIGRATION.ROLES:
+            codenames = [*codenames, FHIR_MIGRATION.CODENAME]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="intake", codename__in=codenames)

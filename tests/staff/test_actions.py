@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
-from intake.review import internal_note_create
+from intake.staff.review import internal_note_create
 
 from .support import QUEUE, change_url
 
@@ -80,7 +81,7 @@ def test_a_manager_exports_the_selected_requests_as_csv_and_each_export_is_audit
     assert "no-store" in response["Cache-Control"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {row["Reference"] for row in rows} == {first.reference, second.reference}
-    assert {row["E-mail"] for row in rows} == {first.email, second.email}
+    assert {row["E-mail address"] for row in rows} == {first.email, second.email}
     events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT)
     assert {e.reference for e in events} == {first.reference, second.reference}
     assert {e.actor for e in events} == {manager[0]}
@@ -103,7 +104,9 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(manager_client, 
     (row,) = csv.DictReader(io.StringIO(response.content.decode()))
     assert row["First name"] == "'=HYPERLINK(1)"
     assert row["Last name"] == "'@SUM(A1)"
-    assert row["Mobile phone"] == "'" + screening_request.phone  # "+1..." would be a formula too
+    # Written as people dial it: "+1..." would be a formula, and a quote would be typed out.
+    assert re.fullmatch(r"\(\d{3}\) \d{3}-\d{4}", row["Mobile phone number"])
+    assert "+1" + re.sub(r"\D", "", row["Mobile phone number"]) == screening_request.phone
 
 
 # --- Deletion -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from intake.models import AuditEvent, ScreeningRequest
-from intake.retention import screening_requests_purge
+from intake.staff.retention import screening_requests_purge
 
 from .support import QUEUE, change_url
 

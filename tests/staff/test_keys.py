@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from intake.crypto import DecryptionError
-from intake.keys import KeyMismatchError, encryption_keys_verify
 from intake.models import InternalNote, ScreeningRequest
-from intake.review import internal_note_create
+from intake.staff.keys import KeyMismatchError, encryption_keys_verify
+from intake.staff.review import internal_note_create
 from tests.support import PRODUCTION_ENV, run_django
 
 from .support import QUEUE

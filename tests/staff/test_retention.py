@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
-from intake.retention import months_before
-from intake.review import internal_note_create, screening_request_set_status
+from intake.staff.retention import months_before
+from intake.staff.review import internal_note_create, screening_request_set_status
 
 Status = ScreeningRequest.Status
 

@@ -24,7 +24,7 @@ WORK_ON_A_REQUEST = textwrap.dedent(
     from django_otp.oath import totp
     from intake.demo import demo_form_data
     from intake.models import ScreeningRequest
-    from intake.staff import staff_user_create
+    from intake.staff.accounts import staff_user_create
 
     patient = Client()
     patient.get("/screening/")

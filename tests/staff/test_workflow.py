@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from intake.models import AuditEvent, ScreeningRequest
-from intake.review import ALLOWED_STATUS_MOVES, screening_request_set_status
+from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
 
 Status = ScreeningRequest.Status
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from intake.staff import ROLE_GROUPS, staff_mfa_enrol, staff_user_create
+from intake.staff.accounts import ROLE_GROUPS, staff_mfa_enrol, staff_user_create
 
 PASSWORD_ENV = "DJANGO_STAFF_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 

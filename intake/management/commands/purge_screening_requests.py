@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from intake.audit import command_actor_label
-from intake.retention import (
+from intake.staff.audit import command_actor_label
+from intake.staff.retention import (
     audit_events_expire,
     requests_past_retention,
     screening_requests_purge,

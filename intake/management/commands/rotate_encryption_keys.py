@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.crypto import DecryptionError
-from intake.keys import encryption_keys_rotate
+from intake.staff.keys import encryption_keys_rotate
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..models import AuditEvent, ScreeningRequest
 from .audit import audit_record_many
-from .models import AuditEvent, ScreeningRequest
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:

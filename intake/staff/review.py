@@ -1,22 +1,17 @@
-"""Staff work on screening requests: status moves, assignment, notes, export and deletion.
+"""Staff work on screening requests: status moves, assignment, notes and deletion.
 
 The admin calls these functions and nothing else writes these changes, so each one is checked and
-recorded in the audit trail (intake.audit) in the same transaction.
+recorded in the audit trail (intake.staff.audit) in the same transaction.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from .audit import audit_record, audit_record_many
-from .models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+from ..models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+from .audit import audit_record
 
 Status = ScreeningRequest.Status
 
@@ -161,75 +156,3 @@ def screening_request_delete(
         detail=reason,
     )
     screening_request.delete()
-
-
-# --- CSV export ----------------------------------------------------------------------------------
-
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV Injection").
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-EXPORT_COLUMNS: list[tuple[str, str]] = [
-    ("reference", "Reference"),
-    ("received_at", "Received"),
-    ("priority", "Priority"),
-    ("status", "Status"),
-    ("flags", "Flags"),
-    ("peg_score", "PEG score"),
-    ("in_service_area", "Likely in service area"),
-    ("assigned_to", "Assigned to"),
-    ("first_name", "First name"),
-    ("last_name", "Last name"),
-    ("date_of_birth", "Date of birth"),
-    ("email", "E-mail"),
-    ("phone", "Mobile phone"),
-    ("zip_code", "ZIP code"),
-    ("county", "County"),
-    ("contact_method", "Preferred contact"),
-    ("contact_time", "Preferred time"),
-    ("sms_reminders_consent", "Agreed to text reminders"),
-]
-
-
-def csv_safe(value: object) -> str:
-    """The cell's text, with a leading quote if a spreadsheet would otherwise run it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-def _export_cell(screening_request: ScreeningRequest, field: str) -> object:
-    if field == "received_at":
-        return timezone.localtime(screening_request.received_at).strftime("%Y-%m-%d %H:%M")
-    if field == "flags":
-        return "; ".join(screening_request.flag_labels)
-    if field == "in_service_area":
-        return {True: "yes", False: "no", None: "unknown"}[screening_request.in_service_area]
-    if field == "sms_reminders_consent":
-        return "yes" if screening_request.sms_reminders_consent else "no"
-    if field == "assigned_to":
-        return screening_request.assigned_to.get_username() if screening_request.assigned_to else ""
-    if field in {"priority", "status", "contact_method", "contact_time"}:
-        return getattr(screening_request, f"get_{field}_display")()
-    return getattr(screening_request, field)
-
-
-@transaction.atomic
-def screening_requests_export_csv(
-    *, screening_requests: Iterable[ScreeningRequest], actor: AbstractBaseUser
-) -> str:
-    """The requests as CSV text, every cell neutralised; one audit event per exported request."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in EXPORT_COLUMNS])
-    references = []
-    for screening_request in screening_requests:
-        references.append(screening_request.reference)
-        writer.writerow(
-            [csv_safe(_export_cell(screening_request, field)) for field, _ in EXPORT_COLUMNS]
-        )
-    audit_record_many(
-        action=AuditEvent.Action.EXPORT,
-        actor=actor,
-        references=references,
-        detail=f"CSV export of {len(references)} request(s)",
-    )
-    return buffer.getvalue()

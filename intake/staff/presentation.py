@@ -7,17 +7,17 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .forms import ASQ_NOW, ASQ_QUESTIONS, ScreeningRequestForm
-from .models import Flag, ScreeningRequest
-
-# Shown first and marked, because they may need a same-day call.
-CRISIS_FLAGS = (Flag.ASQ_ACUTE, Flag.ASQ_POSITIVE)
+from .. import questionnaire
+from ..forms import answer_shown
+from ..models import ScreeningRequest
+from ..questionnaire import scoring
 
 
 def _shown(value: Any) -> str:
+    """A stored answer in words (stored answers were saved as the patient saw them)."""
     if value in (None, ""):
         return "Not answered"
-    return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}.get(str(value), str(value))
+    return str(value)
 
 
 def answer_sections(screening_request: ScreeningRequest) -> list[dict[str, Any]]:
@@ -38,19 +38,36 @@ def crisis_answers(screening_request: ScreeningRequest) -> list[tuple[str, str]]
     """The suicide-risk (ASQ) questions and the patient's answers, when the screen was positive."""
     if not screening_request.asq_positive:
         return []
+    definition = questionnaire.SCREENING
     values = (screening_request.answers or {}).get("values", {})
-    questions = [*ASQ_QUESTIONS, (ASQ_NOW, str(ScreeningRequestForm.base_fields[ASQ_NOW].label))]
-    return [(question, _shown(values.get(code))) for code, question in questions]
+    names = scoring.asq_positive_when(definition).questions
+    return [
+        (str(q.text), answer_shown(q, values.get(q.name))) for q in map(definition.question, names)
+    ]
+
+
+def flag_labels(screening_request: ScreeningRequest) -> list[str]:
+    """The request's flags in words, as the questionnaire names them."""
+    return [questionnaire.SCREENING.flag_label(code) for code in screening_request.flags]
+
+
+def triage_flags(screening_request: ScreeningRequest) -> list[dict[str, Any]]:
+    """The request's flags in words, crisis flags first."""
+    definition = questionnaire.SCREENING
+    flags = [
+        {"label": definition.flag_label(code), "crisis": bool(flag and flag.crisis)}
+        for code in screening_request.flags
+        for flag in [definition.flag(code)]
+    ]
+    return sorted(flags, key=lambda flag: not flag["crisis"])
 
 
 def review_page_context(
     screening_request: ScreeningRequest, *, show_audit_link: bool
 ) -> dict[str, Any]:
-    flags = [Flag(code) for code in screening_request.flags if code in Flag.values]
-    flags.sort(key=lambda flag: flag not in CRISIS_FLAGS)
     context: dict[str, Any] = {
         "screening_request": screening_request,
-        "triage_flags": [{"label": flag.label, "crisis": flag in CRISIS_FLAGS} for flag in flags],
+        "triage_flags": triage_flags(screening_request),
         "crisis_answers": crisis_answers(screening_request),
         "answer_sections": answer_sections(screening_request),
         "notes": list(screening_request.notes.select_related("author")),

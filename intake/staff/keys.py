@@ -13,9 +13,15 @@ from django.apps import apps
 from django.db import DatabaseError, models, transaction
 from django.db.models.functions import Cast
 
-from .crypto import DecryptionError, email_blind_index, multi_fernet, phone_blind_index, rotate_text
-from .fields import EncryptedField
-from .models import ScreeningRequest
+from ..crypto import (
+    DecryptionError,
+    email_blind_index,
+    multi_fernet,
+    phone_blind_index,
+    rotate_text,
+)
+from ..fields import EncryptedField
+from ..models import ScreeningRequest
 
 BATCH_SIZE = 200
 

@@ -1,0 +1,200 @@
+"""The building blocks of a questionnaire: sections, questions, answer choices, flags and codes.
+
+Plain frozen data. What the screening questionnaire asks is in `screening.py`; everything else
+(the form, triage, the staff pages, the CSV and FHIR exports) reads it through these types.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+from intake.models import ScreeningRequest
+
+Priority = ScreeningRequest.Priority
+
+Text = str | Promise  # a string, or one marked for translation (gettext_lazy)
+
+LOINC = "http://loinc.org"
+
+
+@dataclass(frozen=True)
+class Coding:
+    """A code in a code system, as FHIR writes it."""
+
+    code: str
+    display: str
+    system: str = LOINC
+
+
+class Kind(enum.StrEnum):
+    """What sort of answer a question takes, which decides its field and how it is shown."""
+
+    ONE = "one"  # one of a few choices, as radio buttons
+    SCALE = "scale"  # 0 to 10, as a row of radio buttons
+    MANY = "many"  # any of several choices, as checkboxes
+    SELECT = "select"  # one of many choices, as a drop-down
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    NAME = "name"
+    BIRTH_DATE = "birth_date"
+    EMAIL = "email"
+    PHONE = "phone"
+    ZIP = "zip"
+    AGREE = "agree"  # a box to tick
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something a clinician must see, raised by an answer or a score; its code is stored.
+
+    `raises` is the priority the flag lifts a request to at least; a flag with none is a note.
+    """
+
+    code: str
+    label: Text  # what staff read, e.g. "Heart disease or blood pressure not well controlled"
+    raises: Priority | None = None
+    crisis: bool = False  # shown first and marked on the staff pages
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str | int  # stored with the request and exported: never change a code once used
+    label: Text
+    coding: Coding | None = None  # the LOINC answer code, where the instrument has one
+
+
+@dataclass(frozen=True)
+class When:
+    """A condition on earlier answers: any of `questions` answered with any of `codes`."""
+
+    questions: tuple[str, ...]
+    codes: frozenset[str | int]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        for name in self.questions:
+            value = answers.get(name)
+            values = value if isinstance(value, list | tuple | set | frozenset) else [value]
+            if any(v in self.codes or str(v) in self.codes for v in values):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str  # stable: the form field, the stored key, the FHIR linkId
+    text: Text
+    kind: Kind
+    choices: tuple[Choice, ...] = ()
+    help_text: Text = ""
+    optional: bool = False
+    # The error when it is left unanswered; it names the question, so a list of errors reads well.
+    required_message: Text = ""
+    max_length: int | None = None
+    autocomplete: str = ""
+    # Asked only when this holds (and then required unless optional).
+    asked_when: When | None = None
+    # The flag an answer raises, and which answer codes raise it.
+    flag: Flag | None = None
+    flag_on: frozenset[str | int] = frozenset()
+    coding: Coding | None = None
+    # Kept in the request's own encrypted column of this name rather than among the answers.
+    column: str = ""
+
+    def choice_label(self, code: Any) -> str:
+        for choice in self.choices:
+            if choice.code == code or str(choice.code) == str(code):
+                return str(choice.label)
+        return str(code)
+
+    def raises_flag(self, value: Any) -> bool:
+        if self.flag is None or value in (None, ""):
+            return False
+        values = value if isinstance(value, list | tuple) else [value]
+        return any(v in self.flag_on for v in values)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of questions in a section, under an optional sub-heading."""
+
+    questions: tuple[Question, ...]
+    heading: Text = ""
+    intro: Text = ""
+    # The crisis message belongs beside these questions (the suicide-risk screen).
+    crisis: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str  # stable: used in the page's ids
+    title: Text
+    intro: Text
+    parts: tuple[Part, ...]
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for part in self.parts for q in part.questions)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A validated screening instrument: its items, as asked, and the codes of its panel."""
+
+    key: str
+    title: Text
+    items: tuple[str, ...]  # question names, in the instrument's order
+    # A follow-up asked after a positive screen (the ASQ's "right now?"), not part of the score.
+    acuity_item: str = ""
+    coding: Coding | None = None
+    score_coding: Coding | None = None
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """Everything the screening request asks, in order, and what the answers mean."""
+
+    url: str  # canonical URL, for FHIR
+    name: str
+    title: Text
+    version: str
+    sections: tuple[Section, ...]
+    instruments: tuple[Instrument, ...] = ()
+    # Flags raised by rules outside the questions (scores, the service area).
+    rule_flags: tuple[Flag, ...] = field(default=())
+
+    def questions(self) -> Iterator[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, name: str) -> Question:
+        for question in self.questions():
+            if question.name == name:
+                return question
+        raise KeyError(name)
+
+    def instrument(self, key: str) -> Instrument:
+        for instrument in self.instruments:
+            if instrument.key == key:
+                return instrument
+        raise KeyError(key)
+
+    def flags(self) -> list[Flag]:
+        """Every flag, questions' first (in the order asked), then the rules'."""
+        return [q.flag for q in self.questions() if q.flag] + list(self.rule_flags)
+
+    def flag(self, code: str) -> Flag | None:
+        return next((f for f in self.flags() if f.code == code), None)
+
+    def flag_label(self, code: str) -> str:
+        flag = self.flag(code)
+        return str(flag.label) if flag else code
+
+    def answer_questions(self) -> list[Question]:
+        """The questions stored among the coded answers (not in a column of their own)."""
+        return [q for q in self.questions() if not q.column]

@@ -1,0 +1,563 @@
+"""The screening questionnaire: every section, question, answer code and what each answer means.
+
+This is the one place the questions are written. The form, the page, triage, the crisis message,
+the staff pages, the CSV and FHIR exports, the demo and the benchmarks all read it. Answer codes
+are stored with every request and exported: add new ones, never change or reuse old ones.
+
+LOINC codes were checked against published sources (see `codes.py`); a code that could not be
+confirmed is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from intake import consent
+from intake.models import ScreeningRequest
+
+from . import codes
+from .model import Choice, Flag, Instrument, Kind, Part, Priority, Question, Questionnaire, Section
+from .model import When as AskedWhen
+
+YES, NO, NOT_SURE = "yes", "no", "not_sure"
+YES_NO = (Choice(YES, _("Yes"), codes.ANSWER_YES), Choice(NO, _("No"), codes.ANSWER_NO))
+YES_NO_NOT_SURE = (*YES_NO, Choice(NOT_SURE, _("Not sure")))
+ZERO_TO_TEN = tuple(Choice(n, str(n)) for n in range(11))
+
+# --- Flags --------------------------------------------------------------------------------------
+
+# The conditions a clinician reviews before ketamine (SOURCES.md): "yes" or "not sure" flags one.
+# Never an automatic "no": a clinician decides.
+CONDITION_ANSWERS = frozenset({YES, NOT_SURE})
+
+
+def _condition(code: str, label: str) -> Flag:
+    return Flag(code, label, raises=Priority.NEEDS_REVIEW)
+
+
+ASQ_POSITIVE = Flag(
+    "asq_positive", _("Suicide risk screen positive (ASQ)"), Priority.URGENT, crisis=True
+)
+ASQ_ACUTE = Flag("asq_acute", _("Thoughts of suicide right now"), Priority.URGENT, crisis=True)
+PHQ2_POSITIVE = Flag(
+    "phq2_positive", _("Depression screen positive (PHQ-2 3 or more)"), Priority.NEEDS_REVIEW
+)
+PAIN_UNDER_3_MONTHS = Flag("pain_under_3_months", _("Pain for less than 3 months"))
+OUT_OF_AREA = Flag("out_of_area", _("ZIP code likely outside the service area"))
+AREA_UNKNOWN = Flag("area_unknown", _("ZIP code not found; service area to confirm"))
+
+# PHQ-2: a total of 3 or more is a positive screen (Kroenke 2003).
+PHQ2_POSITIVE_AT = 3
+
+
+def _health(name: str, text: str, flag_label: str) -> Question:
+    return Question(
+        name=f"health_{name}",
+        text=text,
+        kind=Kind.ONE,
+        choices=YES_NO_NOT_SURE,
+        flag=_condition(name, flag_label),
+        flag_on=CONDITION_ANSWERS,
+        required_message=format_lazy(_("Answer yes, no or not sure: {question}"), question=text),
+    )
+
+
+# --- Section 1: your pain -----------------------------------------------------------------------
+
+PAIN_DURATION = Question(
+    name="pain_duration",
+    text=_("How long have you had this pain?"),
+    kind=Kind.ONE,
+    choices=(
+        Choice("under_3_months", _("Less than 3 months")),
+        Choice("3_to_6_months", _("3 to 6 months")),
+        Choice("6_to_12_months", _("6 to 12 months")),
+        Choice("over_1_year", _("More than a year")),
+    ),
+    required_message=_("Choose how long you have had this pain."),
+    # Chronic pain means pain for 3 months or longer: shorter pain is noted for the clinician.
+    flag=PAIN_UNDER_3_MONTHS,
+    flag_on=frozenset({"under_3_months"}),
+)
+OTHER = "other"
+PAIN_CONDITIONS = Question(
+    name="pain_conditions",
+    text=_("Has a doctor told you that your pain comes from any of these?"),
+    help_text=_("Choose all that apply."),
+    kind=Kind.MANY,
+    choices=(
+        Choice("crps", _("Complex regional pain syndrome (CRPS)")),
+        Choice("fibromyalgia", _("Fibromyalgia")),
+        Choice(
+            "neuropathic",
+            _(
+                "Nerve pain (neuropathic pain), such as diabetic neuropathy, sciatica or "
+                "trigeminal neuralgia"
+            ),
+        ),
+        Choice("phantom_limb", _("Phantom limb pain")),
+        Choice("after_shingles", _("Pain after shingles")),
+        Choice("sickle_cell", _("Sickle cell disease")),
+        Choice("spinal_cord_injury", _("Spinal cord injury")),
+        Choice("cancer", _("Pain related to cancer")),
+        Choice("arthritis", _("Arthritis")),
+        Choice("headache", _("Headache or migraine")),
+        Choice("back_neck", _("Back or neck pain")),
+        Choice(NOT_SURE, _("I am not sure, or I do not have a diagnosis yet")),
+        Choice(OTHER, _("Something else")),
+    ),
+    required_message=_(
+        "Choose at least one cause of your pain. If you do not know, choose “I am not sure”."
+    ),
+)
+PAIN_CONDITION_OTHER = Question(
+    name="pain_condition_other",
+    text=_("If you chose “Something else”, what is it?"),
+    kind=Kind.TEXT,
+    max_length=300,
+    asked_when=AskedWhen(("pain_conditions",), frozenset({OTHER})),
+    required_message=_("Tell us what the other cause of your pain is."),
+)
+PAIN_FEELINGS = Question(
+    name="pain_feelings",
+    text=_("How does your pain feel?"),
+    help_text=_("Choose all that apply."),
+    kind=Kind.MANY,
+    optional=True,
+    choices=(
+        Choice("burning", _("Burning")),
+        Choice("dull_ache", _("A dull ache")),
+        Choice("throbbing", _("Throbbing")),
+        Choice("squeezing", _("Squeezing")),
+        Choice("shooting", _("Shooting")),
+        Choice("pulsing", _("Pulsing")),
+    ),
+)
+# PEG (Krebs 2009): three 0-10 items about the past week, in the instrument's own words.
+PEG_PAIN = Question(
+    name="peg_pain",
+    text=_("What number best describes your pain on average in the past week?"),
+    help_text=_("0 means no pain. 10 means pain as bad as you can imagine."),
+    kind=Kind.SCALE,
+    choices=ZERO_TO_TEN,
+    required_message=_("Choose a number from 0 to 10 for your pain on average in the past week."),
+    coding=codes.PEG_PAIN,
+)
+PEG_ENJOYMENT = Question(
+    name="peg_enjoyment",
+    text=_(
+        "What number best describes how, during the past week, pain has interfered with your "
+        "enjoyment of life?"
+    ),
+    help_text=_("0 means it does not interfere. 10 means it completely interferes."),
+    kind=Kind.SCALE,
+    choices=ZERO_TO_TEN,
+    required_message=_(
+        "Choose a number from 0 to 10 for how much pain interfered with your enjoyment of life."
+    ),
+    coding=codes.PEG_ENJOYMENT,
+)
+PEG_ACTIVITY = Question(
+    name="peg_activity",
+    text=_(
+        "What number best describes how, during the past week, pain has interfered with your "
+        "general activity?"
+    ),
+    help_text=_("0 means it does not interfere. 10 means it completely interferes."),
+    kind=Kind.SCALE,
+    choices=ZERO_TO_TEN,
+    required_message=_(
+        "Choose a number from 0 to 10 for how much pain interfered with your general activity."
+    ),
+    coding=codes.PEG_ACTIVITY,
+)
+TREATMENTS_TRIED = Question(
+    name="treatments_tried",
+    text=_("Which treatments have you tried for this pain?"),
+    help_text=_("Choose all that apply. If you have not tried any, leave these empty."),
+    kind=Kind.MANY,
+    optional=True,
+    choices=(
+        Choice("medicines", _("Pain medicines, including opioids")),
+        Choice("physical_therapy", _("Physical therapy")),
+        Choice("injections", _("Injections or nerve blocks")),
+        Choice("surgery", _("Surgery")),
+        Choice(OTHER, _("Something else")),
+    ),
+)
+TREATMENT_OTHER = Question(
+    name="treatment_other",
+    text=_("If you chose “Something else”, what did you try?"),
+    kind=Kind.TEXT,
+    max_length=300,
+    asked_when=AskedWhen(("treatments_tried",), frozenset({OTHER})),
+    required_message=_("Tell us what else you tried."),
+)
+TREATMENT_HELPED = Question(
+    name="treatment_helped",
+    text=_("Did any of these treatments help?"),
+    kind=Kind.ONE,
+    choices=(
+        Choice("a_lot", _("Yes, a lot")),
+        Choice("a_little", _("A little")),
+        Choice("no", _("Not really")),
+        Choice("none_tried", _("I have not tried any treatments yet")),
+    ),
+    required_message=_("Tell us whether any treatment helped."),
+)
+SURGERY_PLANNED = Question(
+    name="surgery_planned",
+    text=_("Are you planning to have surgery?"),
+    kind=Kind.ONE,
+    choices=YES_NO_NOT_SURE,
+    required_message=_("Tell us whether you are planning to have surgery."),
+)
+
+# --- Section 2: your health ---------------------------------------------------------------------
+
+HEALTH_CONDITIONS = (
+    _health(
+        "heart",
+        _("Do you have high blood pressure or heart disease that is not well controlled?"),
+        _("High blood pressure or heart disease not well controlled"),
+    ),
+    _health(
+        "psychosis",
+        _("Have you ever had psychosis, schizophrenia or mania?"),
+        _("Psychosis, schizophrenia or mania"),
+    ),
+    _health("liver", _("Do you have severe liver disease?"), _("Severe liver disease")),
+    _health(
+        "pressure",
+        _("Do you have high pressure inside your head or in your eyes, such as glaucoma?"),
+        _("Raised pressure in the brain or eye (e.g. glaucoma)"),
+    ),
+    _health(
+        "substance_use",
+        _("Do you have a problem with alcohol or drug use right now?"),
+        _("Active substance use problem"),
+    ),
+    _health("pregnancy", _("Are you pregnant or breastfeeding?"), _("Pregnant or breastfeeding")),
+    _health("ketamine_allergy", _("Are you allergic to ketamine?"), _("Ketamine allergy")),
+    _health("seizures", _("Do you have seizures?"), _("Seizures")),
+    _health(
+        "breathing", _("Do you have severe breathing problems?"), _("Severe breathing problems")
+    ),
+)
+CURRENT_MEDICINES = Question(
+    name="current_medicines",
+    text=_("Which medicines do you take now?"),
+    help_text=_("Include the dose if you know it. You can also tell us later."),
+    kind=Kind.LONG_TEXT,
+    optional=True,
+    max_length=2000,
+)
+# PHQ-2 (Kroenke 2003): each item 0-3 over the last 2 weeks.
+PHQ2_CHOICES = (
+    Choice(0, _("Not at all"), codes.PHQ_NOT_AT_ALL),
+    Choice(1, _("Several days"), codes.PHQ_SEVERAL_DAYS),
+    Choice(2, _("More than half the days"), codes.PHQ_MORE_THAN_HALF),
+    Choice(3, _("Nearly every day"), codes.PHQ_NEARLY_EVERY_DAY),
+)
+PHQ2_INTEREST = Question(
+    name="phq2_interest",
+    text=_(
+        "Over the last 2 weeks, how often have you been bothered by little interest or pleasure "
+        "in doing things?"
+    ),
+    kind=Kind.ONE,
+    choices=PHQ2_CHOICES,
+    required_message=_("Tell us how often you had little interest or pleasure in doing things."),
+    coding=codes.PHQ2_INTEREST,
+)
+PHQ2_DOWN = Question(
+    name="phq2_down",
+    text=_(
+        "Over the last 2 weeks, how often have you been bothered by feeling down, depressed or "
+        "hopeless?"
+    ),
+    kind=Kind.ONE,
+    choices=PHQ2_CHOICES,
+    required_message=_("Tell us how often you felt down, depressed or hopeless."),
+    coding=codes.PHQ2_DOWN,
+)
+# ASQ (NIMH Ask Suicide-Screening Questions), in its own words. Any "yes" is a positive screen.
+ASQ_WISH_DEAD = Question(
+    name="asq_wish_dead",
+    text=_("In the past few weeks, have you wished you were dead?"),
+    kind=Kind.ONE,
+    choices=YES_NO,
+    required_message=_("Answer yes or no: in the past few weeks, have you wished you were dead?"),
+    coding=codes.ASQ_WISH_DEAD,
+)
+ASQ_BETTER_OFF = Question(
+    name="asq_better_off",
+    text=_(
+        "In the past few weeks, have you felt that you or your family would be better off if you "
+        "were dead?"
+    ),
+    kind=Kind.ONE,
+    choices=YES_NO,
+    required_message=_(
+        "Answer yes or no: have you felt that you or your family would be better off if you were "
+        "dead?"
+    ),
+    coding=codes.ASQ_BETTER_OFF,
+)
+ASQ_THOUGHTS = Question(
+    name="asq_thoughts",
+    text=_("In the past week, have you been having thoughts about killing yourself?"),
+    kind=Kind.ONE,
+    choices=YES_NO,
+    required_message=_(
+        "Answer yes or no: in the past week, have you been having thoughts about killing yourself?"
+    ),
+    coding=codes.ASQ_THOUGHTS,
+)
+ASQ_ATTEMPT = Question(
+    name="asq_attempt",
+    text=_("Have you ever tried to kill yourself?"),
+    kind=Kind.ONE,
+    choices=YES_NO,
+    required_message=_("Answer yes or no: have you ever tried to kill yourself?"),
+    coding=codes.ASQ_ATTEMPT,
+)
+ASQ_ITEMS = (ASQ_WISH_DEAD, ASQ_BETTER_OFF, ASQ_THOUGHTS, ASQ_ATTEMPT)
+# The acuity question, asked after any "yes"; "yes" here means the patient may be in danger now.
+ASQ_NOW = Question(
+    name="asq_now",
+    text=_("Are you having thoughts of killing yourself right now?"),
+    kind=Kind.ONE,
+    choices=YES_NO,
+    asked_when=AskedWhen(tuple(q.name for q in ASQ_ITEMS), frozenset({YES})),
+    required_message=_("Answer yes or no: are you having thoughts of killing yourself right now?"),
+    coding=codes.ASQ_NOW,
+)
+
+# --- Section 3: about you (each kept in its own encrypted column) -------------------------------
+
+
+def _choices_of(model_choices: type) -> tuple[Choice, ...]:
+    # The request's own columns keep their choices on the model; the form offers the same.
+    return tuple(Choice(value, label) for value, label in model_choices.choices)
+
+
+ABOUT_YOU = (
+    Question(
+        name="first_name",
+        text=_("First name"),
+        kind=Kind.NAME,
+        max_length=100,
+        autocomplete="given-name",
+        required_message=_("Please enter your first name."),
+        column="first_name",
+    ),
+    Question(
+        name="last_name",
+        text=_("Last name"),
+        kind=Kind.NAME,
+        max_length=100,
+        autocomplete="family-name",
+        required_message=_("Please enter your last name."),
+        column="last_name",
+    ),
+    Question(
+        name="date_of_birth",
+        text=_("Date of birth"),
+        help_text=_("For example, 03/27/1980."),
+        kind=Kind.BIRTH_DATE,
+        autocomplete="bday",
+        required_message=_("Please enter your date of birth."),
+        column="date_of_birth",
+    ),
+    Question(
+        name="email",
+        text=_("E-mail address"),
+        kind=Kind.EMAIL,
+        max_length=254,
+        autocomplete="email",
+        required_message=_("Please enter your e-mail address."),
+        column="email",
+    ),
+    Question(
+        name="phone",
+        text=_("Mobile phone number"),
+        help_text=_("A US number, for example (206) 555-0123."),
+        kind=Kind.PHONE,
+        autocomplete="tel",
+        required_message=_("Please enter your mobile phone number."),
+        column="phone",
+    ),
+    Question(
+        name="zip_code",
+        text=_("ZIP code"),
+        help_text=_("Of the home where you would have your treatment."),
+        kind=Kind.ZIP,
+        max_length=10,
+        autocomplete="postal-code",
+        required_message=_("Please enter your ZIP code."),
+        column="zip_code",
+    ),
+    Question(
+        name="contact_method",
+        text=_("How would you like us to contact you?"),
+        kind=Kind.ONE,
+        choices=_choices_of(ScreeningRequest.ContactMethod),
+        required_message=_("Please choose how we should contact you."),
+        column="contact_method",
+    ),
+    Question(
+        name="contact_time",
+        text=_("When is the best time to reach you?"),
+        help_text=_("Pacific time, Monday to Friday."),
+        kind=Kind.ONE,
+        choices=_choices_of(ScreeningRequest.ContactTime),
+        required_message=_("Please choose the best time to reach you."),
+        column="contact_time",
+    ),
+    Question(
+        name="how_heard",
+        text=_("How did you hear about us?"),
+        kind=Kind.SELECT,
+        optional=True,
+        choices=(
+            Choice("doctor", _("A doctor or other health professional")),
+            Choice("search", _("An internet search")),
+            Choice("friend", _("A friend or family member")),
+            Choice("social", _("Social media")),
+            Choice(OTHER, _("Somewhere else")),
+        ),
+        column="how_heard",
+    ),
+)
+
+# --- Section 4: consent (never ticked in advance) -----------------------------------------------
+
+CONSENT = (
+    Question(
+        name="consent_health_data",
+        text=consent.HEALTH_DATA_CONSENT,
+        help_text=consent.HEALTH_DATA_CONSENT_HELP,
+        kind=Kind.AGREE,
+        required_message=_("Please check this box so we can read your answers."),
+    ),
+    Question(
+        name="consent_not_emergency",
+        text=consent.NOT_FOR_EMERGENCIES,
+        kind=Kind.AGREE,
+        required_message=_(
+            "Please check this box to show you have read that this form is not for emergencies."
+        ),
+    ),
+    Question(
+        name="sms_reminders",
+        text=consent.TEXT_REMINDERS,
+        help_text=_("You can say no and still ask for a screening. You can stop them at any time."),
+        kind=Kind.AGREE,
+        optional=True,
+    ),
+)
+
+# --- The questionnaire --------------------------------------------------------------------------
+
+PEG = Instrument(
+    key="peg",
+    title=_("PEG pain scale"),
+    items=(PEG_PAIN.name, PEG_ENJOYMENT.name, PEG_ACTIVITY.name),
+    coding=codes.PEG_PANEL,
+    score_coding=codes.PEG_SCORE,
+    citation="Krebs EE et al. J Gen Intern Med 2009;24(6):733-738",
+)
+PHQ2 = Instrument(
+    key="phq2",
+    title=_("PHQ-2 depression screen"),
+    items=(PHQ2_INTEREST.name, PHQ2_DOWN.name),
+    coding=codes.PHQ2_PANEL,
+    score_coding=codes.PHQ2_TOTAL,
+    citation="Kroenke K, Spitzer RL, Williams JBW. Med Care 2003;41(11):1284-1292",
+)
+ASQ = Instrument(
+    key="asq",
+    title=_("ASQ suicide risk screen"),
+    items=tuple(q.name for q in ASQ_ITEMS),
+    acuity_item=ASQ_NOW.name,
+    coding=codes.ASQ_PANEL,
+    citation="NIMH Ask Suicide-Screening Questions (ASQ) toolkit",
+)
+
+SCREENING = Questionnaire(
+    url="/fhir/Questionnaire/screening",
+    name="AvyiaScreeningRequest",
+    title=_("Request a screening"),
+    version=consent.CONSENT_VERSION,
+    sections=(
+        Section(
+            slug="pain",
+            title=_("Your pain"),
+            intro=_(
+                "These questions help a clinician understand your pain and what you have tried."
+            ),
+            parts=(
+                Part(
+                    (
+                        PAIN_DURATION,
+                        PAIN_CONDITIONS,
+                        PAIN_CONDITION_OTHER,
+                        PAIN_FEELINGS,
+                        PEG_PAIN,
+                        PEG_ENJOYMENT,
+                        PEG_ACTIVITY,
+                        TREATMENTS_TRIED,
+                        TREATMENT_OTHER,
+                        TREATMENT_HELPED,
+                        SURGERY_PLANNED,
+                    )
+                ),
+            ),
+        ),
+        Section(
+            slug="health",
+            title=_("Your health"),
+            intro="",
+            parts=(
+                Part(
+                    HEALTH_CONDITIONS,
+                    heading=_("Health conditions"),
+                    intro=_(
+                        "A clinician needs to know about these before ketamine treatment. "
+                        "Answering “yes” or “not sure” does not rule you out: we will talk it "
+                        "through with you."
+                    ),
+                ),
+                Part((CURRENT_MEDICINES,)),
+                Part((PHQ2_INTEREST, PHQ2_DOWN), heading=_("How you have been feeling")),
+                Part(
+                    (*ASQ_ITEMS, ASQ_NOW),
+                    heading=_("Thoughts of suicide"),
+                    intro=_(
+                        "We ask everyone these questions. Living with pain can be very hard, and "
+                        "your safety matters to us."
+                    ),
+                    crisis=True,
+                ),
+            ),
+        ),
+        Section(
+            slug="about-you",
+            title=_("About you"),
+            intro=_("We use these details only to contact you about your screening."),
+            parts=(Part(ABOUT_YOU),),
+        ),
+        Section(
+            slug="consent",
+            title=_("Consent"),
+            intro=_(
+                "Please read these and check the boxes you agree with. Nothing is checked for you."
+            ),
+            parts=(Part(CONSENT),),
+        ),
+    ),
+    instruments=(PEG, PHQ2, ASQ),
+    rule_flags=(ASQ_POSITIVE, ASQ_ACUTE, PHQ2_POSITIVE, OUT_OF_AREA, AREA_UNKNOWN),
+)

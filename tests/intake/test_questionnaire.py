@@ -1,0 +1,188 @@
+"""The questionnaire definition's contract: what every other part of the site relies on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from intake import questionnaire
+from intake.demo import routine_answers
+from intake.models import ScreeningRequest
+from intake.questionnaire import Kind, scoring, screening
+from intake.triage import triage
+
+SCREENING = questionnaire.SCREENING
+Priority = ScreeningRequest.Priority
+
+# The conditions a clinician reviews before ketamine (SOURCES.md), each a health question.
+CONDITIONS = [
+    "heart",
+    "psychosis",
+    "liver",
+    "pressure",
+    "substance_use",
+    "pregnancy",
+    "ketamine_allergy",
+    "seizures",
+    "breathing",
+]
+# Stored with every request and exported to EHRs: a change here orphans stored answers.
+ANSWER_CODES = {
+    "pain_duration": ["under_3_months", "3_to_6_months", "6_to_12_months", "over_1_year"],
+    "pain_conditions": [
+        "crps",
+        "fibromyalgia",
+        "neuropathic",
+        "phantom_limb",
+        "after_shingles",
+        "sickle_cell",
+        "spinal_cord_injury",
+        "cancer",
+        "arthritis",
+        "headache",
+        "back_neck",
+        "not_sure",
+        "other",
+    ],
+    "pain_feelings": ["burning", "dull_ache", "throbbing", "squeezing", "shooting", "pulsing"],
+    "peg_pain": list(range(11)),
+    "peg_enjoyment": list(range(11)),
+    "peg_activity": list(range(11)),
+    "treatments_tried": ["medicines", "physical_therapy", "injections", "surgery", "other"],
+    "treatment_helped": ["a_lot", "a_little", "no", "none_tried"],
+    "surgery_planned": ["yes", "no", "not_sure"],
+    **{f"health_{name}": ["yes", "no", "not_sure"] for name in CONDITIONS},
+    "phq2_interest": [0, 1, 2, 3],
+    "phq2_down": [0, 1, 2, 3],
+    "asq_wish_dead": ["yes", "no"],
+    "asq_better_off": ["yes", "no"],
+    "asq_thoughts": ["yes", "no"],
+    "asq_attempt": ["yes", "no"],
+    "asq_now": ["yes", "no"],
+    "contact_method": ["phone", "text", "email"],
+    "contact_time": ["any", "morning", "afternoon", "evening"],
+    "how_heard": ["doctor", "search", "friend", "social", "other"],
+}
+FLAG_CODES = [
+    "pain_under_3_months",
+    *CONDITIONS,
+    "asq_positive",
+    "asq_acute",
+    "phq2_positive",
+    "out_of_area",
+    "area_unknown",
+]
+
+
+def test_answer_codes_are_stable():
+    coded = {q.name: [c.code for c in q.choices] for q in SCREENING.questions() if q.choices}
+    assert coded == ANSWER_CODES
+
+
+def test_flag_codes_are_stable_and_unique():
+    codes = [flag.code for flag in SCREENING.flags()]
+    assert codes == FLAG_CODES
+
+
+def test_every_question_is_in_exactly_one_section():
+    names = [q.name for section in SCREENING.sections for q in section.questions]
+    assert [name for name, count in Counter(names).items() if count > 1] == []
+    assert len(names) == len(list(SCREENING.questions()))
+
+
+def test_every_health_question_raises_exactly_one_flag_and_each_flag_has_one_question():
+    health = SCREENING.sections[1].parts[0].questions
+    assert health, "the health conditions part is empty"
+    for question in health:
+        assert question.flag is not None, question.name
+        assert question.flag_on == {"yes", "not_sure"}
+        assert question.flag.raises == Priority.NEEDS_REVIEW
+    raised_by = Counter(q.flag.code for q in SCREENING.questions() if q.flag)
+    assert all(count == 1 for count in raised_by.values()), raised_by
+    rule_codes = {flag.code for flag in SCREENING.rule_flags}
+    assert not rule_codes & set(raised_by), "a flag is raised both by a question and a rule"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [(q, code) for q in SCREENING.questions() if q.flag for code in sorted(q.flag_on)],
+    ids=lambda value: getattr(value, "name", str(value)),
+)
+def test_triage_raises_every_question_flag_the_definition_declares(question, answer):
+    answers = {**routine_answers(), question.name: answer}
+    result = triage(answers=answers, in_service_area=True)
+
+    assert question.flag.code in result.flags
+    expected = question.flag.raises or Priority.ROUTINE
+    assert result.priority == expected
+
+
+def test_routine_answers_raise_no_flag():
+    result = triage(answers=routine_answers(), in_service_area=True)
+    assert result.flags == []
+    assert result.priority == Priority.ROUTINE
+
+
+@pytest.mark.parametrize("item", SCREENING.instrument("asq").items)
+def test_a_yes_on_each_asq_item_is_a_positive_screen(item):
+    answers = {**routine_answers(), item: "yes"}
+    assert scoring.asq_positive(SCREENING, answers)
+    assert not scoring.asq_acute(SCREENING, answers)
+
+
+def test_the_acuity_question_follows_a_positive_screen():
+    acuity = SCREENING.question(SCREENING.instrument("asq").acuity_item)
+    assert acuity.asked_when.questions == SCREENING.instrument("asq").items
+    assert acuity.asked_when.codes == {"yes"}
+
+
+def test_validated_instruments_keep_their_published_items():
+    assert SCREENING.instrument("peg").items == ("peg_pain", "peg_enjoyment", "peg_activity")
+    assert SCREENING.instrument("phq2").items == ("phq2_interest", "phq2_down")
+    assert SCREENING.instrument("asq").items == (
+        "asq_wish_dead",
+        "asq_better_off",
+        "asq_thoughts",
+        "asq_attempt",
+    )
+    assert str(SCREENING.question("asq_now").text) == (
+        "Are you having thoughts of killing yourself right now?"
+    )
+
+
+def test_instrument_items_carry_their_confirmed_loinc_codes():
+    coded = {q.name: q.coding.code for q in SCREENING.questions() if q.coding}
+    assert coded == {
+        "peg_pain": "75893-8",
+        "peg_enjoyment": "91145-3",
+        "peg_activity": "91146-1",
+        "phq2_interest": "44250-9",
+        "phq2_down": "44255-8",
+    }
+    assert SCREENING.instrument("peg").coding.code == "91148-7"
+    assert SCREENING.instrument("peg").score_coding.code == "91147-9"
+    assert SCREENING.instrument("phq2").coding.code == "55757-9"
+    assert SCREENING.instrument("phq2").score_coding.code == "55758-7"
+    phq_answers = [c.coding.code for c in SCREENING.question("phq2_down").choices]
+    assert phq_answers == ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
+
+
+def test_every_question_has_a_message_that_names_it_when_left_unanswered():
+    for question in SCREENING.questions():
+        if not question.optional:
+            assert question.required_message, question.name
+
+
+def test_contact_questions_are_kept_in_the_requests_own_columns():
+    columns = {q.column for q in SCREENING.questions() if q.column}
+    model_fields = {f.name for f in ScreeningRequest._meta.get_fields()}
+    assert columns <= model_fields
+    assert {q.kind for q in SCREENING.questions() if q.column} >= {Kind.PHONE, Kind.EMAIL}
+
+
+def test_the_crisis_flags_are_the_suicide_risk_screen():
+    assert [f.code for f in SCREENING.flags() if f.crisis] == [
+        screening.ASQ_POSITIVE.code,
+        screening.ASQ_ACUTE.code,
+    ]
