@@ -43,7 +43,8 @@ class ScreeningRequest(models.Model):
         CLOSED = "closed", "Closed"
 
     class Priority(models.IntegerChoices):
-        # Numbers so that ordering by priority puts urgent first.
+        # Numbers so that ordering by priority puts the most pressing first.
+        ACUTE = 0, "Acute: call now"
         URGENT = 1, "Urgent"
         NEEDS_REVIEW = 2, "Needs review"
         ROUTINE = 3, "Routine"
@@ -130,6 +131,11 @@ class ScreeningRequest(models.Model):
     def __str__(self) -> str:
         # Shown everywhere staff see a request (and in Django's own change history): no name.
         return self.reference
+
+    @property
+    def acute(self) -> bool:
+        """The patient said they are having thoughts of suicide right now."""
+        return self.priority == self.Priority.ACUTE
 
 
 class ScreeningRateWindow(models.Model):

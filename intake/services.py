@@ -184,16 +184,20 @@ def screening_notice_send(*, screening_request_id: int) -> bool:
     )
     if screening_request is None:
         return False
+    acute = screening_request.priority == ScreeningRequest.Priority.ACUTE
     urgent = screening_request.priority == ScreeningRequest.Priority.URGENT
     context = {
         "reference": screening_request.reference,
         "priority": screening_request.get_priority_display(),
         "urgent": urgent,
+        "acute": acute,
         "received_at": timezone.localtime(screening_request.received_at),
         "admin_url": screening_request_admin_url(screening_request),
     }
     subject = f"New screening request {screening_request.reference}"
-    if urgent:
+    if acute:
+        subject = "ACUTE, CALL NOW: " + subject
+    elif urgent:
         subject = "URGENT: " + subject
     else:
         subject += f" ({screening_request.get_priority_display().lower()})"

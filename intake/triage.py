@@ -38,8 +38,9 @@ def triage(*, answers: Mapping[str, Any], in_service_area: bool | None) -> Triag
     - ASQ positive on any "yes", including "thoughts of killing yourself right now" (acute).
     - A ZIP code outside the area, or not found: noted as flags.
 
-    Priority: the most pressing that any flag raises (urgent for a positive ASQ, needs review for
-    a health condition or a positive PHQ-2); routine when none does.
+    Priority: the most pressing that any flag raises (acute for thoughts of suicide right now,
+    urgent for a positive ASQ, needs review for a health condition or a positive PHQ-2); routine
+    when none does.
     """
     definition = questionnaire.SCREENING
     raised = [q.flag for q in definition.questions() if q.raises_flag(answers.get(q.name))]

@@ -87,7 +87,9 @@ def screening_request_received(request: HttpRequest) -> HttpResponse:
     if reference and time.time() - sent_at < CONFIRMATION_SHOWN_FOR_SECONDS:
         # Only plain columns: the page needs nothing that is encrypted.
         screening_request = (
-            ScreeningRequest.objects.only("reference", "asq_positive", "in_service_area")
+            ScreeningRequest.objects.only(
+                "reference", "priority", "asq_positive", "in_service_area"
+            )
             .filter(reference=reference)
             .first()
         )

@@ -39,7 +39,7 @@ def _condition(code: str, label: str) -> Flag:
 ASQ_POSITIVE = Flag(
     "asq_positive", _("Suicide risk screen positive (ASQ)"), Priority.URGENT, crisis=True
 )
-ASQ_ACUTE = Flag("asq_acute", _("Thoughts of suicide right now"), Priority.URGENT, crisis=True)
+ASQ_ACUTE = Flag("asq_acute", _("Thoughts of suicide right now"), Priority.ACUTE, crisis=True)
 PHQ2_POSITIVE = Flag(
     "phq2_positive", _("Depression screen positive (PHQ-2 3 or more)"), Priority.NEEDS_REVIEW
 )

@@ -53,7 +53,9 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
             }
         )
     oldest_urgent = (
-        ScreeningRequest.objects.filter(priority=Priority.URGENT, status__in=UNANSWERED_STATUSES)
+        ScreeningRequest.objects.filter(
+            priority__lte=Priority.URGENT, status__in=UNANSWERED_STATUSES
+        )
         .order_by("received_at")
         .only("pk", "reference", "received_at")
         .first()

@@ -56,7 +56,7 @@ def test_a_reviewer_signs_in_with_a_totp_code_and_works_the_urgent_request_first
     page.get_by_role("button", name="Sign in").click()
 
     summary = page.locator(".queue-summary")
-    expect(summary).to_contain_text("Oldest unanswered urgent request")
+    expect(summary).to_contain_text("Oldest unanswered acute or urgent request")
     expect(summary.get_by_role("link", name=queue.reference)).to_be_visible()
     assert_accessible(page)
 

@@ -102,6 +102,16 @@ def test_an_asq_positive_request_is_marked_urgent_in_the_subject(
     assert "Priority: Urgent" in mail.outbox[0].body
 
 
+def test_a_right_now_yes_is_acute_and_the_notice_says_call_now(
+    client, django_capture_on_commit_callbacks, locmem_mail
+):
+    stored = submit(client, django_capture_on_commit_callbacks, asq_wish_dead="yes", asq_now="yes")
+
+    assert stored.priority == ScreeningRequest.Priority.ACUTE
+    assert mail.outbox[0].subject == f"ACUTE, CALL NOW: New screening request {stored.reference}"
+    assert "call them now" in mail.outbox[0].body
+
+
 def test_nothing_is_sent_when_the_request_is_not_stored(
     client, django_capture_on_commit_callbacks, locmem_mail
 ):

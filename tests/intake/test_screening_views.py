@@ -235,6 +235,21 @@ def test_an_asq_yes_puts_the_crisis_message_on_the_confirmation(client):
     assert "not watch" in crisis.get_text() or "Nobody watches" in crisis.get_text()
 
 
+def test_an_acute_confirmation_leads_with_988_and_911_and_promises_no_reply_time(client):
+    post_screening(client, asq_wish_dead="yes", asq_now="yes")
+
+    assert ScreeningRequest.objects.get().priority == ScreeningRequest.Priority.ACUTE
+    html = client.get("/screening/received/").content.decode()
+    page = BeautifulSoup(html, "html.parser")
+    crisis = page.select_one("main .crisis-callout")
+    assert "call for help now" in crisis.get_text()
+    hrefs = {a["href"] for a in crisis.select("a.btn")}
+    assert hrefs == {"tel:988", "sms:988", "tel:911"}
+    assert html.index("call for help now") < html.index("Your reference")
+    assert "We contact you within" not in html
+    assert "this form can wait" not in crisis.get_text()
+
+
 def test_no_crisis_message_on_the_confirmation_when_every_asq_answer_is_no(client):
     post_screening(client)
 

@@ -127,10 +127,11 @@ def test_any_asq_yes_is_positive_and_urgent(question):
     assert screening.ASQ_ACUTE.code not in result.flags
 
 
-def test_thoughts_of_suicide_right_now_is_urgent_and_flagged_acute():
+def test_thoughts_of_suicide_right_now_is_acute_above_urgent():
     result = triage(answers=answers(asq_thoughts="yes", asq_now="yes"), in_service_area=True)
 
-    assert result.priority == Priority.URGENT
+    assert result.priority == Priority.ACUTE
+    assert Priority.ACUTE < Priority.URGENT
     assert result.flags[:2] == [screening.ASQ_POSITIVE.code, screening.ASQ_ACUTE.code]
 
 
@@ -138,7 +139,7 @@ def test_right_now_yes_counts_even_when_the_other_asq_answers_are_no():
     result = triage(answers=answers(asq_now="yes"), in_service_area=True)
 
     assert result.asq_positive
-    assert result.priority == Priority.URGENT
+    assert result.priority == Priority.ACUTE
 
 
 def test_urgent_outranks_needs_review():

@@ -50,16 +50,16 @@ def test_the_home_page_counts_requests_by_status_and_priority(reviewer_client, m
     summary = _summary(reviewer_client)
 
     new_row = summary[summary.index('<th scope="row">New</th>') :].split("</tr>")[0]
-    # Urgent, needs review, routine, all.
-    assert re.findall(r"<td>\s*(?:<a [^>]*>)?(\d+)", new_row) == ["2", "1", "0", "3"]
+    # Acute, urgent, needs review, routine, all.
+    assert re.findall(r"<td>\s*(?:<a [^>]*>)?(\d+)", new_row) == ["0", "2", "1", "0", "3"]
     assert "?status=closed&amp;priority__exact=3" in summary
-    assert "No urgent request" not in summary
+    assert "No acute or urgent request" not in summary
 
 
 def test_with_nothing_urgent_the_home_page_says_so(reviewer_client, make_request):
     make_request()
 
-    assert "No urgent request is waiting for an answer." in _summary(reviewer_client)
+    assert "No acute or urgent request is waiting for an answer." in _summary(reviewer_client)
 
 
 def test_only_a_manager_is_offered_the_purge_of_requests_past_retention(

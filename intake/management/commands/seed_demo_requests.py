@@ -19,7 +19,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo requests are already there; nothing added.")
             return
         created = demo_requests_seed()
-        urgent = sum(1 for r in created if r.priority == r.Priority.URGENT)
+        urgent = sum(1 for r in created if r.priority <= r.Priority.URGENT)
         self.stdout.write(
             f"Created {len(created)} demo requests ({urgent} urgent). Sign in to the admin to "
             "see them in the work queue."
