@@ -337,6 +337,8 @@ SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pier
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
 SERVICE_AREA_STATE_NAME = env.str("SERVICE_AREA_STATE_NAME", default="Washington")
 SCREENING_RESPONSE_TIME = env.str("SCREENING_RESPONSE_TIME", default="one business day")
+# A screening request filled in step by step is kept as a draft this long after its last step.
+SCREENING_DRAFT_HOURS = env.int("SCREENING_DRAFT_HOURS", default=24)
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 # The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.
 AUDIT_RETENTION_YEARS = 6

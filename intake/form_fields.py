@@ -12,7 +12,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
-from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from .questionnaire import Kind, Question
 
@@ -102,9 +101,13 @@ def _field_for(question: Question) -> forms.Field:
         case Kind.PHONE:
             return PhoneNumberField(
                 region="US",
-                widget=RegionalPhoneNumberWidget(
-                    region="US",
-                    attrs={"class": "form-control", "autocomplete": question.autocomplete},
+                # A plain input, so a number comes back exactly as the patient typed it.
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control",
+                        "type": "tel",
+                        "autocomplete": question.autocomplete,
+                    }
                 ),
                 error_messages={
                     "invalid": _("Please enter a US phone number, for example (206) 555-0123.")

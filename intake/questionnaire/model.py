@@ -66,6 +66,8 @@ class Choice:
     code: str | int  # stored with the request and exported: never change a code once used
     label: Text
     coding: Coding | None = None  # the LOINC answer code, where the instrument has one
+    flag: Flag | None = None  # raised when this choice is chosen (a checklist of conditions)
+    exclusive: bool = False  # "None of these": cannot be chosen with another answer
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Question:
     autocomplete: str = ""
     # Asked only when this holds (and then required unless optional).
     asked_when: When | None = None
+    # Always asked, but an answer is needed only when this holds (e-mail when we are to e-mail).
+    required_when: When | None = None
     # The flag an answer raises, and which answer codes raise it.
     flag: Flag | None = None
     flag_on: frozenset[str | int] = frozenset()
@@ -111,11 +115,18 @@ class Question:
                 return str(choice.label)
         return str(code)
 
-    def raises_flag(self, value: Any) -> bool:
-        if self.flag is None or value in (None, ""):
-            return False
+    def raised_flags(self, value: Any) -> list[Flag]:
+        """The flags this answer raises: the question's own, and those of the choices chosen."""
+        if value in (None, "", []):
+            return []
         values = value if isinstance(value, list | tuple) else [value]
-        return any(v in self.flag_on for v in values)
+        raised = [self.flag] if self.flag and any(v in self.flag_on for v in values) else []
+        raised += [c.flag for c in self.choices if c.flag and c.code in values]
+        return raised
+
+    def flags(self) -> list[Flag]:
+        """Every flag an answer to this question can raise."""
+        return ([self.flag] if self.flag else []) + [c.flag for c in self.choices if c.flag]
 
 
 @dataclass(frozen=True)
@@ -185,8 +196,12 @@ class Questionnaire:
         raise KeyError(key)
 
     def flags(self) -> list[Flag]:
-        """Every flag, questions' first (in the order asked), then the rules'."""
-        return [q.flag for q in self.questions() if q.flag] + list(self.rule_flags)
+        """Every flag, once: the questions' (in the order asked), then the rules'."""
+        flags: dict[str, Flag] = {}
+        for question in self.questions():
+            flags.update((f.code, f) for f in question.flags())
+        flags.update((f.code, f) for f in self.rule_flags)
+        return list(flags.values())
 
     def flag(self, code: str) -> Flag | None:
         return next((f for f in self.flags() if f.code == code), None)

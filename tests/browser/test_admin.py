@@ -34,7 +34,7 @@ def queue():
     """Routine and needs-review requests, and the urgent one that arrived after them."""
     ensure_roles()
     routine = demo_request_create(1)
-    review = demo_request_create(2, health_liver="not_sure")
+    review = demo_request_create(2, health_conditions=["not_sure"], health_not_sure=["liver"])
     urgent = demo_request_create(3, asq_wish_dead="yes", asq_thoughts="yes", asq_now="no")
     for screening_request, hours in [(routine, 30), (review, 20), (urgent, 2)]:
         ScreeningRequest.objects.filter(pk=screening_request.pk).update(

@@ -80,7 +80,7 @@ def test_the_notice_holds_no_name_answer_or_contact_detail(
     submit(
         client,
         django_capture_on_commit_callbacks,
-        health_psychosis="yes",
+        health_conditions=["psychosis"],
         asq_attempt="yes",
         asq_now="no",
     )
@@ -132,7 +132,7 @@ def test_a_failed_notice_is_recorded_logged_without_personal_data_and_never_show
     assert response.status_code == 302  # the patient's request still succeeds
     assert stored.notice_sent_at is None
     assert stored.notice_attempts == 1
-    assert f"Staff notice for screening request {stored.reference} was not sent" in caplog.text
+    assert f"The notice for screening request {stored.reference} was not sent" in caplog.text
     assert "ConnectionRefusedError" in caplog.text
     for secret in PERSONAL:
         assert secret not in caplog.text

@@ -36,7 +36,7 @@ def queue(make_request):
     old_routine = make_request()
     new_urgent = make_request(**URGENT)
     old_urgent = make_request(**URGENT)
-    review = make_request(health_heart="yes", zip_code="99201")
+    review = make_request(health_conditions=["heart"], zip_code="99201")
     closed = make_request()
     for screening_request, hours in [
         (old_routine, 50),
