@@ -11,7 +11,12 @@ from tests.pages.content_helpers import CONTENT_PATHS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEED_MIGRATIONS = [("0002_seed_references", "add_references"), ("0003_seed_faq", "add_faq")]
+SEED_MIGRATIONS = [
+    ("0002_seed_references", "add_references"),
+    ("0003_seed_faq", "add_faq"),
+    ("0005_safety_references", "add_references"),
+    ("0006_faq_corrections", "correct_faq"),
+]
 
 
 @pytest.fixture(autouse=True)
