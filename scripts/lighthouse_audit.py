@@ -19,7 +19,14 @@ from pathlib import Path
 
 from scripts.served_site import PROJECT_DIR, served_site
 
-PATHS = ["/", "/chronic-pain/", "/faq/"]
+PATHS = [
+    "/",
+    "/chronic-pain/",
+    "/ketamine-for-chronic-pain/",
+    "/at-home-ketamine-therapy/",
+    "/cost/",
+    "/faq/",
+]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (
@@ -79,9 +86,9 @@ def main() -> None:
             failures += [f"{path} {c} {s}" for c, s in scores.items() if s < floor]
 
     print()
-    print(f"{'page':<18}" + "".join(f"{c:>16}" for c in CATEGORIES))
+    print(f"{'page':<30}" + "".join(f"{c:>16}" for c in CATEGORIES))
     for path, scores, _ in rows:
-        print(f"{path:<18}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
+        print(f"{path:<30}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
     for path, _, lost in rows:
         for item in lost:
             print(f"  {path}: {item}")

@@ -67,6 +67,7 @@ def focus_by_tabbing(site, selector: str, limit: int = 60) -> None:
         ("Chronic pain", "/chronic-pain/"),
         ("Ketamine for pain", "/ketamine-for-chronic-pain/"),
         ("At-home therapy", "/at-home-ketamine-therapy/"),
+        ("Cost", "/cost/"),
         ("FAQ", "/faq/"),
     ],
 )
