@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from . import services
-from . import photos
+from . import photos, services
 from .models import Clinician, FaqEntry, Reference
 
 # Saves, deletions and actions go through pages.services, which refreshes the cached pages.
@@ -122,9 +121,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     def current_photo(self, clinician: Clinician) -> str:
         if not clinician.photo:
             return "None"
-        return format_html(
-            '<img src="{}" alt="" width="96" height="96">', clinician.photo_url
-        )
+        return format_html('<img src="{}" alt="" width="96" height="96">', clinician.photo_url)
 
     def save_model(self, request: HttpRequest, obj: Clinician, form, change: bool) -> None:
         services.clinician_save(
@@ -138,4 +135,3 @@ class ClinicianAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Clinician]) -> None:
         services.clinicians_delete(clinicians=queryset)
-

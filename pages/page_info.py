@@ -2,8 +2,9 @@
 
 A medical page's `reviewed` date is when its content was last checked against its sources; change
 it only after such a check. The page calls it a review, naming who did it, only when the clinic sets
-MEDICAL_REVIEWER; otherwise it is shown as the date the page was last updated. A policy page's date is when its text last changed. The FAQ's answers
-carry their own review dates (staff keep them in the admin), so its page has none here.
+MEDICAL_REVIEWER; otherwise it is shown as the date the page was last updated. A policy page's date
+is when its text last changed. The FAQ's answers carry their own dates (staff keep them in the
+admin), so its page has none here.
 """
 
 from __future__ import annotations

@@ -4,25 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pages', '0003_seed_faq'),
+        ("pages", "0003_seed_faq"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clinician',
+            name="Clinician",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('credentials', models.CharField(help_text='As the person signs, e.g. “MD”, “DNP, ARNP” or “RN”.', max_length=100)),
-                ('role', models.CharField(help_text='What they do for patients, e.g. “Gives infusions at home”.', max_length=200)),
-                ('photo', models.CharField(blank=True, editable=False, max_length=64)),
-                ('order', models.PositiveIntegerField(default=0, help_text='Lower numbers come first.')),
-                ('published', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "credentials",
+                    models.CharField(
+                        help_text="As the person signs, e.g. “MD”, “DNP, ARNP” or “RN”.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        help_text="What they do for patients, e.g. “Gives infusions at home”.",
+                        max_length=200,
+                    ),
+                ),
+                ("photo", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "order",
+                    models.PositiveIntegerField(default=0, help_text="Lower numbers come first."),
+                ),
+                ("published", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ('order', 'id'),
+                "ordering": ("order", "id"),
             },
         ),
     ]

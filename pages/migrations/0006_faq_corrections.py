@@ -13,8 +13,7 @@ from django.db import migrations
 
 UPDATED = datetime.date(2026, 11, 30)
 SEEDED = {
-    item["question"]: item
-    for item in importlib.import_module("pages.migrations.0003_seed_faq").FAQ
+    item["question"]: item for item in importlib.import_module("pages.migrations.0003_seed_faq").FAQ
 }
 
 CORRECTIONS = [
@@ -67,9 +66,7 @@ def correct_faq(apps, schema_editor):
     Reference = apps.get_model("pages", "Reference")
     for item in CORRECTIONS:
         seeded = SEEDED[item["question"]]
-        entry = FaqEntry.objects.filter(
-            question=item["question"], answer=seeded["answer"]
-        ).first()
+        entry = FaqEntry.objects.filter(question=item["question"], answer=seeded["answer"]).first()
         if entry is None:
             continue
         entry.answer = item["answer"]

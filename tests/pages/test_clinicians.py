@@ -68,9 +68,7 @@ def test_published_clinicians_show_with_credentials_and_role(client, path):
         clinician=Clinician(name="Jordan Example", credentials="ARNP", role="Gives infusions")
     )
     clinician_save(
-        clinician=Clinician(
-            name="Hidden Person", credentials="MD", role="Not yet", published=False
-        )
+        clinician=Clinician(name="Hidden Person", credentials="MD", role="Not yet", published=False)
     )
 
     soup = soup_of(client.get(path))

@@ -98,9 +98,7 @@ def test_surgery_is_never_a_reason_for_home_infusions(client, name):
 
 def test_faq_on_who_gives_ketamine_names_no_unsupported_specialties(client):
     soup = soup_of(client.get("/faq/"))
-    item = next(
-        d for d in soup.select("main details") if "Who should give" in d.summary.get_text()
-    )
+    item = next(d for d in soup.select("main details") if "Who should give" in d.summary.get_text())
     text = item.get_text(" ", strip=True)
 
     assert "psychiatry" not in text and "emergency medicine" not in text
@@ -208,7 +206,7 @@ def test_a_session_is_described_before_during_and_after(client):
     section = section_text(soup, "session")
     headings = [h.get_text(strip=True) for h in soup.select("main h3")]
 
-    assert ["Before", "During", "After", "Between sessions"] == headings[:4]
+    assert headings[:4] == ["Before", "During", "After", "Between sessions"]
     assert "An adult must be at home with you" in section
     assert "until the next day" in section
     assert "blood pressure, heart rate and oxygen level" in section
@@ -255,12 +253,10 @@ def test_when_treatment_stops_cites_the_guideline_without_invented_numbers(clien
     assert soup.find(id="when-it-stops").find_next("p").select("sup.cite")
 
 
-# --- Cost -------------------------------------------------------------------------------------------
+# --- Cost ---------------------------------------------------------------------------------------
 
 
-def test_cost_page_without_prices_promises_a_written_estimate_and_shows_no_figure(
-    client, settings
-):
+def test_cost_page_without_prices_promises_a_written_estimate_and_shows_no_figure(client, settings):
     settings.PRICE_PER_SESSION = ""
     settings.PRICE_PER_COURSE = ""
     text = main_text(client.get("/cost/"))
