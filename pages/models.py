@@ -129,5 +129,11 @@ class Clinician(models.Model):
         return f"{self.name}, {self.credentials}"
 
     @property
+    def initials(self) -> str:
+        """Shown in place of a photo: the first letters of the first and last names."""
+        words = self.name.split()
+        return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
+
+    @property
     def photo_url(self) -> str:
         return reverse("pages:clinician_photo", args=[self.photo]) if self.photo else ""

@@ -78,7 +78,9 @@ def test_published_clinicians_show_with_credentials_and_role(client, path):
     names = [p.get_text(strip=True) for p in team.select(".care-team__name")]
     assert names == ["Jordan Example, ARNP"]
     assert team.select_one(".care-team__role").get_text(strip=True) == "Gives infusions"
-    assert team.find("img") is None  # no photo, no placeholder
+    assert team.find("img") is None  # no photo: initials, hidden from screen readers
+    initials = team.select_one(".care-team__initials")
+    assert initials.get_text(strip=True) == "JE" and initials["aria-hidden"] == "true"
 
 
 def test_a_photo_is_re_encoded_as_a_small_webp_without_metadata(client, media_root):
