@@ -1,4 +1,4 @@
-"""Lighthouse scores (mobile preset) for the main pages, served by gunicorn as in production.
+"""Lighthouse scores (mobile preset) for every content page, served by gunicorn as in production.
 
 Prints a table of performance, accessibility, best-practices and SEO scores for each page, the
 audits that cost points, and exits non-zero when any score is below the floor.
@@ -26,6 +26,9 @@ PATHS = [
     "/at-home-ketamine-therapy/",
     "/cost/",
     "/faq/",
+    "/privacy/",
+    "/consumer-health-data-privacy/",
+    "/terms/",
 ]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"
