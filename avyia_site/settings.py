@@ -216,6 +216,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Photos staff upload (clinicians). Re-encoded as WebP on upload and served only through
+# pages.views.clinician_photo, never as arbitrary files: see pages/photos.py.
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 # Files served at the site root (favicon.ico) without a hashed name.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
@@ -344,8 +348,16 @@ SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 AUDIT_RETENTION_YEARS = 6
 SCREENING_RATE_LIMIT = env.str("SCREENING_RATE_LIMIT", default="5/hour")
 SCREENING_MIN_FILL_SECONDS = env.int("SCREENING_MIN_FILL_SECONDS", default=3)
-# A clinician's name is shown beside review dates only when the clinic sets one.
+# A clinician's name is shown beside review dates only when the clinic sets one; without it the
+# pages say "Last updated", never "reviewed".
 MEDICAL_REVIEWER = env.str("MEDICAL_REVIEWER", default="")
+MEDICAL_REVIEWER_CREDENTIALS = env.str("MEDICAL_REVIEWER_CREDENTIALS", default="")
+# The clinic's own session details and prices. Empty means "not published": the pages then say
+# that the clinician or a written Good Faith Estimate gives them, and show no figure.
+INFUSION_DURATION = env.str("INFUSION_DURATION", default="")
+INFUSION_FASTING_RULE = env.str("INFUSION_FASTING_RULE", default="")
+PRICE_PER_SESSION = env.str("PRICE_PER_SESSION", default="")
+PRICE_PER_COURSE = env.str("PRICE_PER_COURSE", default="")
 
 # --- Logging ------------------------------------------------------------------------------------
 
