@@ -61,10 +61,19 @@ def _step_page(
         "crisis": _crisis_state(known),
         # The step that asks the suicide-risk questions shows the message beside them instead.
         "asks_crisis": any(part.crisis for part in section.parts),
+        "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
         "problem": problem,
         "response_time": settings.SCREENING_RESPONSE_TIME,
     }
     return render(request, "intake/screening_step.html", context, status=200)
+
+
+def _resume_url(draft: ScreeningDraft | None) -> str:
+    """Where a patient coming back to the start left off, when they had gone further."""
+    if draft is None or len(draft.steps_done) < 2:
+        return ""
+    missing = journey.first_step_not_done(draft)
+    return journey.step_url(missing) if missing else journey.check_url()
 
 
 def _crisis_state(answers: dict) -> str:

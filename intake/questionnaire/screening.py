@@ -548,11 +548,17 @@ SCREENING = Questionnaire(
             parts=(
                 Part(
                     (HEALTH_CONDITIONS, HEALTH_NOT_SURE),
-                    heading=_("Health conditions"),
                     intro=_("A clinician needs to know about these before ketamine treatment."),
                 ),
                 Part((CURRENT_MEDICINES,)),
-                Part((PHQ2_INTEREST, PHQ2_DOWN), heading=_("How you have been feeling")),
+            ),
+        ),
+        Section(
+            slug="feelings",
+            title=_("How you have been feeling"),
+            intro="",
+            parts=(
+                Part((PHQ2_INTEREST, PHQ2_DOWN)),
                 Part(
                     (*ASQ_ITEMS, ASQ_NOW),
                     heading=_("Thoughts of suicide"),

@@ -77,7 +77,7 @@
     var template = document.getElementById(acute ? "crisis-message-acute" : "crisis-message");
     if (variant && template) {
       crisisAlert.appendChild(template.content.cloneNode(true));
-      crisisAlert.scrollIntoView({ block: "center" });
+      crisisAlert.scrollIntoView({ block: "center", behavior: "instant" });
     }
   }
 
@@ -107,7 +107,7 @@
       event.preventDefault();
       var group = input.closest("fieldset") || input.closest(".form-field");
       var heading = group && (group.querySelector("legend") || group.querySelector("label"));
-      (heading || input).scrollIntoView({ block: "start" });
+      (heading || input).scrollIntoView({ block: "start", behavior: "instant" });
       input.focus({ preventScroll: true });
     });
   }

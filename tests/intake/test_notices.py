@@ -168,3 +168,73 @@ def test_the_admin_link_is_absolute_on_the_site_url(settings):
     assert services.screening_request_admin_url(ScreeningRequest(pk=42)) == (
         "https://avyia.example.org/staff/intake/screeningrequest/42/change/"
     )
+
+
+# --- The patient's receipt ----------------------------------------------------------------------
+
+
+def test_a_patient_who_asks_gets_a_receipt_with_the_reference_and_no_answers(
+    client, django_capture_on_commit_callbacks, locmem_mail
+):
+    stored = submit(
+        client,
+        django_capture_on_commit_callbacks,
+        email_receipt="on",
+        asq_wish_dead="yes",
+        asq_now="yes",
+        health_conditions=["heart"],
+    )
+
+    (receipt,) = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
+    assert stored.reference in receipt.subject
+    assert stored.reference in receipt.body
+    assert "What happens next" in receipt.body
+    for private in (
+        "988",
+        "911",
+        "suicide",
+        "heart",
+        "blood pressure",
+        PATIENT["current_medicines"],
+        PATIENT["pain_condition_other"],
+        "Acute",
+        "Urgent",
+    ):
+        assert private.lower() not in receipt.body.lower(), private
+    stored.refresh_from_db()
+    assert stored.receipt_sent_at is not None
+    # Staff still get their notice, and only one of each went out.
+    assert len(mail.outbox) == 2
+
+
+def test_no_receipt_unless_the_patient_asks(
+    client, django_capture_on_commit_callbacks, locmem_mail, settings
+):
+    submit(client, django_capture_on_commit_callbacks)
+
+    assert [m.to for m in mail.outbox] == [[settings.INTAKE_NOTIFY_EMAIL]]
+
+
+def test_a_receipt_needs_an_e_mail_address(client):
+    response = post_screening(client, email_receipt="on", email="", contact_method="phone")
+
+    assert response.status_code == 200
+    assert "so we can e-mail you" in response.content.decode()
+
+
+def test_a_failed_receipt_is_sent_once_by_retry_notices_when_mail_works(
+    client, django_capture_on_commit_callbacks, refused_smtp, settings
+):
+    stored = submit(client, django_capture_on_commit_callbacks, email_receipt="on")
+    stored.refresh_from_db()
+    assert stored.receipt_sent_at is None
+    assert stored.receipt_attempts == 1
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("retry_notices")
+    call_command("retry_notices")
+
+    receipts = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
+    assert len(receipts) == 1
+    stored.refresh_from_db()
+    assert stored.receipt_sent_at is not None

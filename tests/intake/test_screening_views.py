@@ -91,7 +91,8 @@ def test_radio_and_checkbox_groups_are_fieldsets_with_legends(client):
     for url, names in [
         ("/screening/pain/", ("pain_duration", "pain_conditions")),
         ("/screening/past-week/", ("peg_pain",)),
-        ("/screening/health/", ("health_conditions", "asq_attempt")),
+        ("/screening/health/", ("health_conditions",)),
+        ("/screening/feelings/", ("phq2_down", "asq_attempt")),
     ]:
         page = soup(client.get(url))
         for name in names:
@@ -343,7 +344,9 @@ def test_an_unknown_zip_code_is_accepted_and_left_to_staff(client):
 
 def test_a_step_with_a_mistake_keeps_every_answer_exactly_as_typed(client):
     data = walk_to_check(client)
-    about = dict(step_posts({**data, "last_name": "", "how_heard": "friend"})[5][1])
+    about = dict(
+        dict(step_posts({**data, "last_name": "", "how_heard": "friend"}))["/screening/about-you/"]
+    )
     about["phone"] = "206.555.0187 "
     response = client.post("/screening/about-you/", about)
 
@@ -354,7 +357,7 @@ def test_a_step_with_a_mistake_keeps_every_answer_exactly_as_typed(client):
     assert page.select_one("select[name=how_heard] option[selected]")["value"] == "friend"
     assert page.select_one("input[name=contact_method][checked]")["value"] == "phone"
 
-    pain = step_posts(data)[1][1]
+    pain = dict(step_posts(data))["/screening/pain/"]
     page = soup(client.post("/screening/pain/", {**pain, "pain_duration": ""}))
     other = page.select_one("input[name=pain_condition_other]")["value"]
     assert other == data["pain_condition_other"]
@@ -375,7 +378,11 @@ def test_a_step_already_sent_shows_its_answers_when_the_patient_goes_back(client
 
 def test_the_error_summary_is_an_alert_and_links_to_each_field_with_an_error(client):
     data = walk_to_check(client)
-    about = {**step_posts(data)[5][1], "last_name": "", "contact_method": ""}
+    about = {
+        **dict(step_posts(data))["/screening/about-you/"],
+        "last_name": "",
+        "contact_method": "",
+    }
     response = client.post("/screening/about-you/", about)
 
     page = soup(response)
@@ -404,7 +411,11 @@ def test_each_scale_error_names_its_question(client):
 
 def test_each_error_is_tied_to_its_field(client):
     data = walk_to_check(client)
-    about = {**step_posts(data)[5][1], "last_name": "", "contact_method": ""}
+    about = {
+        **dict(step_posts(data))["/screening/about-you/"],
+        "last_name": "",
+        "contact_method": "",
+    }
     page = soup(client.post("/screening/about-you/", about))
 
     last_name = page.select_one("#id_last_name")
