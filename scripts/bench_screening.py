@@ -308,7 +308,7 @@ def main() -> int:
     timings = sorted(outcome.post_seconds) or [0.0]
     print(f"  elapsed:              {elapsed:.2f} s")
     rate = options.requests / elapsed
-    print(f"  throughput:           {rate:.1f} screening requests/s (every step, check, confirmation)")
+    print(f"  throughput:           {rate:.1f} requests/s (every step, then confirmation)")
     print(f"  HTTP responses:       {len(outcome.statuses) / elapsed:.1f} /s")
     print(
         f"  steps + send latency: median {statistics.median(timings) * 1000:.0f} ms, "
