@@ -33,7 +33,10 @@ run: install
 	@echo "Staff admin: http://127.0.0.1:$(PORT)/staff/ needs a password and an authenticator code."
 	@echo "  First step (in another terminal): $(BIN)/python manage.py createstaff YOURNAME --role manager"
 	@echo "  Demo queue to try it on:          $(BIN)/python manage.py seed_demo_requests"
-	exec $(BIN)/gunicorn --config gunicorn.conf.py
+	@echo "The task worker (staff e-mail) runs beside it; one Ctrl+C stops both."
+	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/gunicorn --config gunicorn.conf.py
 
 ## test: every test, browser tests included
 test: install-dev

@@ -76,7 +76,8 @@ class SecurityHeadersMiddleware:
 class RequestBodyGuardMiddleware:
     """Refuse request bodies the site has no use for, before anything parses them.
 
-    - Over REQUEST_BODY_MAX_BYTES by its Content-Length: 413, without reading it.
+    - Over REQUEST_BODY_MAX_BYTES by its Content-Length: 400 (the calm page, as for any body Django
+      finds too large), without reading it. nginx answers 413 before it gets here.
     - A file in a multipart body: 400 (DATA_UPLOAD_MAX_NUMBER_FILES = 0), refused at the file's
       first header, so nothing is ever buffered or written to disk. nginx refuses multipart on the
       screening form outright (deploy/nginx.conf).
@@ -95,7 +96,7 @@ class RequestBodyGuardMiddleware:
         except ValueError:
             return _refusal(request, 400)
         if too_large:
-            return _refusal(request, 413)
+            return _refusal(request, 400)
         charset = request.content_params.get("charset", "utf-8").strip().lower()
         if charset not in {"utf-8", "utf8"}:
             return _refusal(request, 400)

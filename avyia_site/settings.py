@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +178,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache holds the content version, so it must be shared by every worker: a file cache
 # on one machine, Redis (CACHE_URL=redis://...) across several app servers.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+
+# --- Background tasks ---------------------------------------------------------------------------
+
+# Django's tasks API (the django-tasks backport until Django 6) with the database backend: queued in
+# the same transaction as the data it is about, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed staff notice is tried again after 10 s, 20 s, 40 s... (at most 10 minutes apart).
+NOTICE_RETRY_BASE_SECONDS = env.int("NOTICE_RETRY_BASE_SECONDS", default=10)
+NOTICE_RETRY_MAX_SECONDS = env.int("NOTICE_RETRY_MAX_SECONDS", default=600)
+NOTICE_RETRY_ATTEMPTS = env.int("NOTICE_RETRY_ATTEMPTS", default=20)
 
 # --- Auth ---------------------------------------------------------------------------------------
 

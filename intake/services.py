@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -267,10 +266,10 @@ def screening_request_create(
         return existing
 
     screening_rate_limit_check(address_hash=client_address_hash(client_address), now=now)
-    # robust: the request is already stored, so nothing in the notice may report it as lost.
-    transaction.on_commit(
-        partial(screening_notice_send, screening_request_id=screening_request.pk), robust=True
-    )
+    from .tasks import screening_notice_deliver  # here: the task module imports this one
+
+    # Queued in this transaction: one notice for each stored request, none for a refused one.
+    screening_notice_deliver.enqueue(screening_request_id=screening_request.pk)
     logger.info(
         "Screening request %s received (%s).",
         screening_request.reference,

@@ -68,7 +68,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(settings):
         HTTP_X_CSRFTOKEN=token,
     )
 
-    assert response.status_code == 413
+    assert response.status_code == 400
     assert_baseline_headers(response.headers)
 
 
