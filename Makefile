@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench lighthouse ci install install-dev static clean
+.PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ run: install
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  $(BIN)/gunicorn --config gunicorn.conf.py
+
+## cluster: the production topology on loopback: nginx, two app servers, PostgreSQL, Redis, worker
+cluster: install
+	$(BIN)/python scripts/cluster.py
+
+## test-topology: the tests that start `make cluster` and fault it (nginx, PostgreSQL, Redis)
+test-topology: install-dev
+	$(BIN)/pytest -m topology tests/topology $(PYTEST_ARGS)
 
 ## test: every test, browser tests included
 test: install-dev
