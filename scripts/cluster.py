@@ -49,7 +49,7 @@ class Child:
     def start(self) -> None:
         log_file = self.log_path.open("ab")
         # A session of its own: stopping (or a test's kill -9) reaches gunicorn's workers too.
-        self.process = subprocess.Popen(  # noqa: S603 - our own fixed commands
+        self.process = subprocess.Popen(
             self.command,
             cwd=PROJECT_DIR,
             env=self.env,
@@ -96,10 +96,8 @@ def ensure_nginx() -> str:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         log("Installing Debian's nginx...")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # noqa: S607
-        subprocess.run(  # noqa: S607
-            ["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env
-        )
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env)
         return shutil.which("nginx") or "/usr/sbin/nginx"
     sys.exit("make cluster needs nginx: run 'sudo apt-get install nginx-light'.")
 
@@ -132,7 +130,7 @@ def wait_for(url: str, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return True
         except OSError:
@@ -194,7 +192,7 @@ class Cluster:
             ["manage.py", "migrate", "--noinput", "-v0"],
             ["manage.py", "collectstatic", "--noinput", "-v0"],
         ):
-            subprocess.run([PYTHON, *command], cwd=PROJECT_DIR, env=env, check=True)  # noqa: S603
+            subprocess.run([PYTHON, *command], cwd=PROJECT_DIR, env=env, check=True)
 
     def nginx_conf(self) -> Path:
         path = self.runtime / "nginx.conf"
