@@ -13,6 +13,7 @@ RUNTIME_DIR/cluster.json for the tests that run against it (tests/topology/).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -71,10 +72,8 @@ class Child:
     def signal_group(self, sig: int) -> None:
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def stop(self, timeout: float = 10) -> None:
         if self.process is None:

@@ -1,4 +1,4 @@
-"""Two app servers behind nginx behave as one site: content, staff sessions and limits are shared."""
+"""Two app servers behind nginx act as one site: content, staff sessions and limits are shared."""
 
 from __future__ import annotations
 
