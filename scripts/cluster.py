@@ -242,9 +242,17 @@ class Cluster:
                 self.runtime / "nginx.log",
             )
         )
+        nginx_child = self.children.pop()
         for child in self.children:
             if not child.running():
                 child.start()
+        # nginx last, once both app servers answer: it would mark a booting one as down.
+        for port in self.app_ports:
+            if not wait_for(f"http://127.0.0.1:{port}/healthz", timeout=60):
+                self.stop()
+                sys.exit(f"The app server on port {port} did not start; see {self.runtime}.")
+        self.children.append(nginx_child)
+        nginx_child.start()
         self.write_state()
         front = f"http://127.0.0.1:{self.front_port}/"
         if not wait_for(front + "healthz", timeout=60):
