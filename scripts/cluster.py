@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,6 +304,56 @@ class Cluster:
             child.stop()
         (self.runtime / "cluster.json").unlink(missing_ok=True)
         log("stopped.")
+
+
+@contextlib.contextmanager
+def running_cluster(
+    *, port: int, database: str, runtime: Path, env: dict[str, str], fresh: bool = True
+) -> Iterator[dict]:
+    """Run this script in the background (for tests and benchmarks) until the block ends.
+
+    Yields its state (cluster.json: front door, app servers, process ids) plus `database_url`.
+    """
+    postgres = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    if fresh:
+        import psycopg
+
+        with psycopg.connect(f"{postgres}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    runtime.mkdir(parents=True, exist_ok=True)
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env.update(
+        CLUSTER_PORT=str(port),
+        CLUSTER_RUNTIME_DIR=str(runtime),
+        CLUSTER_DATABASE=database,
+        CLUSTER_POSTGRES=postgres,
+        **env,
+    )
+    full_env.pop("DATABASE_URL", None)
+    log_path = runtime / "supervisor.log"
+    with log_path.open("w") as log_file:
+        process = subprocess.Popen(
+            [PYTHON, str(Path(__file__).resolve())],
+            cwd=PROJECT_DIR,
+            env=full_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while "AVYIA cluster is up" not in log_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the cluster did not come up:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        state = json.loads((runtime / "cluster.json").read_text())
+        yield {**state, "database_url": f"{postgres}/{database}", "runtime": runtime}
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def main() -> None:

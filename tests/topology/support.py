@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import socketserver
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,10 +17,9 @@ from pathlib import Path
 import psycopg
 import requests
 
+from scripts.cluster import running_cluster
 from tests.intake.screening_support import form_token, valid_answers
 from tests.support import PROJECT_DIR
-
-POSTGRES = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
 @dataclass
@@ -31,7 +28,6 @@ class RunningCluster:
     nodes: list[str]
     database_url: str
     runtime: Path
-    process: subprocess.Popen
 
     def state(self) -> dict:
         return json.loads((self.runtime / "cluster.json").read_text())
@@ -55,60 +51,18 @@ class RunningCluster:
         return result.stdout.strip()
 
 
-def _recreate_database(name: str) -> str:
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{POSTGRES}/{name}"
-
-
 @contextmanager
 def cluster(
     *, port: int, database: str, runtime: Path, env: dict[str, str]
 ) -> Iterator[RunningCluster]:
-    """`scripts/cluster.py` on `port` (nginx) and the two ports after it (app servers)."""
-    database_url = _recreate_database(database)
-    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    full_env.update(
-        CLUSTER_PORT=str(port),
-        CLUSTER_RUNTIME_DIR=str(runtime),
-        DATABASE_URL=database_url,
-        **env,
-    )
-    log = (runtime.parent / f"{runtime.name}-supervisor.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "scripts/cluster.py"],
-        cwd=PROJECT_DIR,
-        env=full_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        front = f"http://127.0.0.1:{port}"
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"cluster exited: {Path(log.name).read_text()}")
-            if "AVYIA cluster is up" in Path(log.name).read_text():
-                break
-            time.sleep(0.3)
-        else:
-            raise RuntimeError(f"cluster did not come up: {Path(log.name).read_text()}")
+    """`make cluster` on `port` (nginx) and the two ports after it (app servers), fresh database."""
+    with running_cluster(port=port, database=database, runtime=runtime, env=env) as state:
         yield RunningCluster(
-            front=front,
-            nodes=[f"http://127.0.0.1:{port + 1}", f"http://127.0.0.1:{port + 2}"],
-            database_url=database_url,
+            front=state["front"],
+            nodes=[app["url"] for app in state["apps"]],
+            database_url=state["database_url"],
             runtime=runtime,
-            process=process,
         )
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def screening_post(
