@@ -104,7 +104,7 @@ def main() -> None:
             rate, outcome = flows_per_second(base, patients, 16, offset)
             offset += patients
             print(f"\n{way} ({base})")
-            print(f"  stylesheet                 {static:>9,.0f} requests/s  (ratio to it:)")
+            print(f"  stylesheet                 {static:>9,.0f} requests/s")
             print(
                 f"  content page /chronic-pain/ {page:>8,.0f} requests/s  ratio {page / static:.2f}"
             )

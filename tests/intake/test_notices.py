@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from contextlib import nullcontext
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -54,8 +55,15 @@ def refused_smtp(settings):
 
 
 def run_queued_tasks() -> None:
-    """What the worker does: run every task that is due, then stop."""
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    """What the worker does: run every task that is due, then stop.
+
+    The worker closes connections between tasks, as Django does between requests; inside a test's
+    transaction (PostgreSQL) that would end the test's connection, so here it keeps it.
+    """
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def submit(client, django_capture_on_commit_callbacks, **answers) -> ScreeningRequest:
