@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -141,3 +142,35 @@ def test_the_sign_in_lockout_counts_across_both_nodes(site, manager):
     started = int(time.time()) // 30
     response = sign_in(other, site.nodes[0], username, PASSWORD, code_for(key, after=started))
     assert response.status_code == 302
+
+
+def test_the_front_door_refuses_what_the_site_cannot_use_at_once_with_the_header_baseline(site):
+    baseline = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+
+    # A body announced as a terabyte is refused before a byte of it is read.
+    with socket.create_connection(("127.0.0.1", 8250), timeout=5) as conn:
+        started = time.monotonic()
+        conn.sendall(
+            b"POST /screening/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000000\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+        )
+        head = conn.recv(4096).decode("latin-1")
+    assert head.startswith("HTTP/1.1 413"), head
+    assert time.monotonic() - started < 2
+    assert all(f"\r\n{name}:" in head for name in baseline), head
+
+    multipart = requests.post(
+        f"{site.front}/screening/", files={"scan": ("scan.pdf", b"x" * 1000)}, timeout=10
+    )
+    assert multipart.status_code == 415
+    assert all(name in multipart.headers for name in baseline)
+
+    assert requests.put(f"{site.front}/healthz", timeout=10).status_code == 405
+    head = requests.head(f"{site.front}/healthz", timeout=10)
+    assert head.status_code == 200
+    assert all(name in head.headers for name in baseline)
+
+    static = requests.get(f"{site.front}/favicon.ico", timeout=10)
+    assert static.status_code == 200
+    assert all(name in static.headers for name in baseline)
+    assert "Access-Control-Allow-Origin" not in static.headers
