@@ -97,9 +97,9 @@ def ensure_nginx() -> str:
         log("Installing Debian's nginx...")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx-light"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env)
         return shutil.which("nginx") or "/usr/sbin/nginx"
-    sys.exit("make cluster needs nginx: run 'sudo apt-get install nginx-light'.")
+    sys.exit("make cluster needs nginx: run 'sudo apt-get install nginx'.")
 
 
 def ensure_database(admin_url: str, name: str) -> str:
