@@ -18,6 +18,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from avyia_site.client_address import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -75,7 +77,10 @@ ALLOWED_HOSTS = [
     for h in _required_in_production("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    # Staff e-mail links and the CSRF trusted origin are built from it.
+    sys.exit("SITE_URL must be an https:// address when DJANGO_ENV=production.")
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="staff/").strip("/") + "/"
 
 INSTALLED_APPS = [
@@ -94,17 +99,26 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers count only when our own proxy sent the request.
+    "avyia_site.client_address.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The security headers wrap everything below, so static files, the favicon, the health check
+    # and cached pages carry them as well as rendered pages.
+    "avyia_site.middleware.SecurityHeadersMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Bodies the site cannot use are refused before anything reads them.
+    "avyia_site.middleware.RequestBodyGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "avyia_site.middleware.HealthCheckMiddleware",
     # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
     "pages.middleware.SharedPageCacheMiddleware",
-    "avyia_site.middleware.SecurityHeadersMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +126,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "avyia_site.staff_sessions.StaffSessionMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,6 +178,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache holds the content version, so it must be shared by every worker: a file cache
 # on one machine, Redis (CACHE_URL=redis://...) across several app servers.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+
+# --- Background tasks ---------------------------------------------------------------------------
+
+# Django's tasks API (the django-tasks backport until Django 6) with the database backend: queued in
+# the same transaction as the data it is about, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed staff notice is tried again after 10 s, 20 s, 40 s... (at most 10 minutes apart).
+NOTICE_RETRY_BASE_SECONDS = env.int("NOTICE_RETRY_BASE_SECONDS", default=10)
+NOTICE_RETRY_MAX_SECONDS = env.int("NOTICE_RETRY_MAX_SECONDS", default=600)
+NOTICE_RETRY_ATTEMPTS = env.int("NOTICE_RETRY_ATTEMPTS", default=20)
 
 # --- Auth ---------------------------------------------------------------------------------------
 
@@ -244,14 +267,28 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-if (
-    PRODUCTION
-    and env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False)
-    and not TRUSTED_PROXY_COUNT
-):
+if "DJANGO_TRUSTED_PROXY_COUNT" in os.environ:
+    # A count trusted X-Forwarded-For from anyone who reached the app server directly.
+    sys.exit("DJANGO_TRUSTED_PROXY_COUNT is replaced by DJANGO_TRUSTED_PROXIES (proxy addresses).")
+# Addresses or networks of our own reverse proxies; only their forwarding headers are believed.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    sys.exit(f"DJANGO_TRUSTED_PROXIES: {exc}.")
+if PRODUCTION and env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False) and not TRUSTED_PROXIES:
     # Behind a proxy every request would seem to come from it: one rate limit for all patients.
-    sys.exit("DJANGO_TRUSTED_PROXY_COUNT is required when DJANGO_SECURE_PROXY_SSL_HEADER is on.")
+    sys.exit("DJANGO_TRUSTED_PROXIES is required when DJANGO_SECURE_PROXY_SSL_HEADER is on.")
+
+# Request bodies: the site takes no files and its largest form is a few kilobytes. nginx refuses
+# anything over client_max_body_size first (deploy/nginx.conf); these hold behind any proxy.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# No page takes a file: the first file part in a body is refused before its content is read.
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+FILE_UPLOAD_HANDLERS: list[str] = []
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = True

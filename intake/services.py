@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -153,15 +152,13 @@ def screening_request_create(
         return existing
 
     screening_rate_limit_check(address_hash=client_address_hash(client_address), now=now)
+    from .tasks import screening_email_deliver  # here: the task module imports this one
+
+    # Queued in this transaction: each e-mail once for a stored request, none for a refused one.
     if notify_staff:
-        # robust: the request is already stored, so nothing in an e-mail may report it as lost.
-        transaction.on_commit(
-            partial(screening_notice_send, screening_request_id=screening_request.pk), robust=True
-        )
+        screening_email_deliver.enqueue(screening_request_id=screening_request.pk, what="notice")
     if screening_request.receipt_wanted:
-        transaction.on_commit(
-            partial(screening_receipt_send, screening_request_id=screening_request.pk), robust=True
-        )
+        screening_email_deliver.enqueue(screening_request_id=screening_request.pk, what="receipt")
     # The reference alone: a log line never says how urgent a patient's answers were.
     logger.info("Screening request %s received.", screening_request.reference)
     return screening_request

@@ -725,3 +725,52 @@ def _minimal_request(**overrides):
     }
     values.update(overrides)
     return values
+
+
+# --- What is stored is what a reader sees ------------------------------------------------------
+
+
+@pytest.mark.parametrize("zip_code", ["٩٨١٠١", "９８１０１", "98101\n98102", "98101x"])
+def test_a_zip_code_in_other_digits_or_with_extra_text_is_refused(client, zip_code):
+    response = client.post("/screening/", {"zip_code": zip_code})
+
+    assert "5-digit ZIP code" in soup(response).select_one("#id_zip_code_error").get_text()
+    assert not ScreeningDraft.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("last_name", "message"),
+    [
+        ("\u200b\u200b", "Please fill this in."),
+        ("\u0301\u0301", "Please fill this in."),
+        ("Quen\u202eellivenn", "hidden text-direction characters"),
+        ("\ufeffQuenneville", "byte-order mark"),
+        ("Quenne\x07ville", "hidden control characters"),
+    ],
+)
+def test_a_name_that_hides_characters_is_refused_with_a_clear_message(client, last_name, message):
+    response = post_screening(client, last_name=last_name)
+
+    assert message in soup(response).select_one("#id_last_name_error").get_text()
+    assert ScreeningRequest.objects.count() == 0
+
+
+def test_names_are_stored_normalised_and_trimmed(client):
+    post_screening(client, first_name="  Mare\u0301  ", last_name="Quenneville\u3000")
+
+    stored = ScreeningRequest.objects.get()
+    assert (stored.first_name, stored.last_name) == ("Maré", "Quenneville")
+
+
+def test_a_choice_posted_many_times_is_stored_once(client):
+    post_screening(client, pain_feelings=["burning"] * 150 + ["shooting"] * 150)
+
+    values = ScreeningRequest.objects.get().answers["values"]
+    assert values["pain_feelings"] == ["burning", "shooting"]
+
+
+def test_a_choice_posted_900_times_is_refused_before_it_is_read(client):
+    pain = {"pain_duration": "over_1_year", "pain_conditions": ["crps"] * 900}
+    walk_to_check(client)
+
+    assert client.post("/screening/pain/", pain).status_code == 400
