@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
@@ -73,14 +75,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class NoFilesUploadHandler(FileUploadHandler):
+    """Refuse a file part as soon as it starts: no page outside the staff admin takes a file."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        raise TooManyFilesSent("This page takes no files.")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
 class RequestBodyGuardMiddleware:
     """Refuse request bodies the site has no use for, before anything parses them.
 
     - Over REQUEST_BODY_MAX_BYTES by its Content-Length: 400 (the calm page, as for any body Django
       finds too large), without reading it. nginx answers 413 before it gets here.
-    - A file in a multipart body: 400 (DATA_UPLOAD_MAX_NUMBER_FILES = 0), refused at the file's
-      first header, so nothing is ever buffered or written to disk. nginx refuses multipart on the
-      screening form outright (deploy/nginx.conf).
+    - A file in a multipart body anywhere but the staff admin: 400, refused at the file's first
+      header, so nothing is ever buffered or written to disk. nginx refuses multipart on the
+      screening request outright (deploy/nginx.conf). The admin takes one photo at a time, up to
+      STAFF_UPLOAD_MAX_BYTES.
     - A charset other than UTF-8: 400 with the styled page. Django refuses such a form body too, but
       its error handlers re-read the body for the CSRF check and end in a bare 500.
     """
@@ -90,9 +106,13 @@ class RequestBodyGuardMiddleware:
         self.max_bytes = settings.REQUEST_BODY_MAX_BYTES
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        staff = request.path.startswith("/" + settings.ADMIN_URL)
+        if not staff:
+            request.upload_handlers = [NoFilesUploadHandler(request)]
+        limit = settings.STAFF_UPLOAD_MAX_BYTES if staff else self.max_bytes
         length = request.META.get("CONTENT_LENGTH") or "0"
         try:
-            too_large = int(length) > self.max_bytes
+            too_large = int(length) > limit
         except ValueError:
             return _refusal(request, 400)
         if too_large:

@@ -280,15 +280,16 @@ if PRODUCTION and env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False) and 
     # Behind a proxy every request would seem to come from it: one rate limit for all patients.
     sys.exit("DJANGO_TRUSTED_PROXIES is required when DJANGO_SECURE_PROXY_SSL_HEADER is on.")
 
-# Request bodies: the site takes no files and its largest form is a few kilobytes. nginx refuses
+# Request bodies: patients send no files and the largest form is a few kilobytes. nginx refuses
 # anything over client_max_body_size first (deploy/nginx.conf); these hold behind any proxy.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
-# No page takes a file: the first file part in a body is refused before its content is read.
-DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# Only the staff admin takes a file (a clinician's photo, at most 10 MB, one at a time); anywhere
+# else the first file part in a body is refused before its content is read.
+STAFF_UPLOAD_MAX_BYTES = 11 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
-FILE_UPLOAD_HANDLERS: list[str] = []
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = True
@@ -372,6 +373,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLINIC_NAME = "AVYIA"
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(206) 555-0142")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="care@example.org")
+# When someone answers the phone, in words ("Monday to Friday, 8 am to 6 pm"); unset, the crisis
+# message names only 988 and 911.
+CLINIC_OPENING_HOURS = env.str("CLINIC_OPENING_HOURS", default="")
 INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org")
 SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
 # The state the counties are in: its two-letter code (as in the ZIP code data) and its name.

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from avyia_site.client_address import client_ip
-from tests.intake.screening_support import form_token, valid_answers
+from tests.intake.screening_support import post_screening
 
 
 @pytest.mark.parametrize(
@@ -36,14 +36,11 @@ def test_a_direct_client_cannot_escape_the_screening_rate_limit_with_forged_addr
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.SCREENING_RATE_LIMIT = "2/hour"
     statuses = [
-        Client()
-        .post(
-            "/screening/",
-            valid_answers(form_token=form_token()),
-            REMOTE_ADDR="198.51.100.20",
-            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
-        )
-        .status_code
+        post_screening(
+            Client(),
+            remote_addr="198.51.100.20",
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
         for n in range(3)
     ]
 
@@ -55,14 +52,9 @@ def test_behind_our_proxy_each_forwarded_client_has_its_own_limit(settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.SCREENING_RATE_LIMIT = "1/hour"
     statuses = [
-        Client()
-        .post(
-            "/screening/",
-            valid_answers(form_token=form_token()),
-            REMOTE_ADDR="127.0.0.1",
-            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
-        )
-        .status_code
+        post_screening(
+            Client(), remote_addr="127.0.0.1", headers={"X-Forwarded-For": f"203.0.113.{n}"}
+        ).status_code
         for n in range(2)
     ]
 

@@ -17,10 +17,10 @@ def directives(name: str) -> list[str]:
     return [m.group(1).strip() for m in re.finditer(rf"^\s*{name}\s+([^;]+);", text, re.M)]
 
 
-def test_nginx_body_limit_is_the_apps():
-    (limit,) = directives("client_max_body_size")
-    assert limit.endswith("k")
-    assert int(limit[:-1]) * 1024 == settings.REQUEST_BODY_MAX_BYTES
+def test_nginx_body_limits_are_the_apps():
+    patients, staff = directives("client_max_body_size")
+    assert int(patients.removesuffix("k")) * 1024 == settings.REQUEST_BODY_MAX_BYTES
+    assert int(staff.removesuffix("m")) * 1024 * 1024 == settings.STAFF_UPLOAD_MAX_BYTES
 
 
 def test_nginx_tries_another_app_server_but_never_resends_a_post():

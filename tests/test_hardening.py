@@ -76,8 +76,9 @@ def test_upload_limits_are_capped_everywhere(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 256 * 1024
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 64 * 1024
     assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 400
-    assert settings.FILE_UPLOAD_HANDLERS == []
-    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 0
+    # One file at a time, and only in the staff admin (a clinician's photo).
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 1
+    assert settings.STAFF_UPLOAD_MAX_BYTES <= 11 * 1024 * 1024
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import ScreeningDraft, ScreeningRequest
+from tests.intake.screening_support import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -323,6 +324,7 @@ def test_yes_right_now_says_stop_and_call_and_the_request_is_acute(site, mailout
     lead = page.locator("main .crisis-callout").first
     assert "call for help now" in lead.inner_text()
     assert "We contact you within" not in page.locator("main").inner_text()
+    run_queued_tasks()
     assert mailoutbox[0].subject.startswith("ACUTE, CALL NOW")
 
 

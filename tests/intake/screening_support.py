@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from unittest import mock
 
+from django.core.management import call_command
 from django.test import Client
 
 from intake import journey
@@ -85,6 +87,7 @@ def post_screening(
     client: Client,
     *,
     remote_addr: str | None = None,
+    headers: dict[str, str] | None = None,
     seconds_taken: float = 60,
     **overrides: Any,
 ):
@@ -97,6 +100,7 @@ def post_screening(
     extra = {"REMOTE_ADDR": remote_addr} if remote_addr else {}
     data = valid_answers(**overrides)
     response = None
+    extra["headers"] = headers or {}
     for url, fields in step_posts(data):
         response = client.post(url, fields, **extra)
         if url == journey.step_url(journey.steps()[0]):
@@ -104,6 +108,18 @@ def post_screening(
         if response.status_code != 302 or url == journey.check_url():
             return response
     return response
+
+
+def run_queued_tasks() -> None:
+    """What the task worker does: run every task that is due, then stop.
+
+    The worker closes connections between tasks, as Django does between requests; inside a test's
+    transaction (PostgreSQL) that would end the test's connection, so here it keeps it.
+    """
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def draft_started(client: Client, *, seconds_ago: float) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 from contextlib import nullcontext
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -18,7 +17,7 @@ from intake.models import ScreeningRequest
 from intake.services import screening_notices_pending
 from intake.tasks import notice_retry_delay, screening_email_deliver
 
-from .screening_support import PATIENT, post_screening
+from .screening_support import PATIENT, post_screening, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -52,18 +51,6 @@ def refused_smtp(settings):
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_TIMEOUT = 2
-
-
-def run_queued_tasks() -> None:
-    """What the worker does: run every task that is due, then stop.
-
-    The worker closes connections between tasks, as Django does between requests; inside a test's
-    transaction (PostgreSQL) that would end the test's connection, so here it keeps it.
-    """
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def submit(client, django_capture_on_commit_callbacks, **answers) -> ScreeningRequest:

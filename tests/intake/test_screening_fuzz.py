@@ -6,8 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import from_form
+from hypothesis.extra.django import from_form, register_field_strategy
 
+from intake.form_fields import CheckedTextField
 from intake.forms import ScreeningRequestForm
 from intake.models import ScreeningRequest
 
@@ -26,6 +27,8 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# Text fields that check what is typed: any text at all, for the checks to refuse or keep.
+register_field_strategy(CheckedTextField, st.text(max_size=300))
 FIELD_NAMES = list(ScreeningRequestForm().fields)
 # Every page a patient posts to: each step, then the check page.
 PAGES = [url for url, _ in step_posts({})]

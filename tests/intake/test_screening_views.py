@@ -730,7 +730,11 @@ def _minimal_request(**overrides):
 # --- What is stored is what a reader sees ------------------------------------------------------
 
 
-@pytest.mark.parametrize("zip_code", ["٩٨١٠١", "９８１０１", "98101\n98102", "98101x"])
+ARABIC_INDIC = "\u0669\u0668\u0661\u0660\u0661"  # 98101 in Arabic-Indic digits
+FULL_WIDTH = "\uff19\uff18\uff11\uff10\uff11"  # 98101 in full-width digits
+
+
+@pytest.mark.parametrize("zip_code", [ARABIC_INDIC, FULL_WIDTH, "98101\n98102", "98101x"])
 def test_a_zip_code_in_other_digits_or_with_extra_text_is_refused(client, zip_code):
     response = client.post("/screening/", {"zip_code": zip_code})
 
@@ -774,3 +778,14 @@ def test_a_choice_posted_900_times_is_refused_before_it_is_read(client):
     walk_to_check(client)
 
     assert client.post("/screening/pain/", pain).status_code == 400
+
+
+def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(client, settings):
+    post_screening(client, asq_wish_dead="yes", asq_now="no")
+    page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
+    assert "You can also call us" not in page.get_text()
+
+    settings.CLINIC_OPENING_HOURS = "Monday to Friday, 8 am to 6 pm"
+    page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
+    assert "(Monday to Friday, 8 am to 6 pm)" in page.get_text()
+    assert page.select_one("a[href^='tel:+1']")
