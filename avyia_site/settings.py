@@ -382,6 +382,9 @@ SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pier
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
 SERVICE_AREA_STATE_NAME = env.str("SERVICE_AREA_STATE_NAME", default="Washington")
 SCREENING_RESPONSE_TIME = env.str("SCREENING_RESPONSE_TIME", default="one business day")
+# How long each process may keep the content version it read before asking the shared cache
+# again: an edit shows on every app server within this many seconds (0: on the next request).
+CONTENT_VERSION_MAX_AGE = env.float("CONTENT_VERSION_MAX_AGE", default=1.0)
 # A screening request filled in step by step is kept as a draft this long after its last step.
 SCREENING_DRAFT_HOURS = env.int("SCREENING_DRAFT_HOURS", default=24)
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)

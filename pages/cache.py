@@ -4,7 +4,9 @@ Two parts:
 
 * The content version, bumped whenever staff change published content and read once per request.
   It lives in the default cache, which every worker and app server shares (CACHE_URL), so a change
-  saved in one process shows at once in all of them.
+  saved in one process shows in all of them. Each process keeps what it read for at most
+  CONTENT_VERSION_MAX_AGE seconds (1 by default), which spares a shared cache (Redis) a round
+  trip on every page; the process that saved the change sees it at once.
 * Rendered pages, kept per process and keyed by path and content version: the identity body, its
   Brotli and gzip forms (compressed once per version, not per request) and the exact headers the
   view's response carried. `pages.middleware.SharedPageCacheMiddleware` serves them.
@@ -21,6 +23,7 @@ import time
 from dataclasses import dataclass
 
 import brotli
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
@@ -41,13 +44,22 @@ _BODY_HEADERS = {"content-length", "content-encoding", "content-type"}
 _SHARED_PAGE_ATTRIBUTE = "shared_page"
 
 
+# (version, when it was read) in this process; replaced whole, so threads never see half of it.
+_read: tuple[str, float] | None = None
+
+
 def content_version() -> str:
+    global _read
+    now = time.monotonic()
+    if _read is not None and now - _read[1] < settings.CONTENT_VERSION_MAX_AGE:
+        return _read[0]
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         version = str(time.time_ns())
         # add() so that two workers racing here agree on one value.
         cache.add(CONTENT_VERSION_KEY, version, timeout=None)
         version = cache.get(CONTENT_VERSION_KEY, version)
+    _read = (version, now)
     return version
 
 
@@ -62,7 +74,10 @@ def bump_content_version() -> None:
 
 
 def _set_new_version() -> None:
-    cache.set(CONTENT_VERSION_KEY, str(time.time_ns()), timeout=None)
+    global _read
+    version = str(time.time_ns())
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _read = (version, time.monotonic())
 
 
 # --- Opting in -----------------------------------------------------------------------------------

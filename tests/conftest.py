@@ -25,6 +25,8 @@ def _fast_test_settings() -> Iterator[None]:
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        # Each test clears the cache; no process may remember a version from the last one.
+        CONTENT_VERSION_MAX_AGE=0,
     ):
         yield
 

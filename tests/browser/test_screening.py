@@ -226,7 +226,7 @@ def test_mistakes_show_on_the_step_where_they_were_made(site):
     assert page.evaluate("document.activeElement.name") == "pain_conditions"
     legend = page.locator("#id_pain_conditions_group legend").bounding_box()
     error = page.locator("#id_pain_conditions_error").bounding_box()
-    assert legend["y"] >= 0
+    assert legend["y"] >= -1  # at the top edge, give or take a sub-pixel
     assert error["y"] + error["height"] <= PHONE["height"]
     site.assert_accessible()
     run_steps(site, {"pain": CLEAN_RUN["pain"]})
