@@ -204,6 +204,7 @@ STAFF_SESSION_MAX_AGE = timedelta(hours=12)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
+FORMAT_MODULE_PATH = ["avyia_site.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -337,6 +338,18 @@ SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pier
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
 SERVICE_AREA_STATE_NAME = env.str("SERVICE_AREA_STATE_NAME", default="Washington")
 SCREENING_RESPONSE_TIME = env.str("SCREENING_RESPONSE_TIME", default="one business day")
+# The promise above is also what the queue's due times come from (intake.business_hours).
+SCREENING_URGENT_BUSINESS_HOURS = env.int("SCREENING_URGENT_BUSINESS_HOURS", default=2)
+CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default=TIME_ZONE)
+CLINIC_BUSINESS_HOURS = env.str("CLINIC_BUSINESS_HOURS", default="08:00-17:00")
+CLINIC_BUSINESS_DAYS = env.list("CLINIC_BUSINESS_DAYS", default=["mon", "tue", "wed", "thu", "fri"])
+# Country and subdivision codes of the `holidays` package; "off" for none.
+CLINIC_HOLIDAYS = env.str("CLINIC_HOLIDAYS", default="US-WA")
+# After this many attempts without reaching the patient, the review page offers the
+# "we could not reach you" message.
+SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE = env.int(
+    "SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE", default=3
+)
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 # The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.
 AUDIT_RETENTION_YEARS = 6

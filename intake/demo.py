@@ -18,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import questionnaire
+from .business_hours import due_at_for
 from .form_token import form_token_issue
 from .forms import ScreeningRequestForm
-from .models import ScreeningRequest
+from .models import ContactAttempt, ScreeningRequest
 from .questionnaire import Kind, scoring
 from .services import screening_request_create
-from .staff import review
+from .staff import review, safety
 
 Status = ScreeningRequest.Status
 DEMO_EMAIL_DOMAIN = "example.org"
@@ -215,8 +216,25 @@ def demo_requests_seed() -> list[ScreeningRequest]:
             received = now - datetime.timedelta(hours=case.hours_ago)
             # Demo requests send staff no notice; marked as sent, `retry_notices` leaves them be.
             ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-                received_at=received, status_changed_at=received, notice_sent_at=received
+                received_at=received,
+                status_changed_at=received,
+                notice_sent_at=received,
+                due_at=due_at_for(priority=screening_request.priority, received_at=received),
             )
+            if Status.CONTACTED in case.statuses:
+                # Contacted means an attempt reached them; a suicide-risk screen needs the protocol.
+                safety.contact_attempt_log(
+                    screening_request=screening_request,
+                    actor=staff,
+                    method=ContactAttempt.Method.PHONE,
+                    outcome=ContactAttempt.Outcome.REACHED,
+                )
+            if screening_request.asq_positive and case.statuses:
+                safety.protocol_confirm(
+                    screening_request=screening_request,
+                    actor=staff,
+                    steps=safety.protocol_current().step_list(),
+                )
             for status in case.statuses:
                 review.screening_request_set_status(
                     screening_request=screening_request, status=status, actor=staff
@@ -228,6 +246,8 @@ def demo_requests_seed() -> list[ScreeningRequest]:
                     status_changed_at=moved
                 )
                 screening_request.status_changes.update(changed_at=moved)
+                screening_request.contact_attempts.update(made_at=moved)
+                screening_request.protocol_confirmations.update(confirmed_at=moved)
             if case.note:
                 review.internal_note_create(
                     screening_request=screening_request, author=staff, text=case.note

@@ -59,6 +59,9 @@ class Flag:
     label: Text  # what staff read, e.g. "Heart disease or blood pressure not well controlled"
     raises: Priority | None = None
     crisis: bool = False  # shown first and marked on the staff pages
+    # The reason in a few words for the staff queue, e.g. "Heart condition"; a flag raised by a
+    # question with several flagging answers adds the answer ("Heart condition: not sure").
+    short: Text = ""
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,19 @@ class Questionnaire:
     def flag_label(self, code: str) -> str:
         flag = self.flag(code)
         return str(flag.label) if flag else code
+
+    def flag_reason(self, code: str, answers: Mapping[str, Any]) -> str:
+        """Why a flag was raised, in a few words, from the stored coded answers."""
+        flag = self.flag(code)
+        if flag is None:
+            return code
+        words = str(flag.short or flag.label)
+        question = next((q for q in self.questions() if q.flag and q.flag.code == code), None)
+        if question is not None and len(question.flag_on) > 1:
+            value = answers.get(question.name)
+            if value not in (None, ""):
+                words += ": " + question.choice_label(value).lower()
+        return words
 
     def answer_questions(self) -> list[Question]:
         """The questions stored among the coded answers (not in a column of their own)."""

@@ -32,32 +32,51 @@ ZERO_TO_TEN = tuple(Choice(n, str(n)) for n in range(11))
 CONDITION_ANSWERS = frozenset({YES, NOT_SURE})
 
 
-def _condition(code: str, label: str) -> Flag:
-    return Flag(code, label, raises=Priority.NEEDS_REVIEW)
+def _condition(code: str, label: str, short: str) -> Flag:
+    return Flag(code, label, raises=Priority.NEEDS_REVIEW, short=short)
 
 
 ASQ_POSITIVE = Flag(
-    "asq_positive", _("Suicide risk screen positive (ASQ)"), Priority.URGENT, crisis=True
+    "asq_positive",
+    _("Suicide risk screen positive (ASQ)"),
+    Priority.URGENT,
+    crisis=True,
+    short=_("Suicide risk: screen positive"),
 )
-ASQ_ACUTE = Flag("asq_acute", _("Thoughts of suicide right now"), Priority.ACUTE, crisis=True)
+ASQ_ACUTE = Flag(
+    "asq_acute",
+    _("Thoughts of suicide right now"),
+    Priority.ACUTE,
+    crisis=True,
+    short=_("Suicide risk: thoughts right now"),
+)
 PHQ2_POSITIVE = Flag(
-    "phq2_positive", _("Depression screen positive (PHQ-2 3 or more)"), Priority.NEEDS_REVIEW
+    "phq2_positive",
+    _("Depression screen positive (PHQ-2 3 or more)"),
+    Priority.NEEDS_REVIEW,
+    short=_("Depression screen positive"),
 )
-PAIN_UNDER_3_MONTHS = Flag("pain_under_3_months", _("Pain for less than 3 months"))
-OUT_OF_AREA = Flag("out_of_area", _("ZIP code likely outside the service area"))
-AREA_UNKNOWN = Flag("area_unknown", _("ZIP code not found; service area to confirm"))
+PAIN_UNDER_3_MONTHS = Flag(
+    "pain_under_3_months", _("Pain for less than 3 months"), short=_("Pain under 3 months")
+)
+OUT_OF_AREA = Flag(
+    "out_of_area", _("ZIP code likely outside the service area"), short=_("Outside service area")
+)
+AREA_UNKNOWN = Flag(
+    "area_unknown", _("ZIP code not found; service area to confirm"), short=_("Area to confirm")
+)
 
 # PHQ-2: a total of 3 or more is a positive screen (Kroenke 2003).
 PHQ2_POSITIVE_AT = 3
 
 
-def _health(name: str, text: str, flag_label: str) -> Question:
+def _health(name: str, text: str, flag_label: str, short: str) -> Question:
     return Question(
         name=f"health_{name}",
         text=text,
         kind=Kind.ONE,
         choices=YES_NO_NOT_SURE,
-        flag=_condition(name, flag_label),
+        flag=_condition(name, flag_label, short),
         flag_on=CONDITION_ANSWERS,
         required_message=format_lazy(_("Answer yes, no or not sure: {question}"), question=text),
     )
@@ -221,28 +240,50 @@ HEALTH_CONDITIONS = (
         "heart",
         _("Do you have high blood pressure or heart disease that is not well controlled?"),
         _("High blood pressure or heart disease not well controlled"),
+        _("Heart condition"),
     ),
     _health(
         "psychosis",
         _("Have you ever had psychosis, schizophrenia or mania?"),
         _("Psychosis, schizophrenia or mania"),
+        _("Psychosis or mania"),
     ),
-    _health("liver", _("Do you have severe liver disease?"), _("Severe liver disease")),
+    _health(
+        "liver",
+        _("Do you have severe liver disease?"),
+        _("Severe liver disease"),
+        _("Liver disease"),
+    ),
     _health(
         "pressure",
         _("Do you have high pressure inside your head or in your eyes, such as glaucoma?"),
         _("Raised pressure in the brain or eye (e.g. glaucoma)"),
+        _("Brain or eye pressure"),
     ),
     _health(
         "substance_use",
         _("Do you have a problem with alcohol or drug use right now?"),
         _("Active substance use problem"),
+        _("Substance use"),
     ),
-    _health("pregnancy", _("Are you pregnant or breastfeeding?"), _("Pregnant or breastfeeding")),
-    _health("ketamine_allergy", _("Are you allergic to ketamine?"), _("Ketamine allergy")),
-    _health("seizures", _("Do you have seizures?"), _("Seizures")),
     _health(
-        "breathing", _("Do you have severe breathing problems?"), _("Severe breathing problems")
+        "pregnancy",
+        _("Are you pregnant or breastfeeding?"),
+        _("Pregnant or breastfeeding"),
+        _("Pregnancy"),
+    ),
+    _health(
+        "ketamine_allergy",
+        _("Are you allergic to ketamine?"),
+        _("Ketamine allergy"),
+        _("Ketamine allergy"),
+    ),
+    _health("seizures", _("Do you have seizures?"), _("Seizures"), _("Seizures")),
+    _health(
+        "breathing",
+        _("Do you have severe breathing problems?"),
+        _("Severe breathing problems"),
+        _("Breathing problems"),
     ),
 )
 CURRENT_MEDICINES = Question(

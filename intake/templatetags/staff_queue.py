@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from intake.models import ScreeningRequest
+from intake.staff.dates import clinic_datetime
 from intake.staff.retention import requests_past_retention
 from intake.staff.review import UNANSWERED_STATUSES
 
@@ -75,3 +76,9 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
         "past_retention": requests_past_retention().count() if can_purge else 0,
         "purge_url": reverse("admin:intake_screeningrequest_purge") if can_purge else "",
     }
+
+
+@register.simple_tag
+def clinic_time(value):
+    """A date and time in the clinic's time zone and its one format, as a <time> element."""
+    return clinic_datetime(value)
