@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 import intake.fields
@@ -20,6 +21,24 @@ def due_times_and_name_search_for_requests_already_received(apps, schema_editor)
         ScreeningRequest.objects.filter(pk=row.pk).update(
             due_at=row.due_at or due_at_for(priority=row.priority, received_at=row.received_at),
             name_birth_index=name_birth_blind_index(row.last_name, row.date_of_birth),
+        )
+
+
+# Clinic managers keep the suicide-risk protocol's wording up to date.
+GRANTS = {"Clinic manager": ["view_suicideriskprotocol", "change_suicideriskprotocol"]}
+
+
+def grant(apps, schema_editor):
+    intake = apps.get_app_config("intake")
+    intake.models_module = True
+    create_permissions(intake, apps=apps, verbosity=0)
+    intake.models_module = None
+    Permission = apps.get_model("auth", "Permission")
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=GRANTS):
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="intake", codename__in=GRANTS[group.name]
+            )
         )
 
 
@@ -183,4 +202,5 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             due_times_and_name_search_for_requests_already_received, migrations.RunPython.noop
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

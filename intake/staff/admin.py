@@ -39,6 +39,7 @@ from ..models import (
     AuditEvent,
     ContactAttempt,
     ScreeningRequest,
+    SuicideRiskProtocol,
     normalise_reference,
 )
 from . import queue as work_queue
@@ -635,6 +636,30 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(
             request, "admin/intake/screeningrequest/purge_confirmation.html", context
+        )
+
+
+# --- The clinic's suicide-risk protocol ----------------------------------------------------
+
+
+@admin.register(SuicideRiskProtocol)
+class SuicideRiskProtocolAdmin(admin.ModelAdmin):
+    """One protocol, edited in place: the newest wording is what every review page shows."""
+
+    list_display = ("title", "updated_at")
+    fields = ("title", "text", "steps")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # There is only one: open it (created with the default wording on first use).
+        protocol = safety.protocol_current()
+        return HttpResponseRedirect(
+            reverse("admin:intake_suicideriskprotocol_change", args=[protocol.pk])
         )
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.retention import months_before
-from intake.staff.safety import contact_attempt_log
 from intake.staff.review import internal_note_create, screening_request_set_status
+from intake.staff.safety import contact_attempt_log
 
 Status = ScreeningRequest.Status
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from intake.models import AuditEvent, ScreeningRequest
-from intake.staff.safety import contact_attempt_log
 from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
+from intake.staff.safety import contact_attempt_log
 
 Status = ScreeningRequest.Status
 
