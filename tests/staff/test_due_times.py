@@ -91,10 +91,10 @@ def test_the_queue_marks_a_request_overdue_once_its_due_time_passes(reviewer, ma
         screening_request = make_request(**URGENT)  # due Monday 09:30
     with time_machine.travel(pacific(2026, 12, 7, 9, 29)):
         page = verified_session(Client(), *reviewer).get(QUEUE).content.decode()
-        assert "Overdue" not in page
+        assert "due-overdue" not in page
     with time_machine.travel(pacific(2026, 12, 7, 9, 31)):
         overdue = verified_session(Client(), *reviewer).get(QUEUE + "?due=overdue")
         assert [r.reference for r in overdue.context["cl"].result_list] == [
             screening_request.reference
         ]
-        assert "Overdue" in overdue.content.decode()
+        assert 'class="due-badge due-overdue">Overdue' in overdue.content.decode()
