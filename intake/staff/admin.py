@@ -283,11 +283,9 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         "patient",
         "phone_link",
         "priority_reasons",
-        "received",
         "due",
-        "status",
+        "status_assignee",
         "last_attempt",
-        "assigned_to",
     )
     list_display_links = ("patient",)
     list_filter = (
@@ -353,22 +351,29 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         )
         return format_html('{}<ul class="queue-reasons">{}</ul>', badge, items)
 
-    @admin.display(description="Received", ordering="received_at")
-    def received(self, obj: ScreeningRequest) -> str:
-        return clinic_datetime(obj.received_at)
-
-    @admin.display(description="Due by", ordering="due_at")
+    @admin.display(description="Due by (received)", ordering="due_at")
     def due(self, obj: ScreeningRequest) -> str:
+        received = format_html(
+            '<span class="queue-small">Received {}</span>', clinic_datetime(obj.received_at)
+        )
         due = getattr(obj, "next_due", None)
         if due is None:
-            return format_html('<span class="queue-small">{}</span>', "Answered")
+            return format_html('<span class="queue-small">{}</span>{}', "Answered", received)
         if obj.priority == Priority.ACUTE and obj.status in review.UNANSWERED_STATUSES:
             state = format_html('<strong class="due-badge due-now">{}</strong>', "Call now")
         elif getattr(obj, "overdue", False):
             state = format_html('<strong class="due-badge due-overdue">{}</strong>', "Overdue")
         else:
             state = ""
-        return format_html("{}{}", state, clinic_datetime(due))
+        return format_html("{}{}{}", state, clinic_datetime(due), received)
+
+    @admin.display(description="Status", ordering="status")
+    def status_assignee(self, obj: ScreeningRequest) -> str:
+        who = obj.assigned_to
+        name = (who.get_full_name() or who.get_username()) if who else "Unassigned"
+        return format_html(
+            '{}<span class="queue-small">{}</span>', obj.get_status_display(), name
+        )
 
     @admin.display(description="Last attempt")
     def last_attempt(self, obj: ScreeningRequest) -> str:
@@ -482,7 +487,8 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             can_change = self.has_change_permission(request, obj)
-            context["title"] = "Review request" if can_change else "Request"
+            context["title"] = f"{'Review request' if can_change else 'Request'} {obj.reference}"
+            context["subtitle"] = None
             if self.has_fhir_export_permission(request):
                 context["fhir_url"] = reverse("admin:intake_screeningrequest_fhir", args=[obj.pk])
             context.update(
