@@ -285,7 +285,6 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         "priority_reasons",
         "due",
         "status_assignee",
-        "last_attempt",
     )
     list_display_links = ("patient",)
     list_filter = (
@@ -320,7 +319,7 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
             obj.reference,
         )
 
-    @admin.display(description="Phone and best time")
+    @admin.display(description="Phone, best time")
     def phone_link(self, obj: ScreeningRequest) -> str:
         method = (
             ScreeningRequest.ContactMethod(obj.contact_method).label if obj.contact_method else ""
@@ -351,7 +350,7 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         )
         return format_html('{}<ul class="queue-reasons">{}</ul>', badge, items)
 
-    @admin.display(description="Due by (received)", ordering="due_at")
+    @admin.display(description="Due by", ordering="due_at")
     def due(self, obj: ScreeningRequest) -> str:
         received = format_html(
             '<span class="queue-small">Received {}</span>', clinic_datetime(obj.received_at)
@@ -367,23 +366,24 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
             state = ""
         return format_html("{}{}{}", state, clinic_datetime(due), received)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description="Status and last attempt", ordering="status")
     def status_assignee(self, obj: ScreeningRequest) -> str:
         who = obj.assigned_to
         name = (who.get_full_name() or who.get_username()) if who else "Unassigned"
-        return format_html(
-            '{}<span class="queue-small">{}</span>', obj.get_status_display(), name
-        )
-
-    @admin.display(description="Last attempt")
-    def last_attempt(self, obj: ScreeningRequest) -> str:
         outcome = getattr(obj, "last_attempt_outcome", None)
-        if not outcome:
-            return "None yet"
+        if outcome:
+            attempt = format_html(
+                '<span class="queue-attempt">{}</span>{}',
+                Outcome(outcome).label,
+                clinic_datetime(obj.last_attempt_at),
+            )
+        else:
+            attempt = format_html('<span class="queue-attempt">{}</span>', "No attempt yet")
         return format_html(
-            '{}<span class="queue-small">{}</span>',
-            Outcome(outcome).label,
-            clinic_datetime(obj.last_attempt_at),
+            '<strong>{}</strong><span class="queue-small">{}</span>{}',
+            obj.get_status_display(),
+            name,
+            attempt,
         )
 
     # --- Permissions -----------------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_each_row_says_who_how_to_call_why_by_when_and_who_has_it(
     assert "Suicide risk: thoughts right now" in page
     assert '<span class="priority-badge priority-acute">Acute: call now</span>' in page
     assert "Call now" in page and "Overdue" in page
-    assert "None yet" in page  # no contact attempt
+    assert "No attempt yet" in page
     assert "reviewer-one" in page
     # One date format, in the clinic's time zone.
     local = timezone.localtime(heart.received_at)
