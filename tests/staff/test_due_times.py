@@ -62,9 +62,7 @@ def test_the_promise_to_patients_and_the_due_time_come_from_one_setting(settings
     arrives = pacific(2026, 12, 1, 9, 0)
 
     settings.SCREENING_RESPONSE_TIME = "two business days"
-    assert due_at_for(priority=Priority.ROUTINE, received_at=arrives) == pacific(
-        2026, 12, 3, 9, 0
-    )
+    assert due_at_for(priority=Priority.ROUTINE, received_at=arrives) == pacific(2026, 12, 3, 9, 0)
     settings.SCREENING_RESPONSE_TIME = "4 business hours"
     assert response_allowance().total_seconds() == 4 * 3600
     settings.SCREENING_RESPONSE_TIME = "soon"
