@@ -200,7 +200,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         label="Try again by (optional)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Left empty after a failed attempt: the request's usual allowance from now.",
+        help_text="Empty after a failed try: the usual allowance from now.",
     )
     protocol_steps = forms.MultipleChoiceField(
         label="Suicide-risk protocol: confirm every step",
@@ -212,7 +212,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only staff see notes. A note keeps its author and time and cannot be edited.",
+        help_text="Only staff see notes; a note cannot be edited.",
     )
 
     class Meta:
@@ -225,7 +225,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
             current = self.instance.status
             allowed = {current, *review.status_moves_from(current)}
             self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
-            self.fields["status"].help_text = "Only the moves allowed from the current status."
+            self.fields["status"].help_text = ""  # the menu offers only the allowed moves
         if "assigned_to" in self.fields:
             self.fields["assigned_to"].queryset = get_user_model().objects.filter(
                 is_staff=True, is_active=True
