@@ -550,6 +550,10 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
             self.message_user(request, f"Saved your work on {obj.reference}.", messages.SUCCESS)
         return HttpResponseRedirect(request.path)
 
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, f"Request {obj_display} deleted, with its notes and history.")
+        return HttpResponseRedirect(reverse("admin:intake_screeningrequest_changelist"))
+
     def delete_model(self, request, obj):
         review.screening_request_delete(
             screening_request=obj, actor=request.user, reason="deleted from the admin"
@@ -661,6 +665,18 @@ class SuicideRiskProtocolAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        title = "The clinic's suicide-risk protocol"
+        return super().change_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )
+
+    def response_change(self, request, obj):
+        self.message_user(
+            request, "Protocol saved: every request with a positive screen now shows it."
+        )
+        return HttpResponseRedirect(request.path)
+
     def changelist_view(self, request, extra_context=None):
         # There is only one: open it (created with the default wording on first use).
         protocol = safety.protocol_current()
@@ -692,3 +708,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Audit trail: who looked at or changed which request"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        title = "Audit event"
+        return super().change_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )

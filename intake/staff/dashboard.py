@@ -124,7 +124,7 @@ def chart(days: list[ChartDay]) -> dict:
     labels = [
         {"x": round(min(left + i * slot, width - 34), 1), "text": f"{d.day:%b} {d.day.day}"}
         for i, d in enumerate(days)
-        if i % 7 == 0 and i + 4 < len(days) or i == len(days) - 1
+        if (i % 7 == 0 and i + 4 < len(days)) or i == len(days) - 1
     ]
     return {
         "width": width,
