@@ -126,6 +126,8 @@ class DemoCase:
     hours_ago: float
     statuses: list[str] = field(default_factory=list)
     note: str = ""
+    # Attempts that did not reach the patient, logged before anything else.
+    failed_attempts: list[str] = field(default_factory=list)
 
 
 URGENT = {"asq_wish_dead": "yes", "asq_thoughts": "yes", "asq_now": "no"}
@@ -134,7 +136,11 @@ DEPRESSED = {"phq2_interest": "2", "phq2_down": "2"}
 
 DEMO_CASES = [
     DemoCase({**URGENT_NOW, "pain_conditions": ["crps"]}, hours_ago=3),
-    DemoCase({**URGENT, "pain_conditions": ["fibromyalgia"], **DEPRESSED}, hours_ago=20),
+    DemoCase(
+        {**URGENT, "pain_conditions": ["fibromyalgia"], **DEPRESSED},
+        hours_ago=20,
+        failed_attempts=[ContactAttempt.Outcome.NO_ANSWER],
+    ),
     DemoCase(
         {**URGENT, "pain_conditions": ["neuropathic"]},
         hours_ago=30,
@@ -221,6 +227,18 @@ def demo_requests_seed() -> list[ScreeningRequest]:
                 notice_sent_at=received,
                 due_at=due_at_for(priority=screening_request.priority, received_at=received),
             )
+            for outcome in case.failed_attempts:
+                safety.contact_attempt_log(
+                    screening_request=screening_request,
+                    actor=staff,
+                    method=ContactAttempt.Method.PHONE,
+                    outcome=outcome,
+                    note="Rang once; no voicemail set up.",
+                    next_attempt_due=received + datetime.timedelta(hours=18),
+                )
+                screening_request.contact_attempts.update(
+                    made_at=received + datetime.timedelta(hours=1)
+                )
             if Status.CONTACTED in case.statuses:
                 # Contacted means an attempt reached them; a suicide-risk screen needs the protocol.
                 safety.contact_attempt_log(

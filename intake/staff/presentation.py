@@ -91,6 +91,16 @@ def contact_card(screening_request: ScreeningRequest) -> dict[str, Any]:
     }
 
 
+def due_state(screening_request: ScreeningRequest) -> dict[str, Any]:
+    """When the next contact is due (after a failed attempt, the time it set) and if it is late."""
+    row = (
+        queue_annotate(ScreeningRequest.objects.filter(pk=screening_request.pk))
+        .values("overdue", "next_due")
+        .first()
+    ) or {"overdue": False, "next_due": None}
+    return {"overdue": row["overdue"], "next_due": row["next_due"]}
+
+
 def next_open_request(screening_request: ScreeningRequest) -> ScreeningRequest | None:
     """The request the queue puts first among those still awaiting an answer, other than this."""
     waiting = ScreeningRequest.objects.filter(status__in=UNANSWERED_STATUSES).exclude(
@@ -118,11 +128,7 @@ def review_page_context(
         "could_not_reach_message": safety.could_not_reach_message(screening_request),
         "acute_waiting": screening_request.acute
         and screening_request.status in UNANSWERED_STATUSES,
-        "overdue": bool(
-            screening_request.due_at
-            and screening_request.status in UNANSWERED_STATUSES
-            and screening_request.due_at < timezone.now()
-        ),
+        **due_state(screening_request),
     }
     if screening_request.asq_positive:
         context["protocol"] = safety.protocol_current()

@@ -363,3 +363,17 @@ def test_a_surname_alone_finds_nothing_and_the_page_does_not_pretend_otherwise(
     page = response.content.decode()
     assert "Nothing was searched" in page
     assert "e-mail address or phone number you searched" not in page
+
+
+def test_a_full_queue_page_decrypts_its_fifty_rows_in_a_few_queries(
+    reviewer_client, make_request, django_assert_max_num_queries
+):
+    for _ in range(50):
+        make_request(health_heart="not_sure")
+
+    # Session, user, device, counts, the rows with their last attempts, the audit events...
+    with django_assert_max_num_queries(20):
+        response = reviewer_client.get(QUEUE)
+
+    assert len(response.context["cl"].result_list) == 50
+    assert response.content.decode().count("Heart condition: not sure") == 50
