@@ -90,7 +90,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 class StaffAdminSite(OTPAdminSite):
     site_header = "AVYIA staff"
     site_title = "AVYIA staff"
-    index_title = "Work queue"
+    index_title = "Today's work"
     login_form = StaffAuthenticationForm
     login_template = "admin/login.html"
     # The admin is for clinic staff only; nothing here is public.
