@@ -129,3 +129,11 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
     expect(page.locator(".review-protocol-done")).to_contain_text("Protocol confirmed by rivera")
     expect(page.locator(".review-history").last).to_contain_text("Contacted, from new, by rivera")
     assert_accessible(page)
+
+    # Printed, the request is a clean document: no navigation, no forms.
+    page.emulate_media(media="print")
+    expect(page.locator("#header")).to_be_hidden()
+    expect(page.locator(".breadcrumbs")).to_be_hidden()
+    expect(page.locator(".review-act")).to_be_hidden()
+    expect(page.locator(".review-contact")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your pain")).to_be_visible()
