@@ -11,7 +11,13 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
+from django.contrib.admin.views.main import (
+    ERROR_FLAG,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    ChangeList,
+)
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -170,6 +176,12 @@ class WorkQueueChangeList(ChangeList):
     def searched_by_name(self) -> bool:
         """The search is by last name and date of birth: shown as neither, nor the digest."""
         return self.query.startswith(NAME_SEARCH_PREFIX)
+
+    def get_ordering_field_columns(self):
+        # The default order (acute, overdue, due time) is no single column: mark none as sorted.
+        if ORDER_VAR not in self.params:
+            return {}
+        return super().get_ordering_field_columns()
 
     # The queue decrypts only the fields its rows show.
     def get_queryset(self, request, exclude_parameters=None):
