@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import (
     ERROR_FLAG,
-    ORDER_VAR,
     PAGE_VAR,
     SEARCH_VAR,
-    ChangeList,
 )
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import (
@@ -36,11 +32,9 @@ from django.utils.html import format_html, format_html_join
 
 from avyia_site.phones import phone_e164, phone_national
 
-from .. import questionnaire
 from ..business_hours import due_at_for
 from ..crypto import email_blind_index
 from ..fhir import FHIR_JSON
-from ..fields import EncryptedField
 from ..models import (
     AuditEvent,
     ContactAttempt,
@@ -54,7 +48,15 @@ from .audit import audit_record_many
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
 from .presentation import review_page_context
+from .queue_filters import (
+    AssignedFilter,
+    DueFilter,
+    FlagFilter,
+    QueueStatusFilter,
+    WorkQueueChangeList,
+)
 from .retention import requests_past_retention, screening_requests_purge
+from .review_form import ScreeningRequestReviewForm
 from .search import (
     BLIND_INDEX_SHAPE,
     INDEX_SEARCH_PREFIX,
@@ -67,222 +69,6 @@ from .search import (
 Status = ScreeningRequest.Status
 Priority = ScreeningRequest.Priority
 Outcome = ContactAttempt.Outcome
-# The queue decrypts only what its rows show: name, phone, how and when to call, and the answers
-# (for the reasons' wording); the rest stays encrypted.
-QUEUE_DECRYPTED = {"first_name", "last_name", "phone", "contact_method", "contact_time", "answers"}
-ENCRYPTED_FIELDS = [
-    f.name
-    for f in ScreeningRequest._meta.concrete_fields
-    if isinstance(f, EncryptedField) and f.name not in QUEUE_DECRYPTED
-]
-
-# --- Work queue filters ----------------------------------------------------------------------
-
-
-class QueueStatusFilter(admin.SimpleListFilter):
-    """Status, defaulting to the open requests (the work still to do).
-
-    A search looks through every status unless a status is chosen: a reference read out on the
-    phone must be found even when its request has closed.
-    """
-
-    title = "status"
-    parameter_name = "status"
-    OPEN = "open"
-    ALL = "all"
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        self.default = self.ALL if request.GET.get("q", "").strip() else self.OPEN
-
-    def lookups(self, request, model_admin):
-        return [(self.OPEN, "Open"), *Status.choices, (self.ALL, "All")]
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        if value == self.ALL:
-            return queryset
-        if value == self.OPEN:
-            return queryset.filter(status__in=ScreeningRequest.OPEN_STATUSES)
-        return queryset.filter(status=value)
-
-
-class FlagFilter(admin.SimpleListFilter):
-    title = "flag"
-    parameter_name = "flag"
-
-    def lookups(self, request, model_admin):
-        return [(flag.code, flag.label) for flag in questionnaire.SCREENING.flags()]
-
-    def queryset(self, request, queryset):
-        if questionnaire.SCREENING.flag(self.value() or "") is not None:
-            return queryset.filter(flags__has=self.value())
-        return queryset
-
-
-class DueFilter(admin.SimpleListFilter):
-    """Requests waiting for an answer whose due time (or next attempt) has passed, or is today."""
-
-    title = "due"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("today", "Due today")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "overdue":
-            return work_queue.overdue(queryset)
-        if self.value() == "today":
-            return work_queue.due_today(queryset)
-        return queryset
-
-
-class AssignedFilter(admin.SimpleListFilter):
-    title = "assigned to"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("me", "Me"), ("nobody", "Nobody (unassigned)")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
-
-
-class WorkQueueChangeList(ChangeList):
-    @property
-    def search_action(self) -> str:
-        """The search form posts here, so the term never reaches a URL."""
-        return reverse("admin:intake_screeningrequest_search")
-
-    @property
-    def searched_by_contact(self) -> bool:
-        """The search is by e-mail or phone: the search box shows neither, nor the digest."""
-        return self.query.startswith(INDEX_SEARCH_PREFIX)
-
-    @property
-    def searched_by_name(self) -> bool:
-        """The search is by last name and date of birth: shown as neither, nor the digest."""
-        return self.query.startswith(NAME_SEARCH_PREFIX)
-
-    def get_ordering_field_columns(self):
-        # The default order (acute, overdue, due time) is no single column: mark none as sorted.
-        if ORDER_VAR not in self.params:
-            return {}
-        return super().get_ordering_field_columns()
-
-    # The queue decrypts only the fields its rows show.
-    def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).defer(*ENCRYPTED_FIELDS)
-
-
-# --- Review page form ------------------------------------------------------------------------
-
-
-class ScreeningRequestReviewForm(forms.ModelForm):
-    attempt_method = forms.ChoiceField(
-        label="How",
-        choices=[("", "---------"), *ContactAttempt.Method.choices],
-        required=False,
-    )
-    attempt_outcome = forms.ChoiceField(
-        label="Outcome",
-        choices=[("", "No attempt to log"), *Outcome.choices],
-        required=False,
-    )
-    attempt_note = forms.CharField(
-        label="What happened (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    next_attempt_due = forms.DateTimeField(
-        label="Try again by (optional)",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Empty after a failed try: the usual allowance from now.",
-    )
-    protocol_steps = forms.MultipleChoiceField(
-        label="Suicide-risk protocol: confirm every step",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    new_note = forms.CharField(
-        label="Add an internal note",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only staff see notes; a note cannot be edited.",
-    )
-
-    class Meta:
-        model = ScreeningRequest
-        fields = ["status", "assigned_to"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "status" in self.fields:
-            current = self.instance.status
-            allowed = {current, *review.status_moves_from(current)}
-            self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
-            self.fields["status"].help_text = ""  # the menu offers only the allowed moves
-        if "assigned_to" in self.fields:
-            self.fields["assigned_to"].queryset = get_user_model().objects.filter(
-                is_staff=True, is_active=True
-            )
-            self.fields["assigned_to"].label = "Assigned to"
-        if self.instance.pk and self.instance.contact_method in ContactAttempt.Method.values:
-            self.fields["attempt_method"].initial = self.instance.contact_method
-        self.protocol_needed = bool(
-            self.instance.pk
-            and self.instance.asq_positive
-            and not safety.protocol_confirmed(self.instance)
-        )
-        if self.protocol_needed:
-            steps = safety.protocol_current().step_list()
-            self.fields["protocol_steps"].choices = [(step, step) for step in steps]
-        else:
-            del self.fields["protocol_steps"]
-
-    def clean(self):
-        cleaned = super().clean()
-        outcome = cleaned.get("attempt_outcome")
-        if outcome and not cleaned.get("attempt_method"):
-            self.add_error("attempt_method", "Say how you tried to reach the patient.")
-        steps = cleaned.get("protocol_steps") or []
-        confirming = False
-        if steps:
-            required = self.fields["protocol_steps"].choices
-            if len(set(steps)) != len(required):
-                self.add_error("protocol_steps", "Confirm every step, or none for now.")
-            else:
-                confirming = True
-        status = cleaned.get("status")
-        if status and status != self.instance.status:
-            try:
-                review.status_move_check(from_status=self.instance.status, to_status=status)
-                safety.status_move_requirements_check(
-                    screening_request=self.instance,
-                    to_status=status,
-                    outcome_logging=outcome or "",
-                    protocol_confirming=confirming,
-                )
-            except ValidationError as exc:
-                self.add_error("status", exc)
-        return cleaned
-
 
 # --- Screening requests ----------------------------------------------------------------------
 
