@@ -377,3 +377,16 @@ def test_a_full_queue_page_decrypts_its_fifty_rows_in_a_few_queries(
 
     assert len(response.context["cl"].result_list) == 50
     assert response.content.decode().count("Heart condition: not sure") == 50
+
+
+def test_a_column_heading_still_sorts_the_queue(reviewer_client, make_request):
+    first, second = make_request(), make_request()
+    _due(first, hours_from_now=5)
+    _due(second, hours_from_now=1)
+
+    response = reviewer_client.get(QUEUE + "?o=-4")
+
+    assert [r.reference for r in response.context["cl"].result_list] == [
+        first.reference,
+        second.reference,
+    ]

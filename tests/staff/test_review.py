@@ -169,3 +169,17 @@ def test_a_manager_sees_a_link_to_the_requests_audit_trail_and_a_reviewer_does_n
 
 def test_nobody_adds_a_request_through_the_admin(manager_client):
     assert manager_client.get("/staff/intake/screeningrequest/add/").status_code == 403
+
+
+def test_the_next_open_request_link_leads_to_the_queues_first_other_request(
+    reviewer_client, make_request, urgent
+):
+    routine = make_request()
+    urgent_too = make_request(asq_wish_dead="yes", asq_now="no")
+
+    page = reviewer_client.get(change_url(routine)).content.decode()
+
+    # The acute request comes first in the queue, so it is next from any other request.
+    assert f'<a href="{change_url(urgent)}">Next open request ({urgent.reference})</a>' in page
+    page = reviewer_client.get(change_url(urgent)).content.decode()
+    assert f"Next open request ({urgent_too.reference})" in page
