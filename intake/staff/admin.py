@@ -321,6 +321,8 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
                     note=data.get("attempt_note", ""),
                     next_attempt_due=next_due,
                 )
+            if data.get("send_could_not_reach"):
+                safety.could_not_reach_send(screening_request=current, actor=request.user)
             if data.get("protocol_steps"):
                 safety.protocol_confirm(
                     screening_request=current, actor=request.user, steps=data["protocol_steps"]

@@ -47,6 +47,10 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    send_could_not_reach = forms.BooleanField(
+        label="E-mail this message to the patient when I save",
+        required=False,
+    )
     new_note = forms.CharField(
         label="Add an internal note",
         required=False,
@@ -89,6 +93,8 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         outcome = cleaned.get("attempt_outcome")
         if outcome and not cleaned.get("attempt_method"):
             self.add_error("attempt_method", "Say how you tried to reach the patient.")
+        if cleaned.get("send_could_not_reach") and not outcome:
+            outcome = Outcome.EMAIL_SENT  # the e-mail is logged as an attempt when it goes out
         steps = cleaned.get("protocol_steps") or []
         confirming = False
         if steps:

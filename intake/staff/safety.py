@@ -12,6 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 
 from ..models import (
@@ -111,6 +112,41 @@ def could_not_reach_message(screening_request: ScreeningRequest) -> str | None:
         clinic=settings.CLINIC_NAME,
         reference=screening_request.reference,
         clinic_phone=settings.CLINIC_PHONE,
+    )
+
+
+COULD_NOT_REACH_SUBJECT = "Your screening request with {clinic}: we could not reach you"
+
+
+def could_not_reach_send(
+    *, screening_request: ScreeningRequest, actor: AbstractBaseUser
+) -> ContactAttempt:
+    """E-mail the patient the "we could not reach you" message and log it as an attempt.
+
+    Raises ValidationError when it is not offered yet, or when the mail server refuses it.
+    """
+    message = could_not_reach_message(screening_request)
+    if message is None:
+        raise ValidationError("The “could not reach you” message is not offered yet.")
+    try:
+        send_mail(
+            COULD_NOT_REACH_SUBJECT.format(clinic=settings.CLINIC_NAME),
+            message,
+            None,
+            [screening_request.email],
+        )
+    except Exception as exc:  # any mail failure: say so, log nothing personal
+        raise ValidationError(
+            "The message could not be sent (the mail server did not take it). Try again later "
+            "or send it yourself.",
+            code="mail_failed",
+        ) from exc
+    return contact_attempt_log(
+        screening_request=screening_request,
+        actor=actor,
+        method=ContactAttempt.Method.EMAIL,
+        outcome=Outcome.EMAIL_SENT,
+        note="Sent the clinic's “we could not reach you” message.",
     )
 
 

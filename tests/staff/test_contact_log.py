@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import override_settings
 
@@ -182,4 +183,29 @@ def test_an_invalid_post_that_shows_the_answers_again_is_audited(reviewer_client
     assert routine.email in response.content.decode()
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.VIEW, reference=routine.reference
+    ).exists()
+
+
+@override_settings(SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE=2)
+def test_the_could_not_reach_message_can_be_e_mailed_and_is_logged_as_an_attempt(
+    reviewer_client, routine, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for outcome in ("no_answer", "wrong_number"):
+        _post(reviewer_client, routine, attempt_method="phone", attempt_outcome=outcome)
+    assert (
+        'name="send_could_not_reach"' in reviewer_client.get(change_url(routine)).content.decode()
+    )
+
+    response = _post(reviewer_client, routine, send_could_not_reach="on")
+
+    assert response.status_code == 302
+    (sent,) = mail.outbox
+    assert sent.to == [routine.email]
+    assert "could not reach you" in sent.subject
+    assert routine.reference in sent.body
+    attempt = ContactAttempt.objects.order_by("-pk").first()
+    assert (attempt.method, attempt.outcome) == ("email", "email_sent")
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CONTACT, detail="E-mail: E-mail sent"
     ).exists()
