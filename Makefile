@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench lighthouse ci install install-dev static clean
+.PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,18 @@ run: install
 	@echo "Staff admin: http://127.0.0.1:$(PORT)/staff/ needs a password and an authenticator code."
 	@echo "  First step (in another terminal): $(BIN)/python manage.py createstaff YOURNAME --role manager"
 	@echo "  Demo queue to try it on:          $(BIN)/python manage.py seed_demo_requests"
-	exec $(BIN)/gunicorn --config gunicorn.conf.py
+	@echo "The task worker (staff e-mail) runs beside it; one Ctrl+C stops both."
+	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/gunicorn --config gunicorn.conf.py
+
+## cluster: the production topology on loopback: nginx, two app servers, PostgreSQL, Redis, worker
+cluster: install
+	$(BIN)/python scripts/cluster.py
+
+## test-topology: the tests that start `make cluster` and fault it (nginx, PostgreSQL, Redis)
+test-topology: install-dev
+	$(BIN)/pytest -m topology tests/topology $(PYTEST_ARGS)
 
 ## test: every test, browser tests included
 test: install-dev

@@ -15,6 +15,7 @@ def clinic(request: HttpRequest) -> dict[str, object]:
             "phone": settings.CLINIC_PHONE,
             "phone_uri": phone_e164(settings.CLINIC_PHONE),
             "email": settings.CLINIC_EMAIL,
+            "opening_hours": settings.CLINIC_OPENING_HOURS,
             "counties": settings.SERVICE_AREA_COUNTIES,
             "area": service_area_name(),
         },

@@ -3,9 +3,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+
+# Seconds a client or load balancer should wait before trying again after any 503.
+RETRY_AFTER_SECONDS = "30"
+
+# A write that changes nothing: it fails on a read-only, recovering or full-locked database, takes
+# no row locks and costs one round trip. django_migrations exists wherever the site can run.
+_WRITE_PROBE = "UPDATE django_migrations SET app = app WHERE id < 0"
 
 
 class HealthCheckMiddleware:
@@ -22,15 +32,24 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info != "/healthz":
             return self.get_response(request)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except DatabaseError:
-            response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-        else:
+        if request.method not in {"GET", "HEAD"}:
+            response = HttpResponseNotAllowed(["GET", "HEAD"])
+        elif database_writable():
             response = HttpResponse("ok\n", content_type="text/plain")
+        else:
+            response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         response["Cache-Control"] = "no-store"
         return response
+
+
+def database_writable() -> bool:
+    """Whether the database answers and accepts writes (a patient's request must be storable)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_WRITE_PROBE)
+    except DatabaseError:
+        return False
+    return True
 
 
 class SecurityHeadersMiddleware:
@@ -43,9 +62,67 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # WhiteNoise allows every origin to read static files; nothing here is meant for others.
+        if response.get("Access-Control-Allow-Origin") == "*":
+            del response["Access-Control-Allow-Origin"]
+        if response.status_code == 503:
+            response.setdefault("Retry-After", RETRY_AFTER_SECONDS)
         if request.path_info.startswith(self.admin_prefix):
             # robots.txt must not name the admin path, so the admin asks not to be indexed itself.
             response["X-Robots-Tag"] = "noindex, nofollow"
             # Every admin page can show patient data: no browser or proxy may keep a copy.
             add_never_cache_headers(response)
         return response
+
+
+class NoFilesUploadHandler(FileUploadHandler):
+    """Refuse a file part as soon as it starts: no page outside the staff admin takes a file."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        raise TooManyFilesSent("This page takes no files.")
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class RequestBodyGuardMiddleware:
+    """Refuse request bodies the site has no use for, before anything parses them.
+
+    - Over REQUEST_BODY_MAX_BYTES by its Content-Length: 400 (the calm page, as for any body Django
+      finds too large), without reading it. nginx answers 413 before it gets here.
+    - A file in a multipart body anywhere but the staff admin: 400, refused at the file's first
+      header, so nothing is ever buffered or written to disk. nginx refuses multipart on the
+      screening request outright (deploy/nginx.conf). The admin takes one photo at a time, up to
+      STAFF_UPLOAD_MAX_BYTES.
+    - A charset other than UTF-8: 400 with the styled page. Django refuses such a form body too, but
+      its error handlers re-read the body for the CSRF check and end in a bare 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.max_bytes = settings.REQUEST_BODY_MAX_BYTES
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        staff = request.path.startswith("/" + settings.ADMIN_URL)
+        if not staff:
+            request.upload_handlers = [NoFilesUploadHandler(request)]
+        limit = settings.STAFF_UPLOAD_MAX_BYTES if staff else self.max_bytes
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            too_large = int(length) > limit
+        except ValueError:
+            return _refusal(request, 400)
+        if too_large:
+            return _refusal(request, 400)
+        charset = request.content_params.get("charset", "utf-8").strip().lower()
+        if charset not in {"utf-8", "utf8"}:
+            return _refusal(request, 400)
+        return self.get_response(request)
+
+
+def _refusal(request: HttpRequest, status: int) -> HttpResponse:
+    # The styled 400 page says the request was too large or not in a form we understand.
+    return HttpResponse(render_to_string("400.html", request=request), status=status)

@@ -18,6 +18,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from avyia_site.client_address import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -75,7 +77,10 @@ ALLOWED_HOSTS = [
     for h in _required_in_production("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    # Staff e-mail links and the CSRF trusted origin are built from it.
+    sys.exit("SITE_URL must be an https:// address when DJANGO_ENV=production.")
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="staff/").strip("/") + "/"
 
 INSTALLED_APPS = [
@@ -94,17 +99,26 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers count only when our own proxy sent the request.
+    "avyia_site.client_address.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The security headers wrap everything below, so static files, the favicon, the health check
+    # and cached pages carry them as well as rendered pages.
+    "avyia_site.middleware.SecurityHeadersMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Bodies the site cannot use are refused before anything reads them.
+    "avyia_site.middleware.RequestBodyGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "avyia_site.middleware.HealthCheckMiddleware",
     # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
     "pages.middleware.SharedPageCacheMiddleware",
-    "avyia_site.middleware.SecurityHeadersMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +126,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "avyia_site.staff_sessions.StaffSessionMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -166,6 +179,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # on one machine, Redis (CACHE_URL=redis://...) across several app servers.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 
+# --- Background tasks ---------------------------------------------------------------------------
+
+# Django's tasks API (the django-tasks backport until Django 6) with the database backend: queued in
+# the same transaction as the data it is about, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A failed staff notice is tried again after 10 s, 20 s, 40 s... (at most 10 minutes apart).
+NOTICE_RETRY_BASE_SECONDS = env.int("NOTICE_RETRY_BASE_SECONDS", default=10)
+NOTICE_RETRY_MAX_SECONDS = env.int("NOTICE_RETRY_MAX_SECONDS", default=600)
+NOTICE_RETRY_ATTEMPTS = env.int("NOTICE_RETRY_ATTEMPTS", default=20)
+
 # --- Auth ---------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -217,6 +240,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Photos staff upload (clinicians). Re-encoded as WebP on upload and served only through
+# pages.views.clinician_photo, never as arbitrary files: see pages/photos.py.
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 # Files served at the site root (favicon.ico) without a hashed name.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
@@ -241,14 +268,29 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-if (
-    PRODUCTION
-    and env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False)
-    and not TRUSTED_PROXY_COUNT
-):
+if "DJANGO_TRUSTED_PROXY_COUNT" in os.environ:
+    # A count trusted X-Forwarded-For from anyone who reached the app server directly.
+    sys.exit("DJANGO_TRUSTED_PROXY_COUNT is replaced by DJANGO_TRUSTED_PROXIES (proxy addresses).")
+# Addresses or networks of our own reverse proxies; only their forwarding headers are believed.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    sys.exit(f"DJANGO_TRUSTED_PROXIES: {exc}.")
+if PRODUCTION and env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False) and not TRUSTED_PROXIES:
     # Behind a proxy every request would seem to come from it: one rate limit for all patients.
-    sys.exit("DJANGO_TRUSTED_PROXY_COUNT is required when DJANGO_SECURE_PROXY_SSL_HEADER is on.")
+    sys.exit("DJANGO_TRUSTED_PROXIES is required when DJANGO_SECURE_PROXY_SSL_HEADER is on.")
+
+# Request bodies: patients send no files and the largest form is a few kilobytes. nginx refuses
+# anything over client_max_body_size first (deploy/nginx.conf); these hold behind any proxy.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# Only the staff admin takes a file (a clinician's photo, at most 10 MB, one at a time); anywhere
+# else the first file part in a body is refused before its content is read.
+STAFF_UPLOAD_MAX_BYTES = 11 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = True
@@ -332,6 +374,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLINIC_NAME = "AVYIA"
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(206) 555-0142")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="care@example.org")
+# When someone answers the phone, in words ("Monday to Friday, 8 am to 6 pm"); unset, the crisis
+# message names only 988 and 911.
+CLINIC_OPENING_HOURS = env.str("CLINIC_OPENING_HOURS", default="")
 INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org")
 SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
 # The state the counties are in: its two-letter code (as in the ZIP code data) and its name.
@@ -350,13 +395,23 @@ CLINIC_HOLIDAYS = env.str("CLINIC_HOLIDAYS", default="US-WA")
 SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE = env.int(
     "SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE", default=3
 )
+# A screening request filled in step by step is kept as a draft this long after its last step.
+SCREENING_DRAFT_HOURS = env.int("SCREENING_DRAFT_HOURS", default=24)
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 # The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.
 AUDIT_RETENTION_YEARS = 6
 SCREENING_RATE_LIMIT = env.str("SCREENING_RATE_LIMIT", default="5/hour")
 SCREENING_MIN_FILL_SECONDS = env.int("SCREENING_MIN_FILL_SECONDS", default=3)
-# A clinician's name is shown beside review dates only when the clinic sets one.
+# A clinician's name is shown beside review dates only when the clinic sets one; without it the
+# pages say "Last updated", never "reviewed".
 MEDICAL_REVIEWER = env.str("MEDICAL_REVIEWER", default="")
+MEDICAL_REVIEWER_CREDENTIALS = env.str("MEDICAL_REVIEWER_CREDENTIALS", default="")
+# The clinic's own session details and prices. Empty means "not published": the pages then say
+# that the clinician or a written Good Faith Estimate gives them, and show no figure.
+INFUSION_DURATION = env.str("INFUSION_DURATION", default="")
+INFUSION_FASTING_RULE = env.str("INFUSION_FASTING_RULE", default="")
+PRICE_PER_SESSION = env.str("PRICE_PER_SESSION", default="")
+PRICE_PER_COURSE = env.str("PRICE_PER_COURSE", default="")
 
 # --- Logging ------------------------------------------------------------------------------------
 

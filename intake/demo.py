@@ -57,16 +57,14 @@ def routine_answers() -> dict[str, Any]:
             data[q.name] = [] if q.kind == Kind.MANY else ""
         elif q.kind == Kind.AGREE:
             data[q.name] = "on"
-        elif q.kind == Kind.MANY:
-            data[q.name] = [str(q.choices[0].code)]
         elif q.choices:
             calm = [
                 c.code
                 for c in q.choices
-                if not q.raises_flag(c.code)
+                if not q.raised_flags(c.code)
                 and not (q.name in crisis.questions and c.code in crisis.codes)
             ]
-            data[q.name] = str(calm[0])
+            data[q.name] = [str(calm[0])] if q.kind == Kind.MANY else str(calm[0])
     return data
 
 
@@ -147,8 +145,11 @@ DEMO_CASES = [
         statuses=[Status.CONTACTED],
         note="Called the same day; safety plan discussed with the on-call clinician.",
     ),
-    DemoCase({"health_heart": "yes", "pain_conditions": ["arthritis"]}, hours_ago=5),
-    DemoCase({"health_pregnancy": "not_sure", "zip_code": "98402"}, hours_ago=26),
+    DemoCase({"health_conditions": ["heart"], "pain_conditions": ["arthritis"]}, hours_ago=5),
+    DemoCase(
+        {"health_conditions": ["not_sure"], "health_not_sure": ["pregnancy"], "zip_code": "98402"},
+        hours_ago=26,
+    ),
     DemoCase(
         {**DEPRESSED, "pain_conditions": ["headache"], "zip_code": "98201"},
         hours_ago=50,
@@ -156,7 +157,7 @@ DEMO_CASES = [
         note="Asked the medical team to review the PHQ-2 answers before we call.",
     ),
     DemoCase(
-        {"health_seizures": "yes", "pain_conditions": ["spinal_cord_injury"]},
+        {"health_conditions": ["seizures"], "pain_conditions": ["spinal_cord_injury"]},
         hours_ago=120,
         statuses=[Status.IN_REVIEW, Status.NOT_A_CANDIDATE],
         note="Seizure history: the medical team advised against at-home treatment.",

@@ -12,16 +12,34 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
-from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from .questionnaire import Kind, Question
+from .text_input import ZIP_CODE_RE, clean_free_text, clean_name, clean_text, dedupe_choices
 
 OLDEST_BIRTH_YEAR = 1900
-ZIP_PATTERN = r"\A[0-9]{5}(-[0-9]{4})?\Z"
 
 
 class InlineRadioSelect(forms.RadioSelect):
     """Radio buttons laid out in a row (the 0 to 10 scales)."""
+
+
+class CheckedTextField(forms.CharField):
+    """Text normalised (NFC, trimmed) and refused when it hides characters nobody can see."""
+
+    def __init__(self, *, cleaner, **kwargs: Any) -> None:
+        self.cleaner = cleaner
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return self.cleaner(value) if value else value
+
+
+class ChoicesOnceField(forms.TypedMultipleChoiceField):
+    """Several choices, each kept once however often it was posted."""
+
+    def to_python(self, value: Any) -> list:
+        return dedupe_choices(super().to_python(value))
 
 
 def _text_input(question: Question, **attrs: Any) -> forms.TextInput:
@@ -50,7 +68,7 @@ def _field_for(question: Question) -> forms.Field:
                 error_messages=choice_error,
             )
         case Kind.MANY:
-            return forms.TypedMultipleChoiceField(
+            return ChoicesOnceField(
                 choices=_choices(question),
                 coerce=_coerce(question),
                 widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
@@ -63,9 +81,14 @@ def _field_for(question: Question) -> forms.Field:
                 error_messages=choice_error,
             )
         case Kind.TEXT | Kind.NAME:
-            return forms.CharField(max_length=question.max_length, widget=_text_input(question))
+            return CheckedTextField(
+                cleaner=clean_name if question.kind == Kind.NAME else clean_text,
+                max_length=question.max_length,
+                widget=_text_input(question),
+            )
         case Kind.LONG_TEXT:
-            return forms.CharField(
+            return CheckedTextField(
+                cleaner=clean_free_text,
                 max_length=question.max_length,
                 widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
             )
@@ -102,9 +125,13 @@ def _field_for(question: Question) -> forms.Field:
         case Kind.PHONE:
             return PhoneNumberField(
                 region="US",
-                widget=RegionalPhoneNumberWidget(
-                    region="US",
-                    attrs={"class": "form-control", "autocomplete": question.autocomplete},
+                # A plain input, so a number comes back exactly as the patient typed it.
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control",
+                        "type": "tel",
+                        "autocomplete": question.autocomplete,
+                    }
                 ),
                 error_messages={
                     "invalid": _("Please enter a US phone number, for example (206) 555-0123.")
@@ -112,7 +139,7 @@ def _field_for(question: Question) -> forms.Field:
             )
         case Kind.ZIP:
             return forms.RegexField(
-                regex=ZIP_PATTERN,
+                regex=ZIP_CODE_RE,
                 max_length=question.max_length,
                 widget=_text_input(question, inputmode="numeric"),
                 error_messages={

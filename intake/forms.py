@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import phonenumbers
@@ -25,25 +26,31 @@ from .questionnaire.model import When
 MIN_AGE = 18
 
 
-class ScreeningRequestForm(forms.Form):
-    """Everything a patient tells us when asking to be screened."""
+class QuestionsForm(forms.Form):
+    """Fields for some of the questionnaire's questions: one step, or the whole questionnaire.
 
-    # Not shown to people: the one-time token and the honeypot (rendered by the template).
-    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    website = forms.CharField(required=False, max_length=200)
+    `known` holds answers already given on other steps, for questions that depend on them.
+    """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        questions: Iterable[Question] | None = None,
+        known: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire.SCREENING
-        self.token: FormToken | None = None
-        for question in self.questionnaire.questions():
+        self.questions = list(self.questionnaire.questions() if questions is None else questions)
+        self.known = known or {}
+        for question in self.questions:
             self.fields[question.name] = question_field(question)
 
     # --- Field checks -------------------------------------------------------------------------
 
     def _clean_fields(self) -> None:
         super()._clean_fields()
-        for question in self.questionnaire.questions():
+        for question in self.questions:
             if question.name not in self.cleaned_data:
                 continue
             if question.kind == Kind.BIRTH_DATE:
@@ -82,18 +89,123 @@ class ScreeningRequestForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         self._check_conditional_answers(cleaned)
-        self._check_not_a_bot(cleaned)
+        self._check_exclusive_choices(cleaned)
         return cleaned
 
     def _check_conditional_answers(self, cleaned: dict[str, Any]) -> None:
-        for question in self.questionnaire.questions():
-            if question.asked_when is None or question.name in self.errors:
+        answers = {**self.known, **cleaned}
+        for question in self.questions:
+            if question.name in self.errors or cleaned.get(question.name) not in (None, "", []):
                 continue
-            asked = question.asked_when.holds(cleaned)
-            if not asked:
-                cleaned[question.name] = ""  # an answer to a question not asked does not count
-            elif not question.optional and cleaned.get(question.name) in (None, "", []):
+            asked = question.asked_when is None or question.asked_when.holds(answers)
+            needed = not question.optional or (
+                question.required_when is not None and question.required_when.holds(answers)
+            )
+            if asked and needed and (question.asked_when or question.required_when):
                 self.add_error(question.name, str(question.required_message))
+
+    def _check_exclusive_choices(self, cleaned: dict[str, Any]) -> None:
+        for question in self.questions:
+            chosen = cleaned.get(question.name)
+            if not isinstance(chosen, list) or len(chosen) < 2:
+                continue
+            for choice in question.choices:
+                if choice.exclusive and choice.code in chosen:
+                    self.add_error(
+                        question.name,
+                        _("You chose “%(choice)s” and another answer: please choose one only.")
+                        % {"choice": choice.label},
+                    )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Django marks single inputs itself; radio and checkbox groups need it on every option.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                    widget.attrs["aria-invalid"] = "true"
+
+    # --- What the templates and the service need ---------------------------------------------
+
+    def posted(self) -> dict[str, Any]:
+        """The answers known so far with those just posted (valid or not) over them."""
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return {**self.known, **self.data}
+        return {**self.known, **{name: getlist(name) for name in self.data}}
+
+    def asq_answered_yes(self) -> bool:
+        """Whether any suicide-risk question was answered yes, as posted (valid or not)."""
+        return scoring.asq_positive(self.questionnaire, self.posted())
+
+    def asq_acute(self) -> bool:
+        """Whether the patient said they are having thoughts of killing themselves right now."""
+        return scoring.asq_acute(self.questionnaire, self.posted())
+
+    def crisis_when(self) -> When:
+        return scoring.asq_positive_when(self.questionnaire)
+
+    def acute_when(self) -> When:
+        return scoring.asq_acute_when(self.questionnaire)
+
+    def parts(self) -> list[dict[str, Any]]:
+        """The parts of the page, each with its bound fields, in the order the patient sees them."""
+        names = {q.name for q in self.questions}
+        return [
+            {"part": part, "fields": [self[q.name] for q in part.questions if q.name in names]}
+            for section in self.questionnaire.sections
+            for part in section.parts
+            if any(q.name in names for q in part.questions)
+        ]
+
+    def error_summary(self) -> list[dict[str, str]]:
+        """Every error, in page order, with the id of the input it belongs to."""
+        items = [{"message": message, "anchor": ""} for message in self.non_field_errors()]
+        for question in self.questions:
+            if question.name not in self.errors:
+                continue
+            field = self[question.name]
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = f"{field.auto_id}_0"  # the first option of the group
+            items += [{"message": message, "anchor": anchor} for message in field.errors]
+        return items
+
+    def answers_as_seen(self) -> list[dict[str, Any]]:
+        """Every question and answer as the patient saw them, grouped by section."""
+        return [
+            {
+                "section": str(section.title),
+                "answers": [
+                    {
+                        "question": str(q.text),
+                        "answer": answer_shown(q, self.cleaned_data.get(q.name)),
+                    }
+                    for q in section.questions
+                    if q.asked_when is None or self.cleaned_data.get(q.name) not in (None, "", [])
+                ],
+            }
+            for section in self.questionnaire.sections
+        ]
+
+
+class ScreeningRequestForm(QuestionsForm):
+    """The whole request, every question, as it is finally sent, with the checks against bots."""
+
+    # Not shown to people: the one-time token and the honeypot.
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.token: FormToken | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._check_not_a_bot(cleaned)
+        return cleaned
 
     def _check_not_a_bot(self, cleaned: dict[str, Any]) -> None:
         if cleaned.get("website"):
@@ -128,83 +240,6 @@ class ScreeningRequestForm(forms.Form):
                 ),
                 code="too_fast",
             )
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Django marks single inputs itself; radio and checkbox groups need it on every option.
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-                if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                    widget.attrs["aria-invalid"] = "true"
-
-    # --- What the templates and the service need ---------------------------------------------
-
-    def _posted(self) -> dict[str, Any]:
-        """The answers as posted (valid or not), lists for multiple choices."""
-        getlist = getattr(self.data, "getlist", None)
-        if getlist is None:
-            return dict(self.data)
-        return {name: getlist(name) for name in self.data}
-
-    def asq_answered_yes(self) -> bool:
-        """Whether any suicide-risk question was answered yes, as posted (valid or not)."""
-        return scoring.asq_positive(self.questionnaire, self._posted())
-
-    def asq_acute(self) -> bool:
-        """Whether the patient said they are having thoughts of killing themselves right now."""
-        return scoring.asq_acute(self.questionnaire, self._posted())
-
-    def crisis_when(self) -> When:
-        return scoring.asq_positive_when(self.questionnaire)
-
-    def acute_when(self) -> When:
-        return scoring.asq_acute_when(self.questionnaire)
-
-    def sections(self) -> list[dict[str, Any]]:
-        """The sections, parts and bound fields in the order the patient sees them."""
-        return [
-            {
-                "section": section,
-                "number": number,
-                "parts": [
-                    {"part": part, "fields": [self[q.name] for q in part.questions]}
-                    for part in section.parts
-                ],
-            }
-            for number, section in enumerate(self.questionnaire.sections, start=1)
-        ]
-
-    def error_summary(self) -> list[dict[str, str]]:
-        """Every error, in page order, with the id of the input it belongs to."""
-        items = [{"message": message, "anchor": ""} for message in self.non_field_errors()]
-        for question in self.questionnaire.questions():
-            if question.name not in self.errors:
-                continue
-            field = self[question.name]
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                anchor = f"{field.auto_id}_0"  # the first option of the group
-            items += [{"message": message, "anchor": anchor} for message in field.errors]
-        return items
-
-    def answers_as_seen(self) -> list[dict[str, Any]]:
-        """Every question and answer as the patient saw them, grouped by section."""
-        return [
-            {
-                "section": str(section.title),
-                "answers": [
-                    {
-                        "question": str(q.text),
-                        "answer": answer_shown(q, self.cleaned_data.get(q.name)),
-                    }
-                    for q in section.questions
-                    if q.asked_when is None or self.cleaned_data.get(q.name) not in (None, "", [])
-                ],
-            }
-            for section in self.questionnaire.sections
-        ]
 
 
 def answer_shown(question: Question, value: Any) -> str:

@@ -99,6 +99,10 @@ class ScreeningRequest(models.Model):
     )
     notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     notice_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The patient's e-mail receipt, when they asked for one: sent once, retried like the notice.
+    receipt_wanted = models.BooleanField(default=False, editable=False)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    receipt_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     consent_version = models.CharField(max_length=40, editable=False)
     consented_at = models.DateTimeField(editable=False)
     sms_reminders_consent = models.BooleanField("agreed to text reminders", default=False)
@@ -107,8 +111,11 @@ class ScreeningRequest(models.Model):
     first_name = EncryptedTextField(max_length=100)
     last_name = EncryptedTextField(max_length=100)
     date_of_birth = EncryptedDateField()
-    email = EncryptedTextField("e-mail", max_length=254)
-    phone = EncryptedTextField("mobile phone", max_length=20, help_text="E.164, e.g. +12065550142")
+    # At least one of the two, as the preferred contact method needs.
+    email = EncryptedTextField("e-mail", max_length=254, blank=True, default="")
+    phone = EncryptedTextField(
+        "mobile phone", max_length=20, blank=True, default="", help_text="E.164, e.g. +12065550142"
+    )
     zip_code = EncryptedTextField("ZIP code", max_length=10)
     county = EncryptedTextField(blank=True, default="")
     contact_method = EncryptedTextField(choices=ContactMethod.choices)
@@ -143,6 +150,25 @@ class ScreeningRequest(models.Model):
     def acute(self) -> bool:
         """The patient said they are having thoughts of suicide right now."""
         return self.priority == self.Priority.ACUTE
+
+
+class ScreeningDraft(models.Model):
+    """A screening request still being filled in, one step at a time.
+
+    Tied to one browser session by a random key kept in the (server-side) session; only a keyed
+    hash of that key is stored here. The answers are encrypted like a request's, and a draft
+    untouched for SCREENING_DRAFT_HOURS is gone.
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    answers = EncryptedJSONField(default=dict, help_text="The answers as typed, by question.")
+    steps_done = models.JSONField(default=list, help_text="The steps sent, by section slug.")
+    form_token = models.CharField(max_length=200, help_text="The one-time token of the request.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Draft from {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ScreeningRateWindow(models.Model):

@@ -7,11 +7,10 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -141,12 +140,13 @@ def screening_request_create(
         county=area.county,
         **{name: "" if value is None else value for name, value in columns.items()},
         answers={"sections": answers_as_seen, "values": coded},
-        email_index=email_blind_index(answers["email"]),
+        email_index=email_blind_index(answers["email"]) if answers.get("email") else "",
         phone_index=phone_blind_index(answers["phone"]) or "",
         name_birth_index=name_birth_blind_index(answers["last_name"], answers["date_of_birth"]),
         consent_version=consent.CONSENT_VERSION,
         consented_at=now,
         sms_reminders_consent=bool(answers.get("sms_reminders")),
+        receipt_wanted=bool(answers.get("email_receipt") and answers.get("email")),
     )
     # Uniqueness is the database's job (the token's constraint is what makes resubmits safe).
     screening_request.full_clean(validate_unique=False)
@@ -160,17 +160,19 @@ def screening_request_create(
         return existing
 
     screening_rate_limit_check(address_hash=client_address_hash(client_address), now=now)
+    from .tasks import screening_email_deliver  # here: the task module imports this one
+
+    # Queued in this transaction: each e-mail once for a stored request, none for a refused one.
     if notify_staff:
-        # robust: the request is already stored, so nothing in the notice may report it as lost.
-        transaction.on_commit(
-            partial(screening_notice_send, screening_request_id=screening_request.pk), robust=True
-        )
+        screening_email_deliver.enqueue(screening_request_id=screening_request.pk, what="notice")
+    if screening_request.receipt_wanted:
+        screening_email_deliver.enqueue(screening_request_id=screening_request.pk, what="receipt")
     # The reference alone: a log line never says how urgent a patient's answers were.
     logger.info("Screening request %s received.", screening_request.reference)
     return screening_request
 
 
-# --- Staff notice -------------------------------------------------------------------------------
+# --- E-mails: the staff notice and the patient's receipt -----------------------------------------
 
 
 def screening_request_admin_url(screening_request: ScreeningRequest) -> str:
@@ -179,10 +181,34 @@ def screening_request_admin_url(screening_request: ScreeningRequest) -> str:
     return settings.SITE_URL + path
 
 
+def _send_once(screening_request: ScreeningRequest, *, what: str, message: EmailMessage) -> bool:
+    """Send one of a request's e-mails ("notice" or "receipt"), counting the attempt and noting
+    when it went out in `<what>_attempts` / `<what>_sent_at`. Never raises: a failure is logged
+    (reference only) and left for `retry_notices`."""
+    requests = ScreeningRequest.objects.filter(pk=screening_request.pk)
+    try:
+        requests.update(**{f"{what}_attempts": F(f"{what}_attempts") + 1})
+        message.send()
+    except Exception as exc:  # any mail failure, e.g. SMTP refused or timed out
+        logger.warning(
+            "The %s for screening request %s was not sent (%s); "
+            "`manage.py retry_notices` will send it.",
+            what,
+            screening_request.reference,
+            exc.__class__.__name__,
+        )
+        return False
+    try:
+        requests.update(**{f"{what}_sent_at": timezone.now()})
+    except DatabaseError:
+        # Sent but not recorded: a retry may send it twice, which beats never sending it.
+        logger.warning("The %s for %s sent but not recorded.", what, screening_request.reference)
+    return True
+
+
 def screening_notice_send(*, screening_request_id: int) -> bool:
     """E-mail staff that a request arrived: reference, priority and a link, nothing personal.
 
-    Never raises: a failure is logged (without personal data) and left for `retry_notices`.
     Returns whether the notice went out.
     """
     screening_request = (
@@ -209,47 +235,68 @@ def screening_notice_send(*, screening_request_id: int) -> bool:
         subject = "URGENT: " + subject
     else:
         subject += f" ({screening_request.get_priority_display().lower()})"
-    try:
-        ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-            notice_attempts=F("notice_attempts") + 1
-        )
-        send_mail(
-            subject,
-            render_to_string("intake/email/staff_notice.txt", context),
-            None,
-            [settings.INTAKE_NOTIFY_EMAIL],
-        )
-    except Exception as exc:  # any mail failure, e.g. SMTP refused or timed out
-        logger.warning(
-            "Staff notice for screening request %s was not sent (%s); "
-            "`manage.py retry_notices` will send it.",
-            screening_request.reference,
-            exc.__class__.__name__,
-        )
+    message = EmailMessage(
+        subject,
+        render_to_string("intake/email/staff_notice.txt", context),
+        to=[settings.INTAKE_NOTIFY_EMAIL],
+    )
+    return _send_once(screening_request, what="notice", message=message)
+
+
+def screening_receipt_send(*, screening_request_id: int) -> bool:
+    """E-mail the patient, when they asked, their reference, what happens next and how to reach
+    us: no answer, no condition and nothing about a crisis. Returns whether it went out."""
+    screening_request = ScreeningRequest.objects.filter(
+        pk=screening_request_id, receipt_wanted=True
+    ).first()
+    if screening_request is None or not screening_request.email:
         return False
-    try:
-        ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-            notice_sent_at=timezone.now()
-        )
-    except DatabaseError:
-        # Sent but not recorded: a retry may send it twice, which beats never sending it.
-        logger.warning("Staff notice for %s sent but not recorded.", screening_request.reference)
-    return True
+    context = {
+        "first_name": screening_request.first_name,
+        "reference": screening_request.reference,
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "clinic_email": settings.CLINIC_EMAIL,
+        "contact_method": screening_request.get_contact_method_display().lower(),
+    }
+    message = EmailMessage(
+        f"{settings.CLINIC_NAME}: we have your screening request {screening_request.reference}",
+        render_to_string("intake/email/patient_receipt.txt", context),
+        to=[screening_request.email],
+        reply_to=[settings.CLINIC_EMAIL],
+    )
+    return _send_once(screening_request, what="receipt", message=message)
+
+
+def _pending(what: str, grace: timedelta):
+    unsent = ScreeningRequest.objects.filter(**{f"{what}_sent_at__isnull": True})
+    if what == "receipt":
+        unsent = unsent.filter(receipt_wanted=True)
+    return unsent.filter(
+        Q(**{f"{what}_attempts__gt": 0}) | Q(received_at__lt=timezone.now() - grace)
+    )
 
 
 def screening_notices_pending(*, grace: timedelta = timedelta(minutes=5)):
     """Requests whose staff notice has not gone out: failed ones, and any left unsent past grace."""
-    return ScreeningRequest.objects.filter(notice_sent_at__isnull=True).filter(
-        Q(notice_attempts__gt=0) | Q(received_at__lt=timezone.now() - grace)
-    )
+    return _pending("notice", grace)
+
+
+def screening_receipts_pending(*, grace: timedelta = timedelta(minutes=5)):
+    """Requests whose patient asked for a receipt that has not gone out."""
+    return _pending("receipt", grace)
 
 
 def screening_notices_retry() -> tuple[int, int]:
-    """Send every pending staff notice. Returns (sent, still failing)."""
+    """Send every pending staff notice and patient receipt. Returns (sent, still failing)."""
     sent = failed = 0
-    for pk in screening_notices_pending().order_by("received_at").values_list("pk", flat=True):
-        if screening_notice_send(screening_request_id=pk):
-            sent += 1
-        else:
-            failed += 1
+    for pending, send in (
+        (screening_notices_pending(), screening_notice_send),
+        (screening_receipts_pending(), screening_receipt_send),
+    ):
+        for pk in pending.order_by("received_at").values_list("pk", flat=True):
+            if send(screening_request_id=pk):
+                sent += 1
+            else:
+                failed += 1
     return sent, failed

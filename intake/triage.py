@@ -12,7 +12,7 @@ from typing import Any
 
 from . import questionnaire
 from .models import ScreeningRequest
-from .questionnaire import scoring, screening
+from .questionnaire import Flag, scoring, screening
 
 Priority = ScreeningRequest.Priority
 
@@ -43,7 +43,13 @@ def triage(*, answers: Mapping[str, Any], in_service_area: bool | None) -> Triag
     when none does.
     """
     definition = questionnaire.SCREENING
-    raised = [q.flag for q in definition.questions() if q.raises_flag(answers.get(q.name))]
+    raised_by_answers: dict[str, Flag] = {}
+    for question in definition.questions():
+        for flag in question.raised_flags(answers.get(question.name)):
+            raised_by_answers.setdefault(flag.code, flag)  # "yes" and "not sure" flag it once
+    # In the questionnaire's order, whichever answer raised them.
+    order = [f.code for f in definition.flags()]
+    raised = sorted(raised_by_answers.values(), key=lambda flag: order.index(flag.code))
     # Flags that call for a clinician come first, then the scores, then the notes.
     flags = [f for f in raised if f.raises is not None]
 

@@ -4,6 +4,8 @@ from . import views
 
 app_name = "intake"
 urlpatterns = [
-    path("", views.screening_request, name="screening"),
+    path("", views.screening_step, name="screening"),
+    path("check/", views.screening_check, name="check"),
     path("received/", views.screening_request_received, name="received"),
+    path("<slug:step>/", views.screening_step, name="step"),
 ]

@@ -1,7 +1,7 @@
-"""The screening request form and its confirmation page.
+"""The screening request, step by step, its check page and its confirmation.
 
-Both pages can carry patient data (answers typed back into the form, the reference), so neither
-is ever cached, and the error reporter never sees what was posted.
+Every page can carry patient data (answers typed back into the form, the reference), so none is
+ever cached, and the error reporter never sees what was posted.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,10 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from avyia_site.client_address import client_ip
 
+from . import journey, questionnaire
+from .drafts import draft_forget, draft_get, draft_get_or_create, draft_save_step
 from .fhir import FHIR_JSON, questionnaire_resource
-from .form_token import form_token_issue
-from .forms import ScreeningRequestForm
-from .models import ScreeningRequest
+from .forms import QuestionsForm, ScreeningRequestForm
+from .models import ScreeningDraft, ScreeningRequest
+from .questionnaire import Section, scoring
 from .services import ScreeningRateLimited, screening_request_create
 
 logger = logging.getLogger(__name__)
@@ -34,43 +36,151 @@ SESSION_SENT_AT = "screening_sent_at"
 CONFIRMATION_SHOWN_FOR_SECONDS = 60 * 60
 
 
-def _form_page(
-    request: HttpRequest, form: ScreeningRequestForm, *, status: int = 200, problem: str = ""
+def _step_page(
+    request: HttpRequest,
+    section: Section,
+    form: QuestionsForm,
+    *,
+    draft: ScreeningDraft | None,
+    problem: str = "",
 ) -> HttpResponse:
+    known = form.posted()
     context = {
         "form": form,
-        "form_token": form_token_issue(),
+        "section": section,
+        "step_number": journey.step_number(section),
+        "step_count": len(journey.steps()) + 1,
+        "back_url": journey.previous_url(section),
+        "returning_to_check": request.GET.get("return") == journey.RETURN_TO_CHECK,
+        "first_step": section == journey.steps()[0],
+        # What earlier steps said, shown where the patient is looking now.
+        "area": journey.area_for(draft.answers)
+        if draft and section != journey.steps()[0]
+        else None,
+        "show_area": draft is not None and journey.step_number(section) == 2,
+        "crisis": _crisis_state(known),
+        # The step that asks the suicide-risk questions shows the message beside them instead.
+        "asks_crisis": any(part.crisis for part in section.parts),
+        "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
         "problem": problem,
         "response_time": settings.SCREENING_RESPONSE_TIME,
     }
-    return render(request, "intake/screening_form.html", context, status=status)
+    return render(request, "intake/screening_step.html", context, status=200)
+
+
+def _resume_url(draft: ScreeningDraft | None) -> str:
+    """Where a patient coming back to the start left off, when they had gone further."""
+    if draft is None or len(draft.steps_done) < 2:
+        return ""
+    missing = journey.first_step_not_done(draft)
+    return journey.step_url(missing) if missing else journey.check_url()
+
+
+def _crisis_state(answers: dict) -> str:
+    """ "acute", "positive" or "": which crisis message the answers so far call for."""
+    definition = questionnaire.SCREENING
+    if scoring.asq_acute(definition, answers):
+        return "acute"
+    return "positive" if scoring.asq_positive(definition, answers) else ""
 
 
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def screening_request(request: HttpRequest) -> HttpResponse:
+def screening_step(request: HttpRequest, step: str | None = None) -> HttpResponse:
+    """One step of the request: shown with the answers so far, checked when sent."""
+    section = journey.step_for(step)
+    if section is None:
+        raise Http404("No such step.")
+    draft = draft_get(request)
+    missing = journey.first_step_not_done(draft, before=section)
+    if missing is not None:
+        return redirect(journey.step_url(missing))
+    known = draft.answers if draft else {}
     if request.method != "POST":
-        return _form_page(request, ScreeningRequestForm())
+        form = QuestionsForm(initial=known, questions=section.questions, known=known)
+        return _step_page(request, section, form, draft=draft)
 
-    form = ScreeningRequestForm(request.POST)
+    form = QuestionsForm(request.POST, questions=section.questions, known=known)
     if not form.is_valid():
-        return _form_page(request, form)
+        return _step_page(request, section, form, draft=draft)
+    if request.POST.get("website"):
+        # The honeypot, filled in: answer as calmly as for any problem, and keep nothing.
+        return _step_page(request, section, form, draft=draft, problem="not_sent")
+    draft = draft or draft_get_or_create(request)
+    draft_save_step(
+        draft=draft, step=section.slug, answers=journey.posted_answers(request.POST, section)
+    )
+    returning = request.GET.get("return") == journey.RETURN_TO_CHECK
+    return redirect(journey.next_url(section, returning_to_check=returning))
+
+
+def _check_page(
+    request: HttpRequest,
+    draft: ScreeningDraft,
+    form: QuestionsForm,
+    *,
+    status: int = 200,
+    problem: str = "",
+    errors: list | None = None,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "summary": journey.answers_summary(draft.answers),
+        "crisis": _crisis_state(draft.answers),
+        "step_count": len(journey.steps()) + 1,
+        "back_url": journey.step_url(journey.steps()[-1]),
+        "problem": problem,
+        "other_errors": errors or [],
+        "response_time": settings.SCREENING_RESPONSE_TIME,
+    }
+    return render(request, "intake/screening_check.html", context, status=status)
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def screening_check(request: HttpRequest) -> HttpResponse:
+    """Every answer to check, each with a way to change it; the consents; and Send."""
+    draft = draft_get(request)
+    missing = journey.first_step_not_done(draft)
+    if draft is None or missing is not None:
+        return redirect(journey.step_url(missing or journey.steps()[0]))
+    consents = journey.final_section().questions
+    if request.method != "POST":
+        form = QuestionsForm(questions=consents, known=draft.answers)
+        return _check_page(request, draft, form)
+
+    form = QuestionsForm(request.POST, questions=consents, known=draft.answers)
+    if not form.is_valid():
+        return _check_page(request, draft, form)
+    whole = ScreeningRequestForm(
+        {
+            **draft.answers,
+            **journey.posted_answers(request.POST, journey.final_section()),
+            "form_token": draft.form_token,
+            "website": "",
+        }
+    )
+    if not whole.is_valid():
+        # An earlier answer no longer passes (or the request came too fast): say which.
+        return _check_page(request, draft, form, errors=whole.error_summary())
     try:
         created = screening_request_create(
-            answers=form.cleaned_data,
-            answers_as_seen=form.answers_as_seen(),
-            submission_token=form.token.token_id,
+            answers=whole.cleaned_data,
+            answers_as_seen=whole.answers_as_seen(),
+            submission_token=whole.token.token_id,
             client_address=client_ip(request),
         )
     except ScreeningRateLimited as limited:
-        response = _form_page(request, form, status=429, problem="rate_limited")
+        response = _check_page(request, draft, form, status=429, problem="rate_limited")
         response["Retry-After"] = str(limited.retry_after)
         return response
     except DatabaseError as exc:
-        # Busy or unreachable database: keep the answers on screen and ask for another try.
+        # Busy or unreachable database: keep the answers and ask for another try.
         logger.error("Screening request not stored: database error (%s).", type(exc).__name__)
-        return _form_page(request, form, status=503, problem="unavailable")
+        return _check_page(request, draft, form, status=503, problem="unavailable")
+    draft_forget(request, draft)
     request.session[SESSION_REFERENCE] = created.reference
     request.session[SESSION_SENT_AT] = int(time.time())
     # The session cookie goes when the browser closes.

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
-from . import services
-from .models import FaqEntry, Reference
+from . import photos, services
+from .models import Clinician, FaqEntry, Reference
 
 # Saves, deletions and actions go through pages.services, which refreshes the cached pages.
 
@@ -72,3 +75,63 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Reference]) -> None:
         services.references_delete(references=queryset)
+
+
+class ClinicianForm(forms.ModelForm):
+    upload = forms.ImageField(
+        label="Photo",
+        required=False,
+        help_text=(
+            "Optional. A JPEG or PNG of the person's face, shown small and square. It is "
+            "re-saved without its metadata (such as where it was taken)."
+        ),
+    )
+    remove_photo = forms.BooleanField(label="Remove the current photo", required=False)
+
+    class Meta:
+        model = Clinician
+        fields = ("name", "credentials", "role", "order", "published")
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload and upload.size > photos.MAX_UPLOAD_BYTES:
+            raise ValidationError("The photo is larger than 10 MB. Please choose a smaller file.")
+        return upload
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(admin.ModelAdmin):
+    form = ClinicianForm
+    list_display = ("name", "credentials", "role", "has_photo", "order", "published")
+    list_editable = ("order", "published")
+    list_filter = ("published",)
+    search_fields = ("name", "credentials", "role")
+    readonly_fields = ("current_photo",)
+    fieldsets = (
+        (None, {"fields": ("name", "credentials", "role")}),
+        ("Photo", {"fields": ("current_photo", "upload", "remove_photo")}),
+        ("On the page", {"fields": ("order", "published")}),
+    )
+
+    @admin.display(description="Photo", boolean=True)
+    def has_photo(self, clinician: Clinician) -> bool:
+        return bool(clinician.photo)
+
+    @admin.display(description="Current photo")
+    def current_photo(self, clinician: Clinician) -> str:
+        if not clinician.photo:
+            return "None"
+        return format_html('<img src="{}" alt="" width="96" height="96">', clinician.photo_url)
+
+    def save_model(self, request: HttpRequest, obj: Clinician, form, change: bool) -> None:
+        services.clinician_save(
+            clinician=obj,
+            photo=form.cleaned_data.get("upload"),
+            remove_photo=form.cleaned_data.get("remove_photo", False),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Clinician) -> None:
+        services.clinicians_delete(clinicians=Clinician.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Clinician]) -> None:
+        services.clinicians_delete(clinicians=queryset)

@@ -19,9 +19,8 @@ _REFUSED_CACHE_CONTROL = {"private", "no-store", "no-cache"}
 class SharedPageCacheMiddleware:
     """Serve whole rendered content pages from memory, before sessions, CSRF and auth run.
 
-    It sits right after the health check, so everything it stores has already passed through the
-    middleware below it (security headers, CSP, Permissions-Policy, X-Frame-Options...) and the
-    middleware above it (SecurityMiddleware: HSTS, nosniff, referrer policy) treats a stored page
+    It sits right after the health check, inside the middleware that adds the security headers
+    (SecurityMiddleware, CSP, Permissions-Policy, X-Frame-Options, CORP), which treats a stored page
     exactly as a fresh one: a hit carries the same headers a freshly rendered page would.
 
     Each request reads the content version from the shared cache once; a page is served from

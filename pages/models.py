@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -100,3 +101,39 @@ class FaqEntry(models.Model):
     def answer_html(self) -> SafeString:
         """The answer with everything but simple formatting removed, safe to show."""
         return clean_answer_html(self.answer)
+
+
+class Clinician(models.Model):
+    """A person who cares for patients, shown under "Who cares for you" once staff add them.
+
+    Nobody is listed until the clinic enters real people; the section stays hidden while empty.
+    """
+
+    name = models.CharField(max_length=200)
+    credentials = models.CharField(
+        max_length=100, help_text="As the person signs, e.g. “MD”, “DNP, ARNP” or “RN”."
+    )
+    role = models.CharField(
+        max_length=200, help_text="What they do for patients, e.g. “Gives infusions at home”."
+    )
+    # The name of a re-encoded WebP file under MEDIA_ROOT/clinicians/ (pages.photos), never a
+    # file as uploaded. Set through the admin's photo upload.
+    photo = models.CharField(max_length=64, blank=True, editable=False)
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    published = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("order", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}"
+
+    @property
+    def initials(self) -> str:
+        """Shown in place of a photo: the first letters of the first and last names."""
+        words = self.name.split()
+        return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
+
+    @property
+    def photo_url(self) -> str:
+        return reverse("pages:clinician_photo", args=[self.photo]) if self.photo else ""

@@ -1,8 +1,10 @@
 """What each content page is about and when its content was last checked: the one place for both.
 
 A medical page's `reviewed` date is when its content was last checked against its sources; change
-it only after such a review. A policy page's date is when its text last changed. The FAQ's answers
-carry their own review dates (staff keep them in the admin), so its page has none here.
+it only after such a check. The page calls it a review, naming who did it, only when the clinic sets
+MEDICAL_REVIEWER; otherwise it is shown as the date the page was last updated. A policy page's date
+is when its text last changed. The FAQ's answers carry their own dates (staff keep them in the
+admin), so its page has none here.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ PAGES: dict[str, PageInfo] = {
             "Plain facts, honest evidence, a clinician with you throughout."
         ),
         kind="medical",
-        reviewed=date(2026, 11, 25),
+        reviewed=date(2026, 11, 30),
         about="Chronic pain",
     ),
     "chronic_pain": PageInfo(
@@ -42,7 +44,7 @@ PAGES: dict[str, PageInfo] = {
             "what causes it and how it can feel."
         ),
         kind="medical",
-        reviewed=date(2026, 11, 25),
+        reviewed=date(2026, 11, 30),
         about="Chronic pain",
     ),
     "ketamine": PageInfo(
@@ -52,24 +54,33 @@ PAGES: dict[str, PageInfo] = {
             "the risks, and why its use for chronic pain is off-label."
         ),
         kind="medical",
-        reviewed=date(2026, 11, 25),
+        reviewed=date(2026, 11, 30),
         about="Ketamine",
     ),
     "at_home": PageInfo(
         title="At-home ketamine therapy: what to expect",
         description=(
             "What happens before, during and after at-home IV ketamine therapy: screening, "
-            "a course of 6 sessions, boosters, safety checks and cost."
+            "a session step by step, the course, boosters, safety checks and when it stops."
         ),
         kind="medical",
-        reviewed=date(2026, 11, 25),
+        reviewed=date(2026, 11, 30),
         about="Ketamine infusion therapy",
+    ),
+    "cost": PageInfo(
+        title="What ketamine therapy costs",
+        description=(
+            "What at-home ketamine therapy costs, whether insurance pays, paying with an HSA or "
+            "FSA, superbills, and your right to a Good Faith Estimate."
+        ),
+        kind="policy",
+        reviewed=date(2026, 11, 30),
     ),
     "faq": PageInfo(
         title="Questions and answers",
         description=(
             "Plain answers about chronic pain and ketamine therapy: treatments, addiction, safety, "
-            "who should give it, long-term effects and what happens after the first course."
+            "who gives it, long-term effects and what happens after the first course."
         ),
         kind="medical",
         reviewed=None,
@@ -100,6 +111,6 @@ PAGES: dict[str, PageInfo] = {
             "emergencies; and your right to a Good Faith Estimate."
         ),
         kind="policy",
-        reviewed=date(2026, 11, 25),
+        reviewed=date(2026, 11, 30),
     ),
 }

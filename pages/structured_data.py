@@ -39,11 +39,15 @@ def medical_clinic() -> dict[str, object]:
     }
 
 
-def _reviewed_by() -> dict[str, object]:
-    # A reviewer is named only when the clinic has set one.
+def _review(checked: date) -> dict[str, object]:
+    """When the page was last checked: a review (with who did it) only if the clinic names a
+    reviewer; otherwise just the date it last changed, which claims no clinical review."""
     if not settings.MEDICAL_REVIEWER:
-        return {}
-    return {"reviewedBy": {"@type": "Person", "name": settings.MEDICAL_REVIEWER}}
+        return {"dateModified": checked.isoformat()}
+    reviewer: dict[str, object] = {"@type": "Person", "name": settings.MEDICAL_REVIEWER}
+    if settings.MEDICAL_REVIEWER_CREDENTIALS:
+        reviewer["honorificSuffix"] = settings.MEDICAL_REVIEWER_CREDENTIALS
+    return {"lastReviewed": checked.isoformat(), "reviewedBy": reviewer}
 
 
 def medical_web_page(*, page: PageInfo, url: str, last_reviewed: date) -> dict[str, object]:
@@ -54,8 +58,7 @@ def medical_web_page(*, page: PageInfo, url: str, last_reviewed: date) -> dict[s
         "description": page.description,
         "url": url,
         "inLanguage": "en-US",
-        "lastReviewed": last_reviewed.isoformat(),
-        **_reviewed_by(),
+        **_review(last_reviewed),
         "about": {"@type": "MedicalEntity", "name": page.about},
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "publisher": _clinic_reference(),
@@ -82,6 +85,5 @@ def faq_page(
         ],
     }
     if last_reviewed:
-        data["lastReviewed"] = last_reviewed.isoformat()
-        data.update(_reviewed_by())
+        data.update(_review(last_reviewed))
     return data

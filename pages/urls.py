@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -9,6 +9,7 @@ CONTENT_PAGES = [
     ("chronic-pain/", "chronic_pain", "pages/chronic_pain.html"),
     ("ketamine-for-chronic-pain/", "ketamine", "pages/ketamine.html"),
     ("at-home-ketamine-therapy/", "at_home", "pages/at_home.html"),
+    ("cost/", "cost", "pages/cost.html"),
     ("faq/", "faq", "pages/faq.html"),
     ("privacy/", "privacy", "pages/privacy.html"),
     ("consumer-health-data-privacy/", "health_data_privacy", "pages/health_data_privacy.html"),
@@ -16,7 +17,11 @@ CONTENT_PAGES = [
 ]
 
 # Pages that show more than their template and page info.
-PAGE_VIEWS = {"faq": views.FaqPageView}
+PAGE_VIEWS = {
+    "faq": views.FaqPageView,
+    "home": views.CaringPageView,
+    "at_home": views.CaringPageView,
+}
 
 app_name = "pages"
 urlpatterns = [
@@ -26,4 +31,11 @@ urlpatterns = [
         name=name,
     )
     for route, name, template in CONTENT_PAGES
+] + [
+    # Only names pages.photos makes; anything else is a 404 without touching the disk.
+    re_path(
+        r"^media/clinicians/(?P<name>[0-9a-f]{32}\.webp)$",
+        views.clinician_photo,
+        name="clinician_photo",
+    ),
 ]

@@ -3,15 +3,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from . import structured_data
+from . import photos, structured_data
 from .cache import SharedPageMixin
 from .page_info import PAGES, PageInfo
-from .selectors import faq_entries_published
+from .selectors import clinicians_published, faq_entries_published
 
 
 class ContentPageView(SharedPageMixin, TemplateView):
@@ -31,6 +31,8 @@ class ContentPageView(SharedPageMixin, TemplateView):
             page=self.page,
             last_reviewed=last_reviewed,
             medical_reviewer=settings.MEDICAL_REVIEWER,
+            medical_reviewer_credentials=settings.MEDICAL_REVIEWER_CREDENTIALS,
+            clinic_care=clinic_care(),
             screening_response_time=settings.SCREENING_RESPONSE_TIME,
             screening_retention_months=settings.SCREENING_RETENTION_MONTHS,
             structured_data=self.structured_data(last_reviewed),
@@ -56,6 +58,15 @@ class ContentPageView(SharedPageMixin, TemplateView):
         return items
 
 
+class CaringPageView(ContentPageView):
+    """A page with the "Who cares for you" section: the clinicians staff have published."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["clinicians"] = list(clinicians_published())
+        return context
+
+
 class FaqPageView(ContentPageView):
     """The questions and answers staff keep in the admin."""
 
@@ -78,6 +89,26 @@ class FaqPageView(ContentPageView):
                 last_reviewed=last_reviewed,
             )
         ]
+
+
+def clinic_care() -> dict[str, str]:
+    """The clinic's own session details and prices; empty values are not published."""
+    return {
+        "infusion_duration": settings.INFUSION_DURATION,
+        "fasting_rule": settings.INFUSION_FASTING_RULE,
+        "price_per_session": settings.PRICE_PER_SESSION,
+        "price_per_course": settings.PRICE_PER_COURSE,
+    }
+
+
+def clinician_photo(request: HttpRequest, name: str) -> FileResponse:
+    """A clinician's photo: only files pages.photos made, each name used once, so kept a year."""
+    path = photos.photo_path(name)
+    if path is None or not path.is_file():
+        raise Http404("No such photo.")
+    response = FileResponse(path.open("rb"), content_type="image/webp")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Lighthouse scores (mobile preset) for the main pages, served by gunicorn as in production.
+"""Lighthouse scores (mobile preset) for every content page, served by gunicorn as in production.
 
 Prints a table of performance, accessibility, best-practices and SEO scores for each page, the
 audits that cost points, and exits non-zero when any score is below the floor.
@@ -19,7 +19,17 @@ from pathlib import Path
 
 from scripts.served_site import PROJECT_DIR, served_site
 
-PATHS = ["/", "/chronic-pain/", "/faq/"]
+PATHS = [
+    "/",
+    "/chronic-pain/",
+    "/ketamine-for-chronic-pain/",
+    "/at-home-ketamine-therapy/",
+    "/cost/",
+    "/faq/",
+    "/privacy/",
+    "/consumer-health-data-privacy/",
+    "/terms/",
+]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"
 CHROME_FLAGS = (
@@ -79,9 +89,9 @@ def main() -> None:
             failures += [f"{path} {c} {s}" for c, s in scores.items() if s < floor]
 
     print()
-    print(f"{'page':<18}" + "".join(f"{c:>16}" for c in CATEGORIES))
+    print(f"{'page':<30}" + "".join(f"{c:>16}" for c in CATEGORIES))
     for path, scores, _ in rows:
-        print(f"{path:<18}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
+        print(f"{path:<30}" + "".join(f"{scores[c]:>16}" for c in CATEGORIES))
     for path, _, lost in rows:
         for item in lost:
             print(f"  {path}: {item}")

@@ -1,25 +1,97 @@
-"""Reading the client address behind proxies without trusting what the client wrote."""
+"""Reading the client address behind our proxies without trusting what anyone else wrote."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from avyia_site.client_address import client_ip
+from tests.intake.screening_support import post_screening
 
 
 @pytest.mark.parametrize(
-    ("proxy_count", "forwarded_for", "expected"),
+    ("proxies", "remote", "forwarded_for", "expected"),
     [
-        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is ignored
-        (1, "203.0.113.9", "203.0.113.9"),
-        (1, "198.51.100.66, 203.0.113.9", "203.0.113.9"),  # a forged left entry is ignored
-        (2, "198.51.100.66, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
-        (2, "203.0.113.9", "10.0.0.2"),  # fewer hops than promised: fall back to the socket
+        ([], "10.0.0.2", "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is ignored
+        (["10.0.0.2"], "10.0.0.2", "203.0.113.9", "203.0.113.9"),
+        (["10.0.0.0/8"], "10.0.0.2", "198.51.100.66, 203.0.113.9", "203.0.113.9"),  # forged left
+        (["10.0.0.0/8"], "10.0.0.2", "198.51.100.66, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (["10.0.0.2"], "10.0.0.2", "", "10.0.0.2"),  # nothing forwarded: the proxy itself
+        (["10.0.0.2"], "10.0.0.2", "not-an-address, 203.0.113.9", "203.0.113.9"),
+        (["10.0.0.2"], "10.0.0.2", "203.0.113.9, not-an-address", "10.0.0.2"),
+        (["::1", "127.0.0.1"], "::1", "2001:db8::7", "2001:db8::7"),
+        # A client that reaches the app server directly forges whatever it likes: ignored.
+        (["127.0.0.1"], "198.51.100.20", "203.0.113.9", "198.51.100.20"),
     ],
 )
-def test_client_ip_trusts_only_the_configured_proxies(
-    settings, proxy_count, forwarded_for, expected
+def test_client_ip_believes_forwarded_for_only_from_configured_proxies(
+    settings, proxies, remote, forwarded_for, expected
 ):
-    settings.TRUSTED_PROXY_COUNT = proxy_count
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+    settings.TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
 
     assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_a_direct_client_cannot_escape_the_screening_rate_limit_with_forged_addresses(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.SCREENING_RATE_LIMIT = "2/hour"
+    statuses = [
+        post_screening(
+            Client(),
+            remote_addr="198.51.100.20",
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [302, 302, 429]
+
+
+@pytest.mark.django_db
+def test_behind_our_proxy_each_forwarded_client_has_its_own_limit(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.SCREENING_RATE_LIMIT = "1/hour"
+    statuses = [
+        post_screening(
+            Client(), remote_addr="127.0.0.1", headers={"X-Forwarded-For": f"203.0.113.{n}"}
+        ).status_code
+        for n in range(2)
+    ]
+
+    assert statuses == [302, 302]
+
+
+def test_forwarding_headers_from_an_untrusted_peer_are_dropped(settings):
+    from avyia_site.client_address import ForwardedHeadersMiddleware
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    seen = {}
+
+    def view(request):
+        seen.update(request.META)
+        return None
+
+    middleware = ForwardedHeadersMiddleware(view)
+    middleware(
+        RequestFactory().get(
+            "/",
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_PROTO="https",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    )
+    assert "HTTP_X_FORWARDED_PROTO" not in seen
+    assert "HTTP_X_FORWARDED_FOR" not in seen
+
+    seen.clear()
+    middleware(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_PROTO="https"))
+    assert seen["HTTP_X_FORWARDED_PROTO"] == "https"
+
+
+def test_gunicorn_binds_loopback_by_default():
+    import runpy
+
+    from tests.support import PROJECT_DIR
+
+    config = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
+    assert config["bind"].startswith("127.0.0.1:")

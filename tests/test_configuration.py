@@ -11,6 +11,7 @@ REQUIRED_IN_PRODUCTION = [
     "DJANGO_ALLOWED_HOSTS",
     "FIELD_ENCRYPTION_KEYS",
     "BLIND_INDEX_KEY",
+    "SITE_URL",
 ]
 
 
@@ -71,23 +72,56 @@ def test_proxy_ssl_header_is_trusted_only_when_asked():
         env={
             **PRODUCTION_ENV,
             "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
-            "DJANGO_TRUSTED_PROXY_COUNT": "1",
+            "DJANGO_TRUSTED_PROXIES": "10.0.0.1",
         },
     )
     assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
-def test_behind_a_proxy_production_needs_the_proxy_count():
+def test_behind_a_proxy_production_needs_the_proxy_addresses():
     result = run_django(
         args=["check"],
         env={**PRODUCTION_ENV, "DJANGO_SECURE_PROXY_SSL_HEADER": "true"},
-        drop=("DJANGO_TRUSTED_PROXY_COUNT",),
+        drop=("DJANGO_TRUSTED_PROXIES",),
     )
 
     assert result.returncode != 0
     assert result.stderr.strip() == (
-        "DJANGO_TRUSTED_PROXY_COUNT is required when DJANGO_SECURE_PROXY_SSL_HEADER is on."
+        "DJANGO_TRUSTED_PROXIES is required when DJANGO_SECURE_PROXY_SSL_HEADER is on."
     )
+
+
+def test_a_proxy_count_is_refused_because_it_trusts_anyone():
+    result = run_django(args=["check"], env={"DJANGO_TRUSTED_PROXY_COUNT": "1"})
+
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES" in result.stderr
+
+
+def test_malformed_proxy_addresses_are_refused():
+    result = run_django(args=["check"], env={"DJANGO_TRUSTED_PROXIES": "10.0.0.1,nginx"})
+
+    assert result.returncode != 0
+    assert result.stderr.startswith("DJANGO_TRUSTED_PROXIES:")
+
+
+@pytest.mark.parametrize("site_url", [None, "http://avyia.example.org"])
+def test_production_refuses_to_start_without_an_https_site_url(site_url):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    if site_url:
+        env["SITE_URL"] = site_url
+    result = run_django(args=["check"], env=env, drop=("SITE_URL",))
+
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr
+
+
+def test_production_trusts_its_own_site_url_for_csrf():
+    result = run_django(
+        "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)",
+        env=PRODUCTION_ENV,
+    )
+    assert result.stdout.strip() == "['https://avyia.example.org']"
 
 
 def test_passwords_need_twelve_characters():

@@ -36,6 +36,7 @@ def test_sitemap_lists_every_public_page_on_the_site_url(client):
         "/chronic-pain/",
         "/ketamine-for-chronic-pain/",
         "/at-home-ketamine-therapy/",
+        "/cost/",
         "/faq/",
         "/screening/",
         "/privacy/",

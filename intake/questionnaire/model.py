@@ -69,6 +69,8 @@ class Choice:
     code: str | int  # stored with the request and exported: never change a code once used
     label: Text
     coding: Coding | None = None  # the LOINC answer code, where the instrument has one
+    flag: Flag | None = None  # raised when this choice is chosen (a checklist of conditions)
+    exclusive: bool = False  # "None of these": cannot be chosen with another answer
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,14 @@ class Question:
     autocomplete: str = ""
     # Asked only when this holds (and then required unless optional).
     asked_when: When | None = None
+    # Always asked, but an answer is needed only when this holds (e-mail when we are to e-mail).
+    required_when: When | None = None
     # The flag an answer raises, and which answer codes raise it.
     flag: Flag | None = None
     flag_on: frozenset[str | int] = frozenset()
     coding: Coding | None = None
+    # Said of a flag this question raised, in the staff's reasons (e.g. "not sure").
+    flag_note: Text = ""
     # Kept in the request's own encrypted column of this name rather than among the answers.
     column: str = ""
 
@@ -114,11 +120,18 @@ class Question:
                 return str(choice.label)
         return str(code)
 
-    def raises_flag(self, value: Any) -> bool:
-        if self.flag is None or value in (None, ""):
-            return False
+    def raised_flags(self, value: Any) -> list[Flag]:
+        """The flags this answer raises: the question's own, and those of the choices chosen."""
+        if value in (None, "", []):
+            return []
         values = value if isinstance(value, list | tuple) else [value]
-        return any(v in self.flag_on for v in values)
+        raised = [self.flag] if self.flag and any(v in self.flag_on for v in values) else []
+        raised += [c.flag for c in self.choices if c.flag and c.code in values]
+        return raised
+
+    def flags(self) -> list[Flag]:
+        """Every flag an answer to this question can raise."""
+        return ([self.flag] if self.flag else []) + [c.flag for c in self.choices if c.flag]
 
 
 @dataclass(frozen=True)
@@ -188,8 +201,12 @@ class Questionnaire:
         raise KeyError(key)
 
     def flags(self) -> list[Flag]:
-        """Every flag, questions' first (in the order asked), then the rules'."""
-        return [q.flag for q in self.questions() if q.flag] + list(self.rule_flags)
+        """Every flag, once: the questions' (in the order asked), then the rules'."""
+        flags: dict[str, Flag] = {}
+        for question in self.questions():
+            flags.update((f.code, f) for f in question.flags())
+        flags.update((f.code, f) for f in self.rule_flags)
+        return list(flags.values())
 
     def flag(self, code: str) -> Flag | None:
         return next((f for f in self.flags() if f.code == code), None)
@@ -204,11 +221,16 @@ class Questionnaire:
         if flag is None:
             return code
         words = str(flag.short or flag.label)
-        question = next((q for q in self.questions() if q.flag and q.flag.code == code), None)
-        if question is not None and len(question.flag_on) > 1:
+        for question in self.questions():
             value = answers.get(question.name)
-            if value not in (None, ""):
+            if code not in [f.code for f in question.raised_flags(value)]:
+                continue
+            # The first question that raised it says how: "yes" or "not sure", or its own note.
+            if question.flag is not None and len(question.flag_on) > 1:
                 words += ": " + question.choice_label(value).lower()
+            elif question.flag_note:
+                words += ": " + str(question.flag_note)
+            break
         return words
 
     def answer_questions(self) -> list[Question]:

@@ -10,7 +10,6 @@ confirmed is left out rather than guessed.
 
 from __future__ import annotations
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from intake import consent
@@ -27,9 +26,7 @@ ZERO_TO_TEN = tuple(Choice(n, str(n)) for n in range(11))
 
 # --- Flags --------------------------------------------------------------------------------------
 
-# The conditions a clinician reviews before ketamine (SOURCES.md): "yes" or "not sure" flags one.
-# Never an automatic "no": a clinician decides.
-CONDITION_ANSWERS = frozenset({YES, NOT_SURE})
+NONE = "none"
 
 
 def _condition(code: str, label: str, short: str) -> Flag:
@@ -68,18 +65,6 @@ AREA_UNKNOWN = Flag(
 
 # PHQ-2: a total of 3 or more is a positive screen (Kroenke 2003).
 PHQ2_POSITIVE_AT = 3
-
-
-def _health(name: str, text: str, flag_label: str, short: str) -> Question:
-    return Question(
-        name=f"health_{name}",
-        text=text,
-        kind=Kind.ONE,
-        choices=YES_NO_NOT_SURE,
-        flag=_condition(name, flag_label, short),
-        flag_on=CONDITION_ANSWERS,
-        required_message=format_lazy(_("Answer yes, no or not sure: {question}"), question=text),
-    )
 
 
 # --- Section 1: your pain -----------------------------------------------------------------------
@@ -235,56 +220,72 @@ SURGERY_PLANNED = Question(
 
 # --- Section 2: your health ---------------------------------------------------------------------
 
-HEALTH_CONDITIONS = (
-    _health(
-        "heart",
-        _("Do you have high blood pressure or heart disease that is not well controlled?"),
-        _("High blood pressure or heart disease not well controlled"),
-        _("Heart condition"),
+# The conditions a clinician reviews before ketamine (SOURCES.md), in the patient's words and in
+# staff's. Having one, or not being sure, flags it; never an automatic "no": a clinician decides.
+CONDITIONS = (
+    (
+        _condition(
+            "heart",
+            _("High blood pressure or heart disease not well controlled"),
+            _("Heart condition"),
+        ),
+        _("High blood pressure or heart disease that is not well controlled"),
     ),
-    _health(
-        "psychosis",
-        _("Have you ever had psychosis, schizophrenia or mania?"),
-        _("Psychosis, schizophrenia or mania"),
-        _("Psychosis or mania"),
+    (
+        _condition("psychosis", _("Psychosis, schizophrenia or mania"), _("Psychosis or mania")),
+        _("Psychosis, schizophrenia or mania, now or in the past"),
     ),
-    _health(
-        "liver",
-        _("Do you have severe liver disease?"),
-        _("Severe liver disease"),
-        _("Liver disease"),
+    (_condition("liver", _("Severe liver disease"), _("Liver disease")), _("Severe liver disease")),
+    (
+        _condition(
+            "pressure",
+            _("Raised pressure in the brain or eye (e.g. glaucoma)"),
+            _("Brain or eye pressure"),
+        ),
+        _("High pressure inside your head or in your eyes, such as glaucoma"),
     ),
-    _health(
-        "pressure",
-        _("Do you have high pressure inside your head or in your eyes, such as glaucoma?"),
-        _("Raised pressure in the brain or eye (e.g. glaucoma)"),
-        _("Brain or eye pressure"),
+    (
+        _condition("substance_use", _("Active substance use problem"), _("Substance use")),
+        _("A problem with alcohol or drug use right now"),
     ),
-    _health(
-        "substance_use",
-        _("Do you have a problem with alcohol or drug use right now?"),
-        _("Active substance use problem"),
-        _("Substance use"),
-    ),
-    _health(
-        "pregnancy",
-        _("Are you pregnant or breastfeeding?"),
+    (
+        _condition("pregnancy", _("Pregnant or breastfeeding"), _("Pregnancy")),
         _("Pregnant or breastfeeding"),
-        _("Pregnancy"),
     ),
-    _health(
-        "ketamine_allergy",
-        _("Are you allergic to ketamine?"),
-        _("Ketamine allergy"),
-        _("Ketamine allergy"),
+    (
+        _condition("ketamine_allergy", _("Ketamine allergy"), _("Ketamine allergy")),
+        _("An allergy to ketamine"),
     ),
-    _health("seizures", _("Do you have seizures?"), _("Seizures"), _("Seizures")),
-    _health(
-        "breathing",
-        _("Do you have severe breathing problems?"),
+    (_condition("seizures", _("Seizures"), _("Seizures")), _("Seizures")),
+    (
+        _condition("breathing", _("Severe breathing problems"), _("Breathing problems")),
         _("Severe breathing problems"),
-        _("Breathing problems"),
     ),
+)
+HEALTH_CONDITIONS = Question(
+    name="health_conditions",
+    text=_("Do you have any of these health conditions?"),
+    help_text=_(
+        "Choose all that apply. Having one does not rule you out: a clinician will talk it "
+        "through with you."
+    ),
+    kind=Kind.MANY,
+    choices=(
+        *(Choice(flag.code, words, flag=flag) for flag, words in CONDITIONS),
+        Choice(NONE, _("None of these"), exclusive=True),
+        Choice(NOT_SURE, _("I am not sure about one of these")),
+    ),
+    required_message=_("Choose the health conditions you have, or “None of these”."),
+)
+HEALTH_NOT_SURE = Question(
+    name="health_not_sure",
+    text=_("Which of these are you not sure about?"),
+    help_text=_("Choose all that you are not sure about."),
+    kind=Kind.MANY,
+    choices=tuple(Choice(flag.code, words, flag=flag) for flag, words in CONDITIONS),
+    asked_when=AskedWhen((HEALTH_CONDITIONS.name,), frozenset({NOT_SURE})),
+    required_message=_("Choose the health conditions you are not sure about."),
+    flag_note=_("not sure"),
 )
 CURRENT_MEDICINES = Question(
     name="current_medicines",
@@ -384,7 +385,27 @@ def _choices_of(model_choices: type) -> tuple[Choice, ...]:
     return tuple(Choice(value, label) for value, label in model_choices.choices)
 
 
+ZIP_CODE = Question(
+    name="zip_code",
+    text=_("What is your ZIP code?"),
+    help_text=_("The ZIP code of the home where you would have your treatment."),
+    kind=Kind.ZIP,
+    max_length=10,
+    autocomplete="postal-code",
+    required_message=_("Please enter your ZIP code, for example 98101."),
+    column="zip_code",
+)
+CONTACT_METHOD = Question(
+    name="contact_method",
+    text=_("How would you like us to contact you?"),
+    kind=Kind.ONE,
+    choices=_choices_of(ScreeningRequest.ContactMethod),
+    required_message=_("Please choose how we should contact you."),
+    column="contact_method",
+)
+EMAIL_RECEIPT = "email_receipt"
 ABOUT_YOU = (
+    CONTACT_METHOD,
     Question(
         name="first_name",
         text=_("First name"),
@@ -413,40 +434,38 @@ ABOUT_YOU = (
         column="date_of_birth",
     ),
     Question(
-        name="email",
-        text=_("E-mail address"),
-        kind=Kind.EMAIL,
-        max_length=254,
-        autocomplete="email",
-        required_message=_("Please enter your e-mail address."),
-        column="email",
-    ),
-    Question(
         name="phone",
         text=_("Mobile phone number"),
-        help_text=_("A US number, for example (206) 555-0123."),
+        help_text=_(
+            "A US number, for example (206) 555-0123. Needed if we are to call or text you."
+        ),
         kind=Kind.PHONE,
         autocomplete="tel",
-        required_message=_("Please enter your mobile phone number."),
+        optional=True,
+        required_when=AskedWhen((CONTACT_METHOD.name,), frozenset({"phone", "text"})),
+        required_message=_("Please enter your mobile phone number, so we can call or text you."),
         column="phone",
     ),
     Question(
-        name="zip_code",
-        text=_("ZIP code"),
-        help_text=_("Of the home where you would have your treatment."),
-        kind=Kind.ZIP,
-        max_length=10,
-        autocomplete="postal-code",
-        required_message=_("Please enter your ZIP code."),
-        column="zip_code",
+        name="email",
+        text=_("E-mail address"),
+        help_text=_("Needed if we are to e-mail you, or to send you a receipt."),
+        kind=Kind.EMAIL,
+        max_length=254,
+        autocomplete="email",
+        optional=True,
+        required_when=AskedWhen((CONTACT_METHOD.name, EMAIL_RECEIPT), frozenset({"email", True})),
+        required_message=_("Please enter your e-mail address, so we can e-mail you."),
+        column="email",
     ),
     Question(
-        name="contact_method",
-        text=_("How would you like us to contact you?"),
-        kind=Kind.ONE,
-        choices=_choices_of(ScreeningRequest.ContactMethod),
-        required_message=_("Please choose how we should contact you."),
-        column="contact_method",
+        name=EMAIL_RECEIPT,
+        text=_("E-mail me a receipt with my reference number"),
+        help_text=_(
+            "It says what happens next and how to reach us. It holds none of your health answers."
+        ),
+        kind=Kind.AGREE,
+        optional=True,
     ),
     Question(
         name="contact_time",
@@ -534,28 +553,30 @@ SCREENING = Questionnaire(
     version=consent.CONSENT_VERSION,
     sections=(
         Section(
+            slug="where",
+            title=_("Where we visit"),
+            intro=_("We give treatment in your home, so we start with where you live."),
+            parts=(Part((ZIP_CODE,)),),
+        ),
+        Section(
             slug="pain",
             title=_("Your pain"),
             intro=_(
                 "These questions help a clinician understand your pain and what you have tried."
             ),
-            parts=(
-                Part(
-                    (
-                        PAIN_DURATION,
-                        PAIN_CONDITIONS,
-                        PAIN_CONDITION_OTHER,
-                        PAIN_FEELINGS,
-                        PEG_PAIN,
-                        PEG_ENJOYMENT,
-                        PEG_ACTIVITY,
-                        TREATMENTS_TRIED,
-                        TREATMENT_OTHER,
-                        TREATMENT_HELPED,
-                        SURGERY_PLANNED,
-                    )
-                ),
-            ),
+            parts=(Part((PAIN_DURATION, PAIN_CONDITIONS, PAIN_CONDITION_OTHER, PAIN_FEELINGS)),),
+        ),
+        Section(
+            slug="past-week",
+            title=_("Your pain in the past week"),
+            intro=_("Three questions, each answered with a number from 0 to 10."),
+            parts=(Part((PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY)),),
+        ),
+        Section(
+            slug="treatments",
+            title=_("Treatments you have tried"),
+            intro="",
+            parts=(Part((TREATMENTS_TRIED, TREATMENT_OTHER, TREATMENT_HELPED, SURGERY_PLANNED)),),
         ),
         Section(
             slug="health",
@@ -563,16 +584,18 @@ SCREENING = Questionnaire(
             intro="",
             parts=(
                 Part(
-                    HEALTH_CONDITIONS,
-                    heading=_("Health conditions"),
-                    intro=_(
-                        "A clinician needs to know about these before ketamine treatment. "
-                        "Answering “yes” or “not sure” does not rule you out: we will talk it "
-                        "through with you."
-                    ),
+                    (HEALTH_CONDITIONS, HEALTH_NOT_SURE),
+                    intro=_("A clinician needs to know about these before ketamine treatment."),
                 ),
                 Part((CURRENT_MEDICINES,)),
-                Part((PHQ2_INTEREST, PHQ2_DOWN), heading=_("How you have been feeling")),
+            ),
+        ),
+        Section(
+            slug="feelings",
+            title=_("How you have been feeling"),
+            intro="",
+            parts=(
+                Part((PHQ2_INTEREST, PHQ2_DOWN)),
                 Part(
                     (*ASQ_ITEMS, ASQ_NOW),
                     heading=_("Thoughts of suicide"),

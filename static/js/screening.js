@@ -1,7 +1,6 @@
 /* Screening form enhancements. The form works fully without this file.
  * - Focus the error summary when the page shows one.
- * - Show one section at a time, with Back and Next; every section stays in the form, so moving
- *   between them never loses an answer.
+ * - An error link in the summary moves to its field with the question and its error in view.
  * - Ask a follow-up question only after the answer it follows (the "right now?" question, the
  *   "something else" boxes), and show the crisis message, brought into view, the moment a
  *   suicide-risk question is answered yes; a "yes, right now" changes it to "stop and call now".
@@ -78,7 +77,7 @@
     var template = document.getElementById(acute ? "crisis-message-acute" : "crisis-message");
     if (variant && template) {
       crisisAlert.appendChild(template.content.cloneNode(true));
-      crisisAlert.scrollIntoView({ block: "center" });
+      crisisAlert.scrollIntoView({ block: "center", behavior: "instant" });
     }
   }
 
@@ -97,70 +96,19 @@
     crisisAlert.setAttribute("data-showing", shown ? (acuteNow ? "acute" : "panel") : "");
   }
 
-  // --- One section at a time -------------------------------------------------------------------
-  if (!form.hasAttribute("data-step-by-step")) {
-    return;
-  }
-  var sections = Array.prototype.slice.call(form.querySelectorAll(".form-section"));
-  if (sections.length < 2) {
-    return;
-  }
-  var current = 0;
-
-  function button(label, className, onClick) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = className;
-    b.textContent = label;
-    b.addEventListener("click", onClick);
-    return b;
-  }
-
-  function show(index, moveFocus) {
-    current = index;
-    sections.forEach(function (section, i) {
-      section.hidden = i !== index;
-    });
-    if (moveFocus) {
-      var title = sections[index].querySelector(".form-section__title");
-      if (title) {
-        title.focus();
+  // --- Error links: show the question and its error, not just the input -----------------------
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) {
+        return;
       }
-    }
-  }
-
-  sections.forEach(function (section, index) {
-    var nav = document.createElement("div");
-    nav.className = "form-section__nav";
-    if (index > 0) {
-      nav.appendChild(
-        button("Back", "btn btn-outline-primary", function () {
-          show(index - 1, true);
-        })
-      );
-    }
-    if (index < sections.length - 1) {
-      var next = sections[index + 1].querySelector(".form-section__title");
-      nav.appendChild(
-        button("Next: " + (next ? next.textContent.trim() : "continue"), "btn btn-primary", function () {
-          show(index + 1, true);
-        })
-      );
-      section.appendChild(nav);
-    } else {
-      var submit = section.querySelector('button[type="submit"]');
-      section.insertBefore(nav, submit);
-      nav.appendChild(submit);
-    }
-  });
-
-  // Pressing Enter in a field before the last section goes to the next section, not the server.
-  form.addEventListener("submit", function (event) {
-    if (current < sections.length - 1) {
       event.preventDefault();
-      show(current + 1, true);
-    }
-  });
-
-  show(0, false);
+      var group = input.closest("fieldset") || input.closest(".form-field");
+      var heading = group && (group.querySelector("legend") || group.querySelector("label"));
+      (heading || input).scrollIntoView({ block: "start", behavior: "instant" });
+      input.focus({ preventScroll: true });
+    });
+  }
 })();

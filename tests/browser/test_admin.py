@@ -34,9 +34,15 @@ def queue():
     """Routine and needs-review requests, an urgent one, and the acute one that came in last."""
     ensure_roles()
     routine = demo_request_create(1)
-    review = demo_request_create(2, health_liver="not_sure")
+    review = demo_request_create(2, health_conditions=["not_sure"], health_not_sure=["liver"])
     urgent = demo_request_create(3, asq_wish_dead="yes", asq_thoughts="yes", asq_now="no")
-    acute = demo_request_create(4, asq_wish_dead="yes", asq_now="yes", health_heart="not_sure")
+    acute = demo_request_create(
+        4,
+        asq_wish_dead="yes",
+        asq_now="yes",
+        health_conditions=["not_sure"],
+        health_not_sure=["heart"],
+    )
     for screening_request, hours in [(routine, 30), (review, 20), (urgent, 5), (acute, 1)]:
         ScreeningRequest.objects.filter(pk=screening_request.pk).update(
             received_at=timezone.now() - datetime.timedelta(hours=hours)

@@ -2,7 +2,7 @@
 
 import pytest
 
-PAGES = ["/", "/chronic-pain/", "/faq/", "/privacy/", "/screening/"]
+PAGES = ["/", "/chronic-pain/", "/cost/", "/faq/", "/privacy/", "/screening/"]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -64,3 +64,39 @@ def test_styles_come_hashed_and_brotli_compressed_from_whitenoise(site):
     assert response.headers["content-encoding"] == "br"
     assert "immutable" in response.headers["cache-control"]
     assert stylesheet.startswith("/static/css/site.") and stylesheet.count(".") == 2
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [
+        {"width": 390, "height": 844},  # a phone
+        {"width": 640, "height": 400},  # a 1280 x 800 desktop at 200% zoom
+        {"width": 1280, "height": 800},
+    ],
+)
+def test_header_takes_at_most_a_fifth_of_the_screen(site, viewport):
+    site.page.set_viewport_size(viewport)
+    site.visit("/", check=False)
+
+    height = site.page.locator("header.site-header").bounding_box()["height"]
+    assert height <= 0.2 * viewport["height"], f"{height:.0f} px of {viewport['height']}"
+    phone = site.page.locator("header a.site-phone")
+    assert phone.is_visible()
+    assert phone.get_attribute("href").startswith("tel:+1")
+    assert site.page.locator("header .site-brand img").is_visible()
+
+
+def test_on_a_phone_the_menu_opens_by_keyboard_and_stays_accessible(site):
+    site.page.set_viewport_size({"width": 390, "height": 844})
+    site.visit("/", check=False)
+    link = site.page.locator('header nav a:text-is("Cost")')
+    assert not link.is_visible()
+
+    site.page.locator("header summary").focus()
+    site.page.keyboard.press("Enter")
+
+    assert link.is_visible()
+    site.assert_accessible()
+    with site.page.expect_navigation():
+        link.click()
+    assert site.page.url.endswith("/cost/")

@@ -1,46 +1,56 @@
-"""A patient fills in the screening request in a real browser: by mouse, by keyboard, without
-JavaScript, with mistakes, and with answers that call for the crisis message."""
+"""A patient asks for a screening in a real browser, step by step: by mouse on a phone and a
+desktop, by keyboard, without JavaScript, with mistakes on every step, from outside the area,
+with answers that call for the crisis message, with Back and Forward, and coming back later.
+
+The clean run prints, per step, the taps, the characters typed and the phone screens it took.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from intake import questionnaire
-from intake.models import ScreeningRequest
+from intake.models import ScreeningDraft, ScreeningRequest
+from tests.intake.screening_support import run_queued_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = [375, 1280]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
 REFERENCE = re.compile(r"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
-TEXT = {
-    "first_name": "Ilse",
-    "last_name": "Brannigan",
-    "date_of_birth": "1968-09-14",
-    "email": "ilse.brannigan@example.net",
-    "phone": "(425) 555-0148",
-    "zip_code": "98402",
+# What a patient does on each step: ("tap", name, value) or ("type", name, text).
+CLEAN_RUN = {
+    "where": [("type", "zip_code", "98402")],
+    "pain": [("tap", "pain_duration", "over_1_year"), ("tap", "pain_conditions", "fibromyalgia")],
+    "past-week": [
+        ("tap", "peg_pain", "6"),
+        ("tap", "peg_enjoyment", "5"),
+        ("tap", "peg_activity", "7"),
+    ],
+    "treatments": [("tap", "treatment_helped", "a_little"), ("tap", "surgery_planned", "no")],
+    "health": [("tap", "health_conditions", "none")],
+    "feelings": [
+        ("tap", "phq2_interest", "0"),
+        ("tap", "phq2_down", "1"),
+        ("tap", "asq_wish_dead", "no"),
+        ("tap", "asq_better_off", "no"),
+        ("tap", "asq_thoughts", "no"),
+        ("tap", "asq_attempt", "no"),
+    ],
+    "about-you": [
+        ("tap", "contact_method", "phone"),
+        ("type", "first_name", "Ilse"),
+        ("type", "last_name", "Brannigan"),
+        ("type", "date_of_birth", "09141968"),
+        ("type", "phone", "(425) 555-0148"),
+        ("tap", "contact_time", "any"),
+    ],
+    "check": [("tap", "consent_health_data", "on"), ("tap", "consent_not_emergency", "on")],
 }
-CHOICES = [
-    ("pain_duration", "over_1_year"),
-    ("pain_conditions", "fibromyalgia"),
-    ("pain_feelings", "burning"),
-    ("peg_pain", "6"),
-    ("peg_enjoyment", "5"),
-    ("peg_activity", "7"),
-    ("treatments_tried", "physical_therapy"),
-    ("treatment_helped", "a_little"),
-    ("surgery_planned", "no"),
-    *[(q.name, "no") for q in questionnaire.SCREENING.questions() if q.name.startswith("health_")],
-    ("phq2_interest", "0"),
-    ("phq2_down", "1"),
-    ("asq_wish_dead", "no"),
-    ("asq_better_off", "no"),
-    ("asq_thoughts", "no"),
-    ("asq_attempt", "no"),
-]
-FIRST_HEALTH_QUESTION = questionnaire.SCREENING.sections[1].questions[0].name
 
 
 @pytest.fixture(autouse=True)
@@ -52,100 +62,55 @@ def _screening_settings(settings):
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def visible_section(page) -> int:
-    for number, section in enumerate(questionnaire.SCREENING.sections, start=1):
-        if page.locator(f"#section-{section.slug}").is_visible():
-            return number
-    raise AssertionError("no section is visible")
+def do(page, action: tuple[str, str, str]) -> tuple[int, int]:
+    """Carry out one action as a person would; returns (taps, characters typed)."""
+    kind, name, value = action
+    if kind == "type":
+        field = page.locator(f'[name="{name}"]')
+        field.click(position={"x": 8, "y": 8})  # where a date input starts with the month
+        page.keyboard.type(value)
+        return 1, len(value)
+    # A single box to check has no value of its own.
+    which = f'[value="{value}"]' if value != "on" else ""
+    option = page.locator(f'input[name="{name}"]{which}')
+    page.locator(f'label[for="{option.get_attribute("id")}"]').click()
+    return 1, 0
 
 
-def fill_by_mouse(page, *, stepping: bool, extra: tuple[tuple[str, str], ...] = ()) -> None:
-    """Click every answer (and type the text ones), moving on with the Next buttons."""
-    answers = dict(CHOICES)
-    for name, value in extra:
-        answers.pop(name, None)
-        answers[name] = value  # answered after the rest of its section
-    for name, value in answers.items():
-        if stepping and name == FIRST_HEALTH_QUESTION:
-            page.locator("#section-pain .form-section__nav .btn-primary").click()
-        page.locator(f'label[for="{_option_id(page, name, value)}"]').click()
-    if stepping:
-        page.locator("#section-health .form-section__nav .btn-primary").click()
-    for name, text in TEXT.items():
-        page.locator(f"#id_{name}").click()
-        page.locator(f"#id_{name}").fill(text)
-    page.locator('label[for="id_contact_method_0"]').click()  # phone call
-    page.locator('label[for="id_contact_time_0"]').click()  # any time
-    if stepping:
-        page.locator("#section-about-you .form-section__nav .btn-primary").click()
-    page.locator('label[for="id_consent_health_data"]').click()
-    page.locator('label[for="id_consent_not_emergency"]').click()
+def phone_screens(page) -> float:
+    """How many screens a patient scrolls through to reach the step's button."""
+    bottom = page.locator("#screening-form button[type=submit]").evaluate(
+        "b => b.getBoundingClientRect().bottom + window.scrollY"
+    )
+    return bottom / page.evaluate("window.innerHeight")
 
 
-def _option_id(page, name: str, value: str) -> str:
-    return page.locator(f'input[name="{name}"][value="{value}"]').get_attribute("id")
+def continue_(page) -> None:
+    page.locator("#screening-form button[type=submit]").click()
+    page.wait_for_load_state("load")
 
 
-def tab_to(page, selector: str, *, limit: int = 80) -> None:
-    """Press Tab until the focused element matches `selector`."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
+def run_steps(site, steps: dict, *, until: str = "", check_each: bool = False) -> dict:
+    """Fill in and send each step in order; returns per-step figures."""
+    page = site.page
+    figures = {}
+    for slug, actions in steps.items():
+        if slug == until:
+            break
+        screens = phone_screens(page)
+        taps = typed = 0
+        for action in actions:
+            t, c = do(page, action)
+            taps += t
+            typed += c
+        if check_each:
+            site.assert_accessible()
+        continue_(page)
+        figures[slug] = {"taps": taps + 1, "typed": typed, "screens": screens}
+    return figures
 
 
-def choose_by_keyboard(page, name: str, value: str) -> None:
-    tab_to(page, f'input[name="{name}"]')
-    kind = page.evaluate("document.activeElement.type")
-    if kind == "checkbox":
-        while page.evaluate("document.activeElement.value") != value:
-            page.keyboard.press("Tab")
-        page.keyboard.press("Space")
-        return
-    # A radio group is one Tab stop; the arrow keys move through it and select.
-    if page.evaluate("document.activeElement.value") == value:
-        page.keyboard.press("Space")
-        return
-    for _ in range(12):
-        page.keyboard.press("ArrowRight")
-        if page.evaluate("document.activeElement.value") == value:
-            return
-    raise AssertionError(f"could not choose {value} for {name}")
-
-
-def fill_by_keyboard(page) -> None:
-    next_button = ".form-section:not([hidden]) .form-section__nav .btn-primary"
-    for name, value in CHOICES:
-        if name == FIRST_HEALTH_QUESTION:
-            tab_to(page, next_button)
-            page.keyboard.press("Enter")
-            assert visible_section(page) == 2
-        choose_by_keyboard(page, name, value)
-    tab_to(page, next_button)
-    page.keyboard.press("Enter")
-    assert visible_section(page) == 3
-    for name, text in TEXT.items():
-        tab_to(page, f"#id_{name}")
-        if name == "date_of_birth":
-            year, month, day = text.split("-")
-            page.keyboard.type(month + day + year)
-        else:
-            page.keyboard.type(text)
-    choose_by_keyboard(page, "contact_method", "text")
-    choose_by_keyboard(page, "contact_time", "evening")
-    tab_to(page, next_button)
-    page.keyboard.press("Enter")
-    assert visible_section(page) == 4
-    tab_to(page, "#id_consent_health_data")
-    page.keyboard.press("Space")
-    tab_to(page, "#id_consent_not_emergency")
-    page.keyboard.press("Space")
-    tab_to(page, 'button[type="submit"]')
-    page.keyboard.press("Enter")
-
-
-def assert_confirmation(site, *, check_accessibility: bool = True) -> str:
+def assert_confirmation(site) -> ScreeningRequest:
     page = site.page
     page.wait_for_url("**/screening/received/")
     assert page.locator("h1").inner_text() == "Thank you. We have your request."
@@ -153,51 +118,403 @@ def assert_confirmation(site, *, check_accessibility: bool = True) -> str:
     assert REFERENCE.match(reference)
     stored = ScreeningRequest.objects.get()
     assert stored.reference == reference
-    assert stored.first_name == TEXT["first_name"]
     assert stored.phone == "+14255550148"
     assert stored.county == "Pierce"
-    if check_accessibility:
-        site.assert_accessible()
-    return reference
+    assert reference not in page.url
+    return stored
 
 
-# --- Tests --------------------------------------------------------------------------------------
+# --- A clean run ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_the_empty_form_is_accessible(site, width):
-    site.page.set_viewport_size({"width": width, "height": 900})
+@pytest.mark.parametrize("size", SIZES)
+def test_a_patient_completes_the_request_step_by_step(site, size, capsys):
+    site.page.set_viewport_size(SIZES[size])
     site.visit("/screening/")
 
-    # With JavaScript the form shows one section at a time.
-    assert visible_section(site.page) == 1
-    assert not site.page.locator("#section-health").is_visible()
-    assert site.page.locator("#section-pain .form-progress__label").inner_text() == "Section 1 of 4"
-    scroll_width = site.page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width
+    figures = run_steps(site, CLEAN_RUN, check_each=True)
+
+    stored = assert_confirmation(site)
+    site.assert_accessible()
+    assert stored.priority == ScreeningRequest.Priority.ROUTINE
+    assert not ScreeningDraft.objects.exists()
+    total_taps = sum(f["taps"] for f in figures.values())
+    with capsys.disabled():
+        print(f"\nClean run on a {size} ({SIZES[size]['width']}x{SIZES[size]['height']}):")
+        for slug, f in figures.items():
+            line = f"taps {f['taps']:>2}  typed {f['typed']:>3}  screens {f['screens']:.1f}"
+            print(f"  {slug:<11} {line}")
+        print(f"  total       taps {total_taps}")
+    assert total_taps <= 32
+    if size == "phone":
+        # The check page lists every answer, so it is as long as they are.
+        steps = {slug: f for slug, f in figures.items() if slug != "check"}
+        assert all(f["screens"] <= 3 for f in steps.values()), figures
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_a_patient_completes_the_form_by_mouse(site, width):
-    site.page.set_viewport_size({"width": width, "height": 900})
+def test_the_check_page_changes_one_answer_and_comes_back(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="check")
+    page = site.page
+    assert page.locator("h1").inner_text() == "Check your answers"
+
+    page.get_by_role(
+        "link", name="Change your answer to: What number best describes your pain"
+    ).click()
+    page.wait_for_url("**/screening/past-week/?return=check*")
+    do(page, ("tap", "peg_pain", "9"))
+    page.get_by_role("button", name="Save and go back to check your answers").click()
+
+    page.wait_for_url("**/screening/check/")
+    row = page.locator(".check-answers__row", has_text="your pain on average")
+    assert row.locator("dd").first.inner_text().strip() == "9"
+    run_steps(site, {"check": CLEAN_RUN["check"]})
+    assert assert_confirmation(site).answers["values"]["peg_pain"] == 9
+
+
+# --- Where we visit -----------------------------------------------------------------------------
+
+
+def test_a_patient_outside_the_area_learns_it_before_any_health_question(site):
+    site.page.set_viewport_size(PHONE)
     site.visit("/screening/")
+    run_steps(site, {"where": [("type", "zip_code", "99201")]})
 
-    fill_by_mouse(site.page, stepping=True)
-    site.page.get_by_role("button", name="Send my request").click()
+    page = site.page
+    answer = page.locator(".area-answer")
+    assert answer.is_visible()
+    assert "outside the area we visit" in answer.inner_text()
+    assert "You can still ask" in answer.inner_text()
+    assert (
+        answer.get_by_role("link", name=re.compile(r"\(206\)"))
+        .get_attribute("href")
+        .startswith("tel:+1")
+    )
+    assert answer.bounding_box()["y"] < PHONE["height"]
+    assert page.locator("input[name^=health_]").count() == 0
+    site.assert_accessible()
 
-    reference = assert_confirmation(site)
-    assert ScreeningRequest.objects.get().priority == ScreeningRequest.Priority.ROUTINE
-    assert reference not in site.page.url
-    site.page.reload()  # a refresh is harmless
-    assert site.page.locator(".reference-box__code").inner_text().strip() == reference
-    assert ScreeningRequest.objects.count() == 1
+
+# --- Mistakes -----------------------------------------------------------------------------------
+
+
+def test_mistakes_show_on_the_step_where_they_were_made(site):
+    site.page.set_viewport_size(PHONE)
+    site.visit("/screening/")
+    page = site.page
+
+    run_steps(site, {"where": [("type", "zip_code", "9840")]})
+    assert page.title().startswith("Error: ")
+    summary = page.locator("#error-summary")
+    assert summary.get_attribute("role") == "alert"
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert summary.locator("a").all_inner_texts() == [
+        "Please enter a 5-digit ZIP code, for example 98101."
+    ]
+    site.assert_accessible()
+    page.locator("#id_zip_code").fill("98402")
+    continue_(page)
+
+    continue_(page)  # the pain step, left blank
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Choose how long you have had this pain.",
+        "Choose at least one cause of your pain. If you do not know, choose “I am not sure”.",
+    ]
+    # An error link brings its question and the error into view, not just the input.
+    page.locator("#error-summary a").nth(1).click()
+    assert page.evaluate("document.activeElement.name") == "pain_conditions"
+    legend = page.locator("#id_pain_conditions_group legend").bounding_box()
+    error = page.locator("#id_pain_conditions_error").bounding_box()
+    assert legend["y"] >= 0
+    assert error["y"] + error["height"] <= PHONE["height"]
+    site.assert_accessible()
+    run_steps(site, {"pain": CLEAN_RUN["pain"]})
+
+    continue_(page)  # the 0 to 10 scales, left blank
+    messages = page.locator("#error-summary a").all_inner_texts()
+    assert len(messages) == 3 and len(set(messages)) == 3  # each names its own question
+    run_steps(site, {"past-week": CLEAN_RUN["past-week"], "treatments": CLEAN_RUN["treatments"]})
+
+    run_steps(
+        site,
+        {"health": [("tap", "health_conditions", "none"), ("tap", "health_conditions", "heart")]},
+    )
+    assert "None of these" in page.locator("#id_health_conditions_error").inner_text()
+    do(page, ("tap", "health_conditions", "none"))  # untick it again
+    run_steps(site, {"health": [], "feelings": CLEAN_RUN["feelings"]})
+
+    about = [a for a in CLEAN_RUN["about-you"] if a[1] != "last_name"]
+    about = [(k, n, "425 555 01" if n == "phone" else v) for k, n, v in about]
+    run_steps(site, {"about-you": about})
+    assert page.locator("#id_phone").input_value() == "425 555 01"  # as typed
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Please enter your last name.",
+        "Please enter a US phone number, for example (206) 555-0123.",
+    ]
+    page.locator("#id_last_name").fill("Brannigan")
+    page.locator("#id_phone").fill("(425) 555-0148")
+    continue_(page)
+
+    continue_(page)  # the check page, consents not checked
+    assert page.locator("#id_consent_health_data_error").is_visible()
+    site.assert_accessible()
+    run_steps(site, {"check": CLEAN_RUN["check"]})
+    stored = assert_confirmation(site)
+    assert stored.flags == ["heart"]
+
+
+# --- Crisis -------------------------------------------------------------------------------------
+
+
+def _to_health(site) -> None:
+    site.page.set_viewport_size(PHONE)
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="feelings")
+
+
+def test_an_asq_yes_shows_the_crisis_panel_where_the_patient_is_looking(site):
+    _to_health(site)
+    page = site.page
+    crisis = page.locator("#crisis-alert")
+    right_now = page.locator("#id_asq_now_group")
+    assert not crisis.is_visible()
+    assert not right_now.is_visible()
+
+    do(page, ("tap", "asq_better_off", "yes"))
+
+    assert crisis.is_visible()
+    assert crisis.get_attribute("role") == "alert"
+    expect(crisis).to_be_in_viewport()
+    hrefs = {
+        name: crisis.get_by_role("link", name=name, exact=True).get_attribute("href")
+        for name in ("Call 988", "Text 988", "Call 911")
+    }
+    assert hrefs == {"Call 988": "tel:988", "Text 988": "sms:988", "Call 911": "tel:911"}
+    assert right_now.is_visible()
+    site.assert_accessible()
+
+    do(page, ("tap", "asq_better_off", "no"))  # no after all
+    assert not crisis.is_visible()
+    assert not right_now.is_visible()
+
+
+def test_yes_right_now_says_stop_and_call_and_the_request_is_acute(site, mailoutbox):
+    _to_health(site)
+    page = site.page
+    for action in CLEAN_RUN["feelings"]:
+        do(page, action)
+    do(page, ("tap", "asq_thoughts", "yes"))
+    do(page, ("tap", "asq_now", "yes"))
+
+    crisis = page.locator("#crisis-alert")
+    assert "Please stop here and call for help now" in crisis.inner_text()
+    assert "this form can wait" in crisis.inner_text()
+    site.assert_accessible()
+    continue_(page)
+
+    # Every page after it leads with the same message.
+    top = page.locator("main .crisis-callout").first
+    assert "call for help now" in top.inner_text()
+    assert top.bounding_box()["y"] < PHONE["height"]
+    run_steps(site, {k: CLEAN_RUN[k] for k in ("about-you", "check")})
+
+    stored = assert_confirmation(site)
+    assert stored.priority == ScreeningRequest.Priority.ACUTE
+    lead = page.locator("main .crisis-callout").first
+    assert "call for help now" in lead.inner_text()
+    assert "We contact you within" not in page.locator("main").inner_text()
+    run_queued_tasks()
+    assert mailoutbox[0].subject.startswith("ACUTE, CALL NOW")
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_the_crisis_message_comes_when_the_step_is_sent(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="feelings")
+    page = site.page
+    feelings = [a for a in CLEAN_RUN["feelings"] if a[1] != "asq_attempt"]
+    run_steps(site, {"feelings": [*feelings, ("tap", "asq_attempt", "yes")]})
+
+    # The follow-up question is required after a yes, and the panel is already there.
+    assert page.locator("#id_asq_now_error").is_visible()
+    assert "Please reach out for support now" in page.locator("#crisis-alert").inner_text()
+    run_steps(site, {"feelings": [("tap", "asq_now", "no")]})
+
+    assert page.locator("main .crisis-callout").first.is_visible()
+    run_steps(site, {k: CLEAN_RUN[k] for k in ("about-you", "check")})
+    assert assert_confirmation(site).priority == ScreeningRequest.Priority.URGENT
+
+
+# --- Back, Forward and coming back -------------------------------------------------------------
+
+
+def test_back_and_forward_move_between_steps_with_every_answer_kept(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="treatments")
+    page = site.page
+
+    page.go_back()
+    assert page.url.endswith("/screening/past-week/")
+    assert page.locator('input[name="peg_pain"][value="6"]').is_checked()
+    page.go_back()
+    assert page.locator('input[name="pain_conditions"][value="fibromyalgia"]').is_checked()
+    page.go_forward()
+    page.go_forward()
+    assert page.url.endswith("/screening/treatments/")
+    page.get_by_role("link", name="Back").click()
+    assert page.locator('input[name="peg_activity"][value="7"]').is_checked()
+
+
+def test_a_patient_who_leaves_and_returns_carries_on_where_they_left_off(site, context):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="health")
+    site.page.goto(site.base_url + "/")
+
+    later = context.new_page()  # the same browser, another visit
+    later.goto(site.base_url + "/screening/")
+    welcome = later.locator(".draft-welcome")
+    assert welcome.is_visible()
+    welcome.get_by_role("link").click()
+    assert later.url.endswith("/screening/health/")
+    later.go_back()
+    assert later.locator("#id_zip_code").input_value() == "98402"
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+@pytest.mark.parametrize("size", SIZES)
+def test_without_javascript_a_patient_completes_the_request(site, size):
+    site.page.set_viewport_size(SIZES[size])
+    site.visit("/screening/", check=False)
+
+    run_steps(site, CLEAN_RUN)
+
+    assert_confirmation(site)
+    assert site.page.locator("[data-print]").is_hidden()  # the print button needs JavaScript
+
+
+def test_a_patient_completes_the_request_by_keyboard_alone(site):
+    site.page.set_viewport_size(DESKTOP)
+    site.visit("/screening/", check=False)
+    page = site.page
+    page.locator("#id_zip_code").focus()
+    page.keyboard.type("98402")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/screening/pain/")
+    for slug in ("pain", "past-week", "treatments", "health", "feelings", "about-you", "check"):
+        for kind, name, value in CLEAN_RUN[slug]:
+            page.locator(f'[name="{name}"]').first.focus()
+            if kind == "type":
+                page.keyboard.type(value)
+                continue
+            if page.evaluate("document.activeElement.type") == "checkbox":
+                which = f'[value="{value}"]' if value != "on" else ""
+                page.locator(f'[name="{name}"]{which}').focus()
+                page.keyboard.press("Space")
+                continue
+            for _ in range(12):  # a radio group is one Tab stop; arrows move and select
+                if page.evaluate("document.activeElement.value") == value:
+                    page.keyboard.press("Space")
+                    break
+                page.keyboard.press("ArrowDown")
+        page.locator("#screening-form button[type=submit]").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_load_state("load")
+    assert_confirmation(site)
+
+
+# --- Focus and targets --------------------------------------------------------------------------
+
+
+CONTRAST = """
+(el) => {
+  const rgb = (s) => s.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const style = getComputedStyle(el);
+  let bg = null, node = el.parentElement;
+  while (node) {
+    const b = getComputedStyle(node).backgroundColor;
+    if (!b.startsWith("rgba(0, 0, 0, 0)") && b !== "transparent") { bg = b; break; }
+    node = node.parentElement;
+  }
+  const a = lum(rgb(style.outlineColor)), b = lum(rgb(bg || "rgb(255,255,255)"));
+  return {
+    width: parseFloat(style.outlineWidth),
+    style: style.outlineStyle,
+    ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+  };
+}
+"""
+
+
+def test_every_kind_of_control_shows_a_strong_focus_indicator(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="about-you")
+    page = site.page
+    controls = {
+        "radio": 'input[name="contact_method"]',
+        "checkbox": 'input[name="email_receipt"]',
+        "text input": "#id_first_name",
+        "select": "#id_how_heard",
+        "button": "#screening-form button[type=submit]",
+        "link": "#screening-form a.btn",
+    }
+    for kind, selector in controls.items():
+        element = page.locator(selector).first
+        element.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # reached by keyboard, as focus-visible needs
+        found = element.evaluate(CONTRAST)
+        print(
+            f"focus on {kind}: {found['width']}px {found['style']}, contrast {found['ratio']:.1f}:1"
+        )
+        assert found["style"] == "solid", kind
+        assert found["width"] >= 3, kind
+        assert found["ratio"] >= 3, kind
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_tap_target_is_at_least_44_by_44(site, size):
+    site.page.set_viewport_size(SIZES[size])
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="past-week")
+    page = site.page
+    for slug in ("past-week", "treatments", "health", "feelings", "about-you", "check"):
+        targets = page.locator(
+            "#screening-form .form-check-label, #screening-form button, #screening-form a.btn"
+        )
+        small = [
+            (targets.nth(i).inner_text()[:30], box)
+            for i in range(targets.count())
+            if (box := targets.nth(i).bounding_box())
+            and (math.floor(box["width"]) < 44 or math.floor(box["height"]) < 44)
+        ]
+        assert small == [], (slug, small)
+        if slug == "past-week" and size == "phone":
+            tops = {
+                round(page.locator(f"label[for=id_peg_pain_{n}]").bounding_box()["y"])
+                for n in range(11)
+            }
+            assert len(tops) == 11  # a vertical list, one number a row
+        if slug == "past-week" and size == "desktop":
+            tops = {
+                round(page.locator(f"label[for=id_peg_pain_{n}]").bounding_box()["y"])
+                for n in range(11)
+            }
+            assert len(tops) == 1  # one row
+        run_steps(site, {slug: CLEAN_RUN[slug]}) if slug != "check" else None
 
 
 def test_the_confirmation_prints_cleanly(site):
     site.visit("/screening/", check=False)
-    fill_by_mouse(site.page, stepping=True)
-    site.page.get_by_role("button", name="Send my request").click()
-    assert_confirmation(site, check_accessibility=False)
+    run_steps(site, CLEAN_RUN)
+    assert_confirmation(site)
     page = site.page
     assert page.get_by_role("button", name="Print this page").is_visible()
 
@@ -206,147 +523,3 @@ def test_the_confirmation_prints_cleanly(site):
     assert page.locator(".reference-box__code").is_visible()
     assert page.get_by_role("button", name="Print this page").is_hidden()
     assert page.locator(".site-header nav").is_hidden()
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-def test_a_patient_completes_the_form_by_keyboard_alone(site, width):
-    site.page.set_viewport_size({"width": width, "height": 900})
-    site.visit("/screening/")
-
-    fill_by_keyboard(site.page)
-
-    assert_confirmation(site)
-    stored = ScreeningRequest.objects.get()
-    assert stored.contact_method == "text"
-    assert stored.contact_time == "evening"
-    assert stored.answers["values"]["peg_activity"] == 7
-
-
-def test_moving_between_sections_keeps_every_answer(site):
-    site.visit("/screening/", check=False)
-    page = site.page
-    page.locator('label[for="id_pain_duration_3"]').click()
-    page.locator("#section-pain .form-section__nav .btn-primary").click()
-    page.locator("#id_current_medicines").fill("naproxen")
-    page.locator("#section-health .form-section__nav .btn-outline-primary").click()
-
-    assert visible_section(page) == 1
-    assert page.locator("#id_pain_duration_3").is_checked()
-    assert page.evaluate("document.activeElement.id") == "section-pain-title"
-    page.locator("#section-pain .form-section__nav .btn-primary").click()
-    assert page.locator("#id_current_medicines").input_value() == "naproxen"
-
-
-def test_mistakes_bring_a_focused_summary_and_keep_every_answer(site):
-    site.visit("/screening/", check=False)
-    page = site.page
-    fill_by_mouse(page, stepping=True)
-    page.locator('label[for="id_consent_not_emergency"]').click()  # untick it again
-    page.locator("#section-consent").get_by_role("button", name="Back").click()
-    page.locator("#id_last_name").fill("")
-    page.locator("#id_zip_code").fill("9840")
-    page.locator("#section-about-you .form-section__nav .btn-primary").click()
-    page.get_by_role("button", name="Send my request").click()
-    page.wait_for_load_state("load")
-
-    summary = page.locator("#error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert summary.locator("a").all_inner_texts() == [
-        "Please enter your last name.",
-        "Please enter a 5-digit ZIP code, for example 98101.",
-        "Please check this box to show you have read that this form is not for emergencies.",
-    ]
-    site.assert_accessible()
-    # Every answer is still there, in every section (all shown once there are errors).
-    assert page.locator("#id_first_name").input_value() == TEXT["first_name"]
-    assert page.locator("#id_zip_code").input_value() == "9840"
-    assert page.locator("#id_date_of_birth").input_value() == TEXT["date_of_birth"]
-    for name, value in CHOICES:
-        assert page.locator(f'input[name="{name}"][value="{value}"]').is_checked(), name
-    assert page.locator("#id_consent_health_data").is_checked()
-    assert ScreeningRequest.objects.count() == 0
-
-    summary.get_by_role("link", name="Please enter your last name.").click()
-    assert page.evaluate("document.activeElement.id") == "id_last_name"
-    page.locator("#id_last_name").fill(TEXT["last_name"])
-    page.locator("#id_zip_code").fill(TEXT["zip_code"])
-    page.locator('label[for="id_consent_not_emergency"]').click()
-    page.get_by_role("button", name="Send my request").click()
-
-    assert_confirmation(site)
-
-
-def test_an_asq_yes_shows_the_crisis_message_at_once(site):
-    site.visit("/screening/", check=False)
-    page = site.page
-    page.locator("#section-pain .form-section__nav .btn-primary").click()
-    crisis = page.locator("#crisis-alert")
-    right_now = page.locator("#id_asq_now_group")
-    assert not crisis.is_visible()
-    assert not right_now.is_visible()
-
-    page.locator('label[for="id_asq_better_off_0"]').click()  # yes
-
-    assert crisis.is_visible()
-    assert crisis.get_attribute("role") == "alert"
-    assert crisis.get_by_role("link", name="Call 988").is_visible()
-    assert crisis.get_by_role("link", name="Call 911").is_visible()
-    assert right_now.is_visible()
-    site.assert_accessible()
-
-    page.locator('label[for="id_asq_better_off_1"]').click()  # no after all
-    assert not crisis.is_visible()
-    assert not right_now.is_visible()
-
-    # "Yes, right now" keeps the question and the message in view until it is changed.
-    page.locator('label[for="id_asq_attempt_0"]').click()
-    page.locator('label[for="id_asq_now_0"]').click()
-    page.locator('label[for="id_asq_attempt_1"]').click()
-    assert right_now.is_visible()
-    assert crisis.is_visible()
-    page.locator('label[for="id_asq_now_1"]').click()
-    assert not right_now.is_visible()
-    assert not crisis.is_visible()
-
-
-def test_a_crisis_answer_reaches_the_confirmation_and_is_urgent(site):
-    site.visit("/screening/", check=False)
-    page = site.page
-    fill_by_mouse(page, stepping=True, extra=(("asq_thoughts", "yes"), ("asq_now", "no")))
-    page.get_by_role("button", name="Send my request").click()
-
-    assert_confirmation(site)
-    crisis = page.locator("main .crisis-callout")
-    assert crisis.is_visible()
-    assert crisis.get_by_role("link", name="Call 988").is_visible()
-    stored = ScreeningRequest.objects.get()
-    assert stored.priority == ScreeningRequest.Priority.URGENT
-    assert stored.answers["values"]["asq_now"] == "no"
-
-
-@pytest.mark.browser_context_args(java_script_enabled=False)
-@pytest.mark.parametrize("width", WIDTHS)
-def test_without_javascript_a_patient_completes_the_form(site, width):
-    site.page.set_viewport_size({"width": width, "height": 900})
-    site.visit("/screening/", check=False)
-    page = site.page
-    assert page.locator("#section-consent").is_visible()  # every section shown at once
-    assert page.locator("#id_asq_now_group").is_visible()
-
-    fill_by_mouse(page, stepping=False)
-    page.locator("#id_email").fill("ilse.brannigan@")
-    page.get_by_role("button", name="Send my request").click()
-    page.wait_for_load_state("load")
-
-    # The summary takes focus through `autofocus` alone.
-    assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert page.locator("#id_first_name").input_value() == TEXT["first_name"]
-    page.locator("#error-summary a").click()
-    assert page.evaluate("document.activeElement.id") == "id_email"
-    page.locator("#id_email").fill(TEXT["email"])
-    page.get_by_role("button", name="Send my request").click()
-
-    # axe itself needs JavaScript; the same pages are checked with it in the tests above.
-    assert_confirmation(site, check_accessibility=False)
-    assert page.locator("[data-print]").is_hidden()  # the print button needs JavaScript

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from unittest import mock
 
+from django.core.management import call_command
 from django.test import Client
 
+from intake import journey
+from intake.crypto import blind_index
 from intake.demo import routine_answers
+from intake.drafts import SESSION_DRAFT_KEY
 from intake.form_token import form_token_issue
+from intake.models import ScreeningDraft
 
 PATIENT = {
     "first_name": "Marisol",
@@ -64,7 +70,73 @@ def valid_answers(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def post_screening(client: Client, *, remote_addr: str | None = None, **overrides: Any):
-    """POST a valid request to the form, with some answers replaced (None leaves one out)."""
+def step_posts(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The (URL, POST data) of each page of the request, in order, with the answers in `data`."""
+    posts = []
+    for section in journey.steps():
+        names = [q.name for q in section.questions]
+        if section == journey.steps()[0]:
+            names.append("website")
+        posts.append((journey.step_url(section), {k: data[k] for k in names if k in data}))
+    final = [q.name for q in journey.final_section().questions]
+    posts.append((journey.check_url(), {k: data[k] for k in final if k in data}))
+    return posts
+
+
+def post_screening(
+    client: Client,
+    *,
+    remote_addr: str | None = None,
+    headers: dict[str, str] | None = None,
+    seconds_taken: float = 60,
+    **overrides: Any,
+):
+    """Send a valid request step by step, with some answers replaced (None leaves one out), as a
+    patient who started `seconds_taken` ago.
+
+    Returns the last response: the redirect to the confirmation, or the first page that
+    answered with anything but a redirect (a step with errors, a refusal).
+    """
     extra = {"REMOTE_ADDR": remote_addr} if remote_addr else {}
-    return client.post("/screening/", valid_answers(**overrides), **extra)
+    data = valid_answers(**overrides)
+    response = None
+    extra["headers"] = headers or {}
+    for url, fields in step_posts(data):
+        response = client.post(url, fields, **extra)
+        if url == journey.step_url(journey.steps()[0]):
+            draft_started(client, seconds_ago=seconds_taken)
+        if response.status_code != 302 or url == journey.check_url():
+            return response
+    return response
+
+
+def run_queued_tasks() -> None:
+    """What the task worker does: run every task that is due, then stop.
+
+    The worker closes connections between tasks, as Django does between requests; inside a test's
+    transaction (PostgreSQL) that would end the test's connection, so here it keeps it.
+    """
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def draft_started(client: Client, *, seconds_ago: float) -> None:
+    """Make this browser's draft look as if the patient began it `seconds_ago`."""
+    key = client.session.get(SESSION_DRAFT_KEY)
+    if key is not None:
+        ScreeningDraft.objects.filter(key_hash=blind_index("screening-draft:" + key)).update(
+            form_token=form_token(seconds_ago=seconds_ago)
+        )
+
+
+def walk_to_check(client: Client, **overrides: Any) -> dict[str, Any]:
+    """Send every step (not the check page) with valid answers; returns the answers used."""
+    data = valid_answers(**overrides)
+    for url, fields in step_posts(data)[:-1]:
+        response = client.post(url, fields)
+        assert response.status_code == 302, (url, response.content.decode()[:3000])
+        if url == journey.step_url(journey.steps()[0]):
+            draft_started(client, seconds_ago=60)
+    return data

@@ -214,11 +214,11 @@ SUBMIT_THROUGH_THE_VIEW = textwrap.dedent(
     import json
     from django.test import Client
     from intake.models import ScreeningRequest
-    from tests.intake.screening_support import valid_answers
+    from tests.intake.screening_support import post_screening
 
     client = Client()
     assert client.get("/screening/").status_code == 200
-    response = client.post("/screening/", valid_answers())
+    response = post_screening(client)
     assert response.status_code == 302, response.status_code
     assert response["Location"] == "/screening/received/"
     print(json.dumps({"reference": ScreeningRequest.objects.get().reference}))

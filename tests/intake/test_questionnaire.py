@@ -52,7 +52,8 @@ ANSWER_CODES = {
     "treatments_tried": ["medicines", "physical_therapy", "injections", "surgery", "other"],
     "treatment_helped": ["a_lot", "a_little", "no", "none_tried"],
     "surgery_planned": ["yes", "no", "not_sure"],
-    **{f"health_{name}": ["yes", "no", "not_sure"] for name in CONDITIONS},
+    "health_conditions": [*CONDITIONS, "none", "not_sure"],
+    "health_not_sure": CONDITIONS,
     "phq2_interest": [0, 1, 2, 3],
     "phq2_down": [0, 1, 2, 3],
     "asq_wish_dead": ["yes", "no"],
@@ -91,31 +92,40 @@ def test_every_question_is_in_exactly_one_section():
     assert len(names) == len(list(SCREENING.questions()))
 
 
-def test_every_health_question_raises_exactly_one_flag_and_each_flag_has_one_question():
-    health = SCREENING.sections[1].parts[0].questions
-    assert health, "the health conditions part is empty"
-    for question in health:
-        assert question.flag is not None, question.name
-        assert question.flag_on == {"yes", "not_sure"}
-        assert question.flag.raises == Priority.NEEDS_REVIEW
-    raised_by = Counter(q.flag.code for q in SCREENING.questions() if q.flag)
-    assert all(count == 1 for count in raised_by.values()), raised_by
+def test_every_condition_raises_exactly_one_flag_whether_had_or_not_sure():
+    had = SCREENING.question("health_conditions")
+    not_sure = SCREENING.question("health_not_sure")
+    had_flags = {c.code: c.flag for c in had.choices if c.flag}
+    not_sure_flags = {c.code: c.flag for c in not_sure.choices}
+    assert list(had_flags) == CONDITIONS
+    assert had_flags == not_sure_flags
+    assert all(flag.code == code for code, flag in had_flags.items())
+    assert all(flag.raises == Priority.NEEDS_REVIEW for flag in had_flags.values())
+    assert [c.code for c in had.choices if c.exclusive] == ["none"]
+    assert not_sure.asked_when.questions == ("health_conditions",)
+    assert not_sure.asked_when.codes == {"not_sure"}
+
+
+def test_no_flag_is_raised_both_by_a_question_and_by_a_rule():
+    question_flags = [q.flag.code for q in SCREENING.questions() if q.flag]
+    assert len(question_flags) == len(set(question_flags))
     rule_codes = {flag.code for flag in SCREENING.rule_flags}
-    assert not rule_codes & set(raised_by), "a flag is raised both by a question and a rule"
+    choice_codes = {f.code for q in SCREENING.questions() for f in q.flags()}
+    assert not rule_codes & choice_codes
 
 
 @pytest.mark.parametrize(
-    ("question", "answer"),
-    [(q, code) for q in SCREENING.questions() if q.flag for code in sorted(q.flag_on)],
-    ids=lambda value: getattr(value, "name", str(value)),
+    ("question", "answer", "flag"),
+    [(q, code, q.flag) for q in SCREENING.questions() if q.flag for code in sorted(q.flag_on)]
+    + [(q, [c.code], c.flag) for q in SCREENING.questions() for c in q.choices if c.flag],
+    ids=lambda value: getattr(value, "name", getattr(value, "code", str(value))),
 )
-def test_triage_raises_every_question_flag_the_definition_declares(question, answer):
+def test_triage_raises_every_flag_the_definition_declares(question, answer, flag):
     answers = {**routine_answers(), question.name: answer}
     result = triage(answers=answers, in_service_area=True)
 
-    assert question.flag.code in result.flags
-    expected = question.flag.raises or Priority.ROUTINE
-    assert result.priority == expected
+    assert result.flags == [flag.code]
+    assert result.priority == (flag.raises or Priority.ROUTINE)
 
 
 def test_routine_answers_raise_no_flag():

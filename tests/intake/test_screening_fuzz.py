@@ -6,12 +6,19 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import from_form
+from hypothesis.extra.django import from_form, register_field_strategy
 
+from intake.form_fields import CheckedTextField
 from intake.forms import ScreeningRequestForm
 from intake.models import ScreeningRequest
 
-from .screening_support import form_token, valid_answers
+from .screening_support import (
+    form_token,
+    post_screening,
+    step_posts,
+    valid_answers,
+    walk_to_check,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +27,11 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# Text fields that check what is typed: any text at all, for the checks to refuse or keep.
+register_field_strategy(CheckedTextField, st.text(max_size=300))
 FIELD_NAMES = list(ScreeningRequestForm().fields)
+# Every page a patient posts to: each step, then the check page.
+PAGES = [url for url, _ in step_posts({})]
 tokens = st.builds(lambda: form_token(seconds_ago=30))
 phones = st.sampled_from(["(206) 555-0123", "+1 425 555 0199", "+44 20 7183 8750", "12", "☎"])
 any_text = st.text(max_size=300)
@@ -37,10 +48,10 @@ def _as_post(data: dict) -> dict:
 @FUZZ
 @given(form=from_form(ScreeningRequestForm, form_token=tokens, phone=phones))
 def test_any_form_hypothesis_builds_gets_an_answer_not_an_error(client, form):
-    response = client.post("/screening/", _as_post(dict(form.data)))
-
-    assert_answered_calmly(response)
-    assert response.status_code in {200, 302, 429}
+    for url, fields in step_posts(_as_post(dict(form.data))):
+        response = client.post(url, fields)
+        assert_answered_calmly(response)
+        assert response.status_code in {200, 302, 429}
 
 
 @FUZZ
@@ -52,7 +63,7 @@ def test_any_form_hypothesis_builds_gets_an_answer_not_an_error(client, form):
     )
 )
 def test_a_valid_request_with_any_answers_replaced_never_errors(client, overrides):
-    response = client.post("/screening/", valid_answers(**overrides))
+    response = post_screening(client, **overrides)
 
     assert_answered_calmly(response)
     if response.status_code == 200:
@@ -65,7 +76,8 @@ def test_a_valid_request_with_any_answers_replaced_never_errors(client, override
     data=st.dictionaries(any_text, st.one_of(any_text, st.lists(any_text, max_size=3)), max_size=20)
 )
 def test_arbitrary_dictionaries_never_error(client, data):
-    assert_answered_calmly(client.post("/screening/", data))
+    for url in PAGES:
+        assert_answered_calmly(client.post(url, data))
 
 
 CONTENT_TYPES = [
@@ -81,9 +93,14 @@ CONTENT_TYPES = [
 
 
 @FUZZ
-@given(body=st.binary(max_size=4000), content_type=st.sampled_from(CONTENT_TYPES))
-def test_raw_bodies_never_error(client, body, content_type):
-    response = client.generic("POST", "/screening/", body, content_type=content_type)
+@given(
+    body=st.binary(max_size=4000),
+    content_type=st.sampled_from(CONTENT_TYPES),
+    url=st.sampled_from(PAGES),
+)
+def test_raw_bodies_never_error(client, body, content_type, url):
+    walk_to_check(client)
+    response = client.generic("POST", url, body, content_type=content_type)
 
     assert_answered_calmly(response)
 
@@ -149,7 +166,7 @@ def test_too_many_fields_gets_our_calm_400_page(client, settings):
 
 
 def test_a_huge_single_answer_is_refused_with_a_message_not_stored(client):
-    response = client.post("/screening/", valid_answers(current_medicines="pain " * 1000))
+    response = post_screening(client, current_medicines="pain " * 1000)
 
     assert response.status_code == 200
     assert ScreeningRequest.objects.count() == 0

@@ -7,14 +7,23 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
+from django.test import Client, override_settings
 from django.views.debug import SafeExceptionReporterFilter
 
+from intake import journey, questionnaire
 from intake.consent import CONSENT_VERSION
 from intake.form_token import form_token_read
-from intake.models import ScreeningRateWindow, ScreeningRequest
+from intake.models import ScreeningDraft, ScreeningRateWindow, ScreeningRequest
 from intake.questionnaire import screening
 
-from .screening_support import PATIENT, form_token, post_screening, valid_answers
+from .screening_support import (
+    PATIENT,
+    form_token,
+    post_screening,
+    step_posts,
+    valid_answers,
+    walk_to_check,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +37,35 @@ def soup(response) -> BeautifulSoup:
 # --- The empty form ---------------------------------------------------------------------------
 
 
-def test_the_form_has_four_titled_sections_with_progress(client):
+def test_each_step_is_its_own_page_with_its_title_and_progress(client):
+    first = soup(client.get("/screening/"))
+    assert first.h1.get_text(strip=True) == "Request a screening"
+    count = len(journey.steps()) + 1
+    assert first.select_one(".form-progress__label").get_text(strip=True) == f"Step 1 of {count}"
+    walk_to_check(client)
+    for number, section in enumerate(journey.steps()[1:], start=2):
+        page = soup(client.get(journey.step_url(section)))
+        assert page.h1.get_text(strip=True) == str(section.title)
+        label = page.select_one(".form-progress__label").get_text(strip=True)
+        assert label == f"Step {number} of {count}"
+    check = soup(client.get("/screening/check/"))
+    assert check.h1.get_text(strip=True) == "Check your answers"
+
+
+def test_the_first_step_asks_only_the_zip_code(client):
     page = soup(client.get("/screening/"))
 
-    titles = [h.get_text(strip=True) for h in page.select("h2.form-section__title")]
-    assert titles == ["Your pain", "Your health", "About you", "Consent"]
-    labels = [p.get_text(strip=True) for p in page.select(".form-progress__label")]
-    assert labels == [f"Section {n} of 4" for n in range(1, 5)]
-    assert [int(p["value"]) for p in page.select("progress")] == [1, 2, 3, 4]
+    names = {i["name"] for i in page.select("form#screening-form input, select, textarea")}
+    assert names == {"csrfmiddlewaretoken", "website", "zip_code"}
+
+
+def test_a_later_step_before_the_earlier_ones_goes_back_to_the_first_not_done(client):
+    response = client.get("/screening/health/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/screening/"
+    assert client.get("/screening/check/")["Location"] == "/screening/"
+    assert client.get("/screening/no-such-step/").status_code == 404
 
 
 def test_the_form_is_validated_by_the_server_only(client):
@@ -45,8 +75,9 @@ def test_the_form_is_validated_by_the_server_only(client):
     assert form["method"] == "post"
 
 
-def test_consent_boxes_start_unticked(client):
-    page = soup(client.get("/screening/"))
+def test_consent_boxes_start_unticked_on_the_check_page(client):
+    walk_to_check(client)
+    page = soup(client.get("/screening/check/"))
 
     for name in ("consent_health_data", "consent_not_emergency", "sms_reminders"):
         box = page.select_one(f"input[name={name}]")
@@ -56,13 +87,19 @@ def test_consent_boxes_start_unticked(client):
 
 
 def test_radio_and_checkbox_groups_are_fieldsets_with_legends(client):
-    page = soup(client.get("/screening/"))
-
-    for name in ("pain_duration", "pain_conditions", "peg_pain", "health_heart", "asq_attempt"):
-        first = page.select_one(f"input[name={name}]")
-        fieldset = first.find_parent("fieldset")
-        assert fieldset is not None, name
-        assert fieldset.legend.get_text(strip=True), name
+    walk_to_check(client)
+    for url, names in [
+        ("/screening/pain/", ("pain_duration", "pain_conditions")),
+        ("/screening/past-week/", ("peg_pain",)),
+        ("/screening/health/", ("health_conditions",)),
+        ("/screening/feelings/", ("phq2_down", "asq_attempt")),
+    ]:
+        page = soup(client.get(url))
+        for name in names:
+            first = page.select_one(f"input[name={name}]")
+            fieldset = first.find_parent("fieldset")
+            assert fieldset is not None, name
+            assert fieldset.legend.get_text(strip=True), name
 
 
 def test_every_input_has_a_label(client):
@@ -85,12 +122,14 @@ def test_the_honeypot_is_hidden_by_the_stylesheet_not_inline(client):
     assert not page.select("[style]")
 
 
-def test_each_rendering_carries_a_fresh_signed_token(client):
-    first = soup(client.get("/screening/")).select_one("input[name=form_token]")["value"]
-    second = soup(client.get("/screening/")).select_one("input[name=form_token]")["value"]
+def test_each_draft_carries_its_own_signed_token_never_shown_in_a_page(client):
+    other = Client()
+    walk_to_check(client)
+    walk_to_check(other)
 
-    assert first != second
+    first, second = (d.form_token for d in ScreeningDraft.objects.order_by("pk"))
     assert form_token_read(first).token_id != form_token_read(second).token_id
+    assert first not in client.get("/screening/check/").content.decode()
 
 
 def test_scripts_load_from_our_own_files_only(client):
@@ -192,7 +231,12 @@ def test_the_confirmation_without_a_request_says_so_kindly(client):
 
 
 def test_patients_never_see_a_verdict(client):
-    post_screening(client, health_psychosis="yes", health_pregnancy="not_sure", phq2_interest="3")
+    post_screening(
+        client,
+        health_conditions=["psychosis", "not_sure"],
+        health_not_sure=["pregnancy"],
+        phq2_interest="3",
+    )
 
     body = client.get("/screening/received/").content.decode().lower()
     for verdict in ("not eligible", "ineligible", "not a candidate", "rejected", "declined"):
@@ -207,15 +251,16 @@ def test_text_reminder_consent_is_stored_when_ticked(client):
 
 
 def test_answers_are_kept_grouped_by_section_as_the_patient_saw_them(client):
-    post_screening(client, health_seizures="not_sure")
+    post_screening(client, health_conditions=["not_sure"], health_not_sure=["seizures"])
 
     answers = ScreeningRequest.objects.get().answers
     sections = [s["section"] for s in answers["sections"]]
-    assert sections == ["Your pain", "Your health", "About you", "Consent"]
-    health = {a["question"]: a["answer"] for a in answers["sections"][1]["answers"]}
-    assert health["Do you have seizures?"] == "Not sure"
-    assert health["Which medicines do you take now?"] == PATIENT["current_medicines"]
-    assert answers["values"]["health_seizures"] == "not_sure"
+    assert sections == [str(s.title) for s in questionnaire.SCREENING.sections]
+    health = next(s for s in answers["sections"] if s["section"] == "Your health")
+    shown = {a["question"]: a["answer"] for a in health["answers"]}
+    assert shown["Which of these are you not sure about?"] == "Seizures"
+    assert shown["Which medicines do you take now?"] == PATIENT["current_medicines"]
+    assert answers["values"]["health_not_sure"] == ["seizures"]
     assert "email" not in answers["values"]
 
 
@@ -297,51 +342,81 @@ def test_an_unknown_zip_code_is_accepted_and_left_to_staff(client):
 # --- Mistakes --------------------------------------------------------------------------------
 
 
-def test_invalid_form_keeps_every_answer(client):
-    data = valid_answers(last_name="", sms_reminders="on", how_heard="friend")
-    response = client.post("/screening/", data)
+def test_a_step_with_a_mistake_keeps_every_answer_exactly_as_typed(client):
+    data = walk_to_check(client)
+    about = dict(
+        dict(step_posts({**data, "last_name": "", "how_heard": "friend"}))["/screening/about-you/"]
+    )
+    about["phone"] = "206.555.0187 "
+    response = client.post("/screening/about-you/", about)
 
     page = soup(response)
     assert response.status_code == 200
-    assert ScreeningRequest.objects.count() == 0
-    for name in (
-        "first_name",
-        "email",
-        "phone",
-        "zip_code",
-        "date_of_birth",
-        "pain_condition_other",
-    ):
-        assert page.select_one(f"input[name={name}]")["value"] == data[name], name
-    # Browsers drop the newline Django writes after <textarea>.
-    medicines = page.select_one("textarea[name=current_medicines]").get_text()
-    assert medicines.removeprefix("\n") == data["current_medicines"]
-    for name, value in data.items():
-        values = value if isinstance(value, list) else [value]
-        inputs = page.select(f"input[name={name}][type=radio], input[name={name}][type=checkbox]")
-        for box in inputs:
-            assert box.has_attr("checked") == (box.get("value", "on") in values), name
+    for name in ("first_name", "email", "phone", "date_of_birth"):
+        assert page.select_one(f"input[name={name}]")["value"] == about[name], name
     assert page.select_one("select[name=how_heard] option[selected]")["value"] == "friend"
+    assert page.select_one("input[name=contact_method][checked]")["value"] == "phone"
+
+    pain = dict(step_posts(data))["/screening/pain/"]
+    page = soup(client.post("/screening/pain/", {**pain, "pain_duration": ""}))
+    other = page.select_one("input[name=pain_condition_other]")["value"]
+    assert other == data["pain_condition_other"]
+    for box in page.select("input[name=pain_conditions]"):
+        assert box.has_attr("checked") == (box["value"] in data["pain_conditions"])
 
 
-def test_the_error_summary_links_to_each_field_with_an_error(client):
-    response = client.post(
-        "/screening/", valid_answers(last_name="", pain_duration=None, peg_pain=None)
-    )
+def test_a_step_already_sent_shows_its_answers_when_the_patient_goes_back(client):
+    data = walk_to_check(client)
+
+    page = soup(client.get("/screening/about-you/"))
+
+    assert page.select_one("input[name=last_name]")["value"] == data["last_name"]
+    assert page.select_one("input[name=phone]")["value"] == data["phone"]
+    medicines = soup(client.get("/screening/health/")).select_one("textarea").get_text()
+    assert medicines.strip() == data["current_medicines"]
+
+
+def test_the_error_summary_is_an_alert_and_links_to_each_field_with_an_error(client):
+    data = walk_to_check(client)
+    about = {
+        **dict(step_posts(data))["/screening/about-you/"],
+        "last_name": "",
+        "contact_method": "",
+    }
+    response = client.post("/screening/about-you/", about)
 
     page = soup(response)
+    assert page.title.get_text().startswith("Error: ")
     summary = page.select_one("#error-summary")
+    assert summary["role"] == "alert"
     assert summary.has_attr("autofocus")
     assert summary["tabindex"] == "-1"
     links = summary.select("a")
-    assert [a["href"] for a in links] == ["#id_pain_duration_0", "#id_peg_pain_0", "#id_last_name"]
+    assert [a["href"] for a in links] == ["#id_contact_method_0", "#id_last_name"]
     for link in links:
         assert page.select_one(link["href"]), link["href"]
     assert "Please enter your last name." in summary.get_text()
 
 
+def test_each_scale_error_names_its_question(client):
+    walk_to_check(client)
+    response = client.post("/screening/past-week/", {"peg_enjoyment": "5"})
+
+    messages = [a.get_text(strip=True) for a in soup(response).select("#error-summary a")]
+    assert messages == [
+        "Choose a number from 0 to 10 for your pain on average in the past week.",
+        "Choose a number from 0 to 10 for how much pain interfered with your general activity.",
+    ]
+
+
 def test_each_error_is_tied_to_its_field(client):
-    page = soup(client.post("/screening/", valid_answers(last_name="", pain_duration=None)))
+    data = walk_to_check(client)
+    about = {
+        **dict(step_posts(data))["/screening/about-you/"],
+        "last_name": "",
+        "contact_method": "",
+    }
+    page = soup(client.post("/screening/about-you/", about))
 
     last_name = page.select_one("#id_last_name")
     assert last_name["aria-invalid"] == "true"
@@ -351,11 +426,47 @@ def test_each_error_is_tied_to_its_field(client):
         .get_text(strip=True)
         .endswith("Please enter your last name.")
     )
-    group = page.select_one("#id_pain_duration_group")
-    assert "id_pain_duration_error" in group["aria-describedby"].split()
-    assert all(r["aria-invalid"] == "true" for r in page.select("input[name=pain_duration]"))
+    group = page.select_one("#id_contact_method_group")
+    assert "id_contact_method_error" in group["aria-describedby"].split()
+    assert all(r["aria-invalid"] == "true" for r in page.select("input[name=contact_method]"))
     # Fields without errors are not marked.
     assert not page.select_one("#id_first_name").has_attr("aria-invalid")
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        (form_token(seconds_ago=4 * 24 * 3600), "open for a long time"),
+        ("forged:token:value", "could not check that this form came from our website"),
+        ("", "could not check that this form came from our website"),
+    ],
+    ids=["expired", "forged", "missing"],
+)
+def test_an_expired_or_forged_token_asks_calmly_to_send_again(client, token, message):
+    data = walk_to_check(client)
+    ScreeningDraft.objects.update(form_token=token)
+    response = client.post("/screening/check/", step_posts(data)[-1][1])
+
+    page = soup(response)
+    assert response.status_code == 200
+    assert message in page.select_one("#error-summary").get_text()
+    assert PATIENT["first_name"] in page.select_one("main").get_text()
+    assert ScreeningRequest.objects.count() == 0
+
+
+def test_someone_who_chose_e_mail_need_not_give_a_phone_number(client):
+    assert post_screening(client, contact_method="email", phone="").status_code == 302
+
+    stored = ScreeningRequest.objects.get()
+    assert (stored.phone, stored.phone_index) == ("", "")
+    assert stored.email == PATIENT["email"]
+
+
+def test_none_of_these_cannot_be_chosen_with_a_condition(client):
+    response = post_screening(client, health_conditions=["none", "heart"])
+
+    error = soup(response).select_one("#id_health_conditions_error").get_text()
+    assert "None of these" in error
 
 
 @pytest.mark.parametrize(
@@ -411,9 +522,12 @@ def test_a_zip_code_must_have_five_digits(client, zip_code):
 
 
 def test_other_condition_and_treatment_need_words_when_ticked(client):
-    page = soup(post_screening(client, pain_condition_other="", treatment_other=" "))
-
+    page = soup(post_screening(client, pain_condition_other=""))
     assert page.select_one("#id_pain_condition_other_error")
+
+    walk_to_check(client)
+    treatments = {"treatments_tried": ["other"], "treatment_other": " ", "treatment_helped": "no"}
+    page = soup(client.post("/screening/treatments/", {**treatments, "surgery_planned": "no"}))
     assert page.select_one("#id_treatment_other_error")
 
 
@@ -428,17 +542,31 @@ def test_both_required_consents_must_be_ticked(client):
 # --- Duplicates, tokens and bots -------------------------------------------------------------
 
 
-def test_the_same_token_posted_twice_creates_one_request(client):
-    data = valid_answers()
+def test_the_check_page_sent_twice_creates_one_request(client):
+    data = walk_to_check(client)
+    consents = step_posts(data)[-1][1]
 
-    first = client.post("/screening/", data)
-    second = client.post("/screening/", data)
+    first = client.post("/screening/check/", consents)
+    second = client.post("/screening/check/", consents)
 
     assert first.status_code == second.status_code == 302
-    assert second["Location"] == "/screening/received/"
+    assert first["Location"] == "/screening/received/"
     assert ScreeningRequest.objects.count() == 1
     reference = ScreeningRequest.objects.get().reference
     assert reference in client.get("/screening/received/").content.decode()
+
+
+def test_two_tabs_sending_the_same_draft_store_one_request(client):
+    data = walk_to_check(client)
+    token = ScreeningDraft.objects.get().form_token
+    consents = step_posts(data)[-1][1]
+    assert client.post("/screening/check/", consents).status_code == 302
+    # The same draft again, as a second tab would have it.
+    walk_to_check(client)
+    ScreeningDraft.objects.update(form_token=token)
+
+    assert client.post("/screening/check/", consents).status_code == 302
+    assert ScreeningRequest.objects.count() == 1
 
 
 def test_the_database_refuses_a_second_request_with_the_same_token():
@@ -451,43 +579,22 @@ def test_the_database_refuses_a_second_request_with_the_same_token():
     assert ScreeningRequest.objects.get() == first
 
 
-@pytest.mark.parametrize(
-    ("token", "message"),
-    [
-        (form_token(seconds_ago=4 * 24 * 3600), "open for a long time"),
-        ("forged:token:value", "could not check that this form came from our website"),
-        ("", "could not check that this form came from our website"),
-    ],
-    ids=["expired", "forged", "missing"],
-)
-def test_an_expired_or_forged_token_asks_calmly_to_send_again(client, token, message):
-    response = post_screening(client, form_token=token)
-
-    page = soup(response)
-    assert response.status_code == 200
-    assert message in page.select_one("#error-summary").get_text()
-    assert page.select_one("input[name=first_name]")["value"] == PATIENT["first_name"]
-    assert ScreeningRequest.objects.count() == 0
-    fresh = page.select_one("input[name=form_token]")["value"]
-    assert post_screening(client, form_token=fresh.replace(fresh, form_token())).status_code == 302
-
-
 def test_a_token_signed_with_another_key_is_refused(client, settings):
-    token = form_token()
-    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    data = walk_to_check(client)
+    with override_settings(SECRET_KEY="another-secret-key-" + "x" * 40):
+        ScreeningDraft.objects.update(form_token=form_token())
 
-    assert post_screening(client, form_token=token).status_code == 200
+    assert client.post("/screening/check/", step_posts(data)[-1][1]).status_code == 200
     assert ScreeningRequest.objects.count() == 0
 
 
 def test_a_form_sent_faster_than_the_minimum_fill_time_is_not_stored(client, settings):
     settings.SCREENING_MIN_FILL_SECONDS = 3
 
-    too_fast = post_screening(client, form_token=form_token(seconds_ago=1))
-    in_time = post_screening(client, form_token=form_token(seconds_ago=4))
-
+    too_fast = post_screening(client, seconds_taken=1)
     assert too_fast.status_code == 200
     assert "quicker than we expected" in too_fast.content.decode()
+    in_time = post_screening(client, seconds_taken=4)
     assert in_time.status_code == 302
     assert ScreeningRequest.objects.count() == 1
 
@@ -495,15 +602,15 @@ def test_a_form_sent_faster_than_the_minimum_fill_time_is_not_stored(client, set
 def test_no_minimum_fill_time_when_set_to_zero(client, settings):
     settings.SCREENING_MIN_FILL_SECONDS = 0
 
-    assert post_screening(client, form_token=form_token(seconds_ago=0)).status_code == 302
+    assert post_screening(client, seconds_taken=0).status_code == 302
 
 
-def test_a_filled_honeypot_stores_nothing_and_answers_calmly(client):
-    response = post_screening(client, website="http://spam.example")
+def test_a_filled_honeypot_keeps_nothing_and_answers_calmly(client):
+    response = client.post("/screening/", {"zip_code": "98103", "website": "http://spam.example"})
 
     assert response.status_code == 200
-    assert "could not send your request" in response.content.decode()
-    assert ScreeningRequest.objects.count() == 0
+    assert "We could not send this step" in response.content.decode()
+    assert ScreeningDraft.objects.count() == 0
     # The trap comes back empty, so a person who filled it by accident can simply resend.
     assert soup(response).select_one("input[name=website]")["value"] == ""
 
@@ -521,7 +628,7 @@ def test_the_rate_limit_answers_429_with_the_answers_kept(client, settings):
     assert limited.status_code == 429
     assert int(limited["Retry-After"]) > 0
     assert "cannot take another request" in limited.content.decode()
-    assert soup(limited).select_one("input[name=last_name]")["value"] == PATIENT["last_name"]
+    assert PATIENT["last_name"] in soup(limited).select_one("main").get_text()
     assert NO_STORE in limited["Cache-Control"]
     assert ScreeningRequest.objects.count() == 2
 
@@ -575,7 +682,7 @@ def test_a_failing_database_gives_a_calm_503_with_the_answers_kept(client):
     assert response.status_code == 503
     assert "We could not save your request just now" in body
     assert "Traceback" not in body
-    assert soup(response).select_one("input[name=email]")["value"] == PATIENT["email"]
+    assert PATIENT["email"] in soup(response).select_one("main").get_text()
     assert NO_STORE in response["Cache-Control"]
 
 
@@ -618,3 +725,67 @@ def _minimal_request(**overrides):
     }
     values.update(overrides)
     return values
+
+
+# --- What is stored is what a reader sees ------------------------------------------------------
+
+
+ARABIC_INDIC = "\u0669\u0668\u0661\u0660\u0661"  # 98101 in Arabic-Indic digits
+FULL_WIDTH = "\uff19\uff18\uff11\uff10\uff11"  # 98101 in full-width digits
+
+
+@pytest.mark.parametrize("zip_code", [ARABIC_INDIC, FULL_WIDTH, "98101\n98102", "98101x"])
+def test_a_zip_code_in_other_digits_or_with_extra_text_is_refused(client, zip_code):
+    response = client.post("/screening/", {"zip_code": zip_code})
+
+    assert "5-digit ZIP code" in soup(response).select_one("#id_zip_code_error").get_text()
+    assert not ScreeningDraft.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("last_name", "message"),
+    [
+        ("\u200b\u200b", "Please fill this in."),
+        ("\u0301\u0301", "Please fill this in."),
+        ("Quen\u202eellivenn", "hidden text-direction characters"),
+        ("\ufeffQuenneville", "byte-order mark"),
+        ("Quenne\x07ville", "hidden control characters"),
+    ],
+)
+def test_a_name_that_hides_characters_is_refused_with_a_clear_message(client, last_name, message):
+    response = post_screening(client, last_name=last_name)
+
+    assert message in soup(response).select_one("#id_last_name_error").get_text()
+    assert ScreeningRequest.objects.count() == 0
+
+
+def test_names_are_stored_normalised_and_trimmed(client):
+    post_screening(client, first_name="  Mare\u0301  ", last_name="Quenneville\u3000")
+
+    stored = ScreeningRequest.objects.get()
+    assert (stored.first_name, stored.last_name) == ("Maré", "Quenneville")
+
+
+def test_a_choice_posted_many_times_is_stored_once(client):
+    post_screening(client, pain_feelings=["burning"] * 150 + ["shooting"] * 150)
+
+    values = ScreeningRequest.objects.get().answers["values"]
+    assert values["pain_feelings"] == ["burning", "shooting"]
+
+
+def test_a_choice_posted_900_times_is_refused_before_it_is_read(client):
+    pain = {"pain_duration": "over_1_year", "pain_conditions": ["crps"] * 900}
+    walk_to_check(client)
+
+    assert client.post("/screening/pain/", pain).status_code == 400
+
+
+def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(client, settings):
+    post_screening(client, asq_wish_dead="yes", asq_now="no")
+    page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
+    assert "You can also call us" not in page.get_text()
+
+    settings.CLINIC_OPENING_HOURS = "Monday to Friday, 8 am to 6 pm"
+    page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
+    assert "(Monday to Friday, 8 am to 6 pm)" in page.get_text()
+    assert page.select_one("a[href^='tel:+1']")

@@ -10,11 +10,9 @@ from intake.questionnaire import screening
 from intake.triage import triage
 
 Priority = ScreeningRequest.Priority
-# The health questions as the questionnaire asks them, each with the flag it raises.
-HEALTH_QUESTIONS = [
-    q
-    for q in questionnaire.SCREENING.questions()
-    if q.flag and q.flag.raises == Priority.NEEDS_REVIEW
+# The conditions a clinician reviews, as the questionnaire's checklist offers them.
+CONDITIONS = [
+    c.code for c in questionnaire.SCREENING.question("health_conditions").choices if c.flag
 ]
 
 
@@ -24,6 +22,8 @@ def answers(**overrides):
         "peg_pain": 6,
         "peg_enjoyment": 5,
         "peg_activity": 7,
+        "health_conditions": ["none"],
+        "health_not_sure": [],
         "phq2_interest": 0,
         "phq2_down": 1,
         "asq_wish_dead": "no",
@@ -32,7 +32,6 @@ def answers(**overrides):
         "asq_attempt": "no",
         "asq_now": "",
     }
-    base.update({q.name: "no" for q in HEALTH_QUESTIONS})
     base.update(overrides)
     return base
 
@@ -46,32 +45,45 @@ def test_nothing_of_note_is_routine_with_no_flags():
     assert not result.phq2_positive
 
 
-@pytest.mark.parametrize("question", HEALTH_QUESTIONS, ids=lambda q: q.name)
-@pytest.mark.parametrize("answer", ["yes", "not_sure"])
-def test_a_health_condition_answered_yes_or_not_sure_is_flagged_for_review(question, answer):
-    result = triage(answers=answers(**{question.name: answer}), in_service_area=True)
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_a_health_condition_the_patient_has_is_flagged_for_review(condition):
+    result = triage(answers=answers(health_conditions=[condition]), in_service_area=True)
 
-    assert result.flags == [question.flag.code]
+    assert result.flags == [condition]
     assert result.priority == Priority.NEEDS_REVIEW
 
 
-@pytest.mark.parametrize("question", HEALTH_QUESTIONS, ids=lambda q: q.name)
-def test_a_health_condition_answered_no_is_not_flagged(question):
-    # Every other condition is answered yes, so only this answer can keep its flag away.
-    others_yes = {q.name: "yes" for q in HEALTH_QUESTIONS if q is not question}
-    result = triage(answers=answers(**others_yes, **{question.name: "no"}), in_service_area=True)
-
-    assert question.flag.code not in result.flags
-    assert len(result.flags) == len(HEALTH_QUESTIONS) - 1
-
-
-def test_several_conditions_give_several_flags_in_a_stable_order():
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_a_health_condition_the_patient_is_not_sure_about_is_flagged_for_review(condition):
     result = triage(
-        answers=answers(health_seizures="yes", health_heart="not_sure", health_liver="no"),
+        answers=answers(health_conditions=["not_sure"], health_not_sure=[condition]),
         in_service_area=True,
     )
 
-    assert result.flags == ["heart", "seizures"]
+    assert result.flags == [condition]
+    assert result.priority == Priority.NEEDS_REVIEW
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_a_health_condition_not_chosen_is_not_flagged(condition):
+    # Every other condition is chosen, so only leaving this one out can keep its flag away.
+    others = [c for c in CONDITIONS if c != condition]
+    result = triage(answers=answers(health_conditions=others), in_service_area=True)
+
+    assert condition not in result.flags
+    assert len(result.flags) == len(CONDITIONS) - 1
+
+
+def test_several_conditions_give_several_flags_once_each_in_a_stable_order():
+    result = triage(
+        answers=answers(
+            health_conditions=["seizures", "heart", "not_sure"],
+            health_not_sure=["heart", "liver"],
+        ),
+        in_service_area=True,
+    )
+
+    assert result.flags == ["heart", "liver", "seizures"]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +156,7 @@ def test_right_now_yes_counts_even_when_the_other_asq_answers_are_no():
 
 def test_urgent_outranks_needs_review():
     result = triage(
-        answers=answers(health_heart="yes", phq2_interest=3, asq_attempt="yes"),
+        answers=answers(health_conditions=["heart"], phq2_interest=3, asq_attempt="yes"),
         in_service_area=False,
     )
 

@@ -11,6 +11,7 @@ CONTENT_PATHS = {
     "chronic_pain": "/chronic-pain/",
     "ketamine": "/ketamine-for-chronic-pain/",
     "at_home": "/at-home-ketamine-therapy/",
+    "cost": "/cost/",
     "faq": "/faq/",
     "privacy": "/privacy/",
     "health_data_privacy": "/consumer-health-data-privacy/",

@@ -81,31 +81,60 @@ def test_the_evidence_table_is_cited_just_before_it(client):
 # --- Review dates and structured data -------------------------------------------------------------
 
 
+LAST_CHECKED = {
+    "home": "2026-11-30",
+    "chronic_pain": "2026-11-30",
+    "ketamine": "2026-11-30",
+    "at_home": "2026-11-30",
+    "faq": "2026-11-25",
+}
+
+
 @pytest.mark.parametrize("name", MEDICAL_PAGES)
-def test_medical_page_shows_its_review_date_and_names_no_reviewer_by_default(
+def test_without_a_named_reviewer_a_medical_page_says_last_updated_and_claims_no_review(
     client, name, settings
 ):
     settings.MEDICAL_REVIEWER = ""
     response = client.get(CONTENT_PATHS[name])
 
     review = soup_of(response).select_one("main .page-review")
-    assert "Last reviewed:" in review.get_text()
-    assert review.find("time")["datetime"] == "2026-11-25"
-    assert "reviewed by" not in review.get_text().lower()
+    assert "Last updated:" in review.get_text()
+    assert "reviewed" not in review.get_text().lower()
+    assert review.find("time")["datetime"] == LAST_CHECKED[name]
     page_data = of_type(response, "FAQPage" if name == "faq" else "MedicalWebPage")
-    assert page_data["lastReviewed"] == "2026-11-25"
+    assert page_data["dateModified"] == LAST_CHECKED[name]
+    assert "lastReviewed" not in page_data
     assert "reviewedBy" not in page_data
 
 
-def test_a_reviewer_set_by_the_clinic_is_named_beside_the_date(client, settings):
+def test_a_reviewer_set_by_the_clinic_is_named_with_credentials_and_date(client, settings):
     settings.MEDICAL_REVIEWER = "Dr. Example Reviewer"
+    settings.MEDICAL_REVIEWER_CREDENTIALS = "MD"
 
     response = client.get("/ketamine-for-chronic-pain/")
 
-    review = soup_of(response).select_one("main .page-review").get_text()
-    assert "Medically reviewed by Dr. Example Reviewer" in review
+    review = " ".join(soup_of(response).select_one("main .page-review").get_text().split())
+    assert review == "Last reviewed by Dr. Example Reviewer, MD on November 30, 2026."
     page = of_type(response, "MedicalWebPage")
-    assert page["reviewedBy"] == {"@type": "Person", "name": "Dr. Example Reviewer"}
+    assert page["lastReviewed"] == "2026-11-30"
+    assert page["reviewedBy"] == {
+        "@type": "Person",
+        "name": "Dr. Example Reviewer",
+        "honorificSuffix": "MD",
+    }
+
+
+def test_faq_answers_say_reviewed_only_when_a_reviewer_is_named(client, settings):
+    settings.MEDICAL_REVIEWER = ""
+    dates = soup_of(client.get("/faq/")).select("main .faq__reviewed")
+    assert dates and all("Answer last updated" in p.get_text() for p in dates)
+
+    settings.MEDICAL_REVIEWER = "Dr. Example Reviewer"
+    from django.core.cache import cache
+
+    cache.clear()
+    dates = soup_of(client.get("/faq/")).select("main .faq__reviewed")
+    assert all("Answer last reviewed" in p.get_text() for p in dates)
 
 
 @pytest.mark.parametrize("name", ["privacy", "health_data_privacy", "terms"])
@@ -258,13 +287,23 @@ def test_ketamine_page_lists_the_risks(client):
         assert risk in text, risk
 
 
-@pytest.mark.parametrize("name", ["at_home", "terms"])
-def test_good_faith_estimate_notice_is_given(client, name):
-    text = main_text(client.get(CONTENT_PATHS[name]))
+def test_good_faith_estimate_notice_is_on_the_cost_page(client):
+    text = main_text(client.get("/cost/"))
 
     assert "You have the right to receive a Good Faith Estimate" in text
     assert "$400" in text
     assert "45 CFR 149.610" in text  # the rule, in the page's sources
+    assert "45 CFR 149.620" in text  # the dispute process
+
+
+@pytest.mark.parametrize("name", ["at_home", "terms"])
+def test_good_faith_estimate_rights_stay_linked(client, name):
+    soup = soup_of(client.get(CONTENT_PATHS[name]))
+
+    link = soup.select_one('main a[href="/cost/#good-faith-estimate"]')
+    assert link is not None
+    assert "Good Faith Estimate" in link.get_text()
+    assert soup_of(client.get("/cost/")).find(id="good-faith-estimate") is not None
 
 
 def test_at_home_page_describes_the_course_boosters_and_monitoring(client):
@@ -273,8 +312,8 @@ def test_at_home_page_describes_the_course_boosters_and_monitoring(client):
     assert "A standard course is 6 sessions." in text
     assert "booster" in text
     assert "blood pressure, heart rate and oxygen level" in text
-    assert "We will discuss cost with you" in text
-    assert "$" not in text.replace("$400", "")  # no prices
+    assert "We will tell you what your care costs before you book." in text
+    assert "$" not in text  # no prices
 
 
 def test_pages_invent_no_address_or_price(client):

@@ -20,7 +20,7 @@ QUEUE = "/staff/intake/screeningrequest/"
 
 ROLES_MIGRATION = importlib.import_module("intake.migrations.0003_staff_roles")
 FHIR_MIGRATION = importlib.import_module("intake.migrations.0004_fhir_export_permission")
-QUEUE_MIGRATION = importlib.import_module("intake.migrations.0006_work_queue")
+QUEUE_MIGRATION = importlib.import_module("intake.migrations.0007_work_queue")
 
 
 def ensure_roles() -> None:

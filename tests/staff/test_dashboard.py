@@ -43,7 +43,7 @@ def test_the_home_page_names_the_oldest_unanswered_urgent_request(reviewer_clien
 def test_the_home_page_counts_requests_by_status_and_priority(reviewer_client, make_request):
     make_request(**URGENT)
     make_request(**URGENT)
-    make_request(health_liver="yes")
+    make_request(health_conditions=["liver"])
     closed = make_request()
     ScreeningRequest.objects.filter(pk=closed.pk).update(status="closed")
 

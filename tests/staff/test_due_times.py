@@ -42,7 +42,11 @@ def pacific(*args) -> datetime:
         # After closing time: the whole next business day.
         ({}, pacific(2026, 12, 1, 17, 30), pacific(2026, 12, 2, 17, 0)),
         # On a Saturday: from Monday's opening.
-        ({"health_heart": "yes"}, pacific(2026, 12, 5, 11, 0), pacific(2026, 12, 7, 17, 0)),
+        (
+            {"health_conditions": ["heart"]},
+            pacific(2026, 12, 5, 11, 0),
+            pacific(2026, 12, 7, 17, 0),
+        ),
         # Acute: at once, whatever the day or hour.
         (ACUTE, pacific(2026, 12, 5, 23, 15), pacific(2026, 12, 5, 23, 15)),
     ],

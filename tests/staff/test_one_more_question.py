@@ -13,7 +13,7 @@ from intake import questionnaire
 from intake.fhir import questionnaire_resource
 from intake.models import ScreeningRequest
 from intake.questionnaire import Flag, Kind, Question, screening
-from tests.intake.screening_support import valid_answers
+from tests.intake.screening_support import post_screening
 
 from .support import QUEUE, change_url
 
@@ -25,7 +25,7 @@ KIDNEY = Question(
     kind=Kind.ONE,
     choices=screening.YES_NO_NOT_SURE,
     flag=Flag("kidney", "Severe kidney disease", raises=Priority.NEEDS_REVIEW),
-    flag_on=screening.CONDITION_ANSWERS,
+    flag_on=frozenset({"yes", "not_sure"}),
     required_message="Tell us whether you have severe kidney disease.",
 )
 
@@ -35,16 +35,17 @@ def _with_kidney_question(monkeypatch, settings):
     """A copy of the definition with the question added to the health conditions."""
     settings.SCREENING_MIN_FILL_SECONDS = 0
     definition = questionnaire.SCREENING
-    health = definition.sections[1]
-    conditions = health.parts[0]
-    health = dataclasses.replace(
-        health,
+    sections = list(definition.sections)
+    at = next(i for i, section in enumerate(sections) if section.slug == "health")
+    conditions = sections[at].parts[0]
+    sections[at] = dataclasses.replace(
+        sections[at],
         parts=(
             dataclasses.replace(conditions, questions=(*conditions.questions, KIDNEY)),
-            *health.parts[1:],
+            *sections[at].parts[1:],
         ),
     )
-    sections = (definition.sections[0], health, *definition.sections[2:])
+    sections = tuple(sections)
     monkeypatch.setattr(
         questionnaire, "SCREENING", dataclasses.replace(definition, sections=sections)
     )
@@ -61,18 +62,19 @@ def _fhir_answer(bundle: dict, link_id: str) -> list:
 
 
 def test_the_new_question_is_asked_and_required(client):
-    page = client.get("/screening/").content.decode()
+    post_screening(client, health_kidney=None)
+    page = client.get("/screening/health/").content.decode()
     assert "Do you have severe kidney disease?" in page
     assert 'name="health_kidney"' in page
 
-    response = client.post("/screening/", valid_answers(health_kidney=None))
+    response = post_screening(client, health_kidney=None)
     assert response.status_code == 200
     assert "Tell us whether you have severe kidney disease." in response.content.decode()
     assert not ScreeningRequest.objects.exists()
 
 
 def test_the_new_question_flags_prioritises_and_reaches_staff_csv_and_fhir(client, manager_client):
-    client.post("/screening/", valid_answers(health_kidney="not_sure"))
+    post_screening(client, health_kidney="not_sure")
     stored = ScreeningRequest.objects.get()
 
     assert stored.flags == ["kidney"]
@@ -98,7 +100,7 @@ def test_the_new_question_flags_prioritises_and_reaches_staff_csv_and_fhir(clien
 
 
 def test_answered_no_the_new_question_raises_nothing(client):
-    client.post("/screening/", valid_answers(health_kidney="no"))
+    post_screening(client, health_kidney="no")
     stored = ScreeningRequest.objects.get()
     assert stored.flags == []
     assert stored.priority == Priority.ROUTINE

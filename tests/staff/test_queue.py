@@ -36,7 +36,7 @@ def queue(make_request):
     old_routine = make_request()
     new_urgent = make_request(**URGENT)
     old_urgent = make_request(**URGENT)
-    review = make_request(health_heart="yes", zip_code="99201")
+    review = make_request(health_conditions=["heart"], zip_code="99201")
     closed = make_request()
     for screening_request, hours in [
         (old_routine, 50),
@@ -88,7 +88,12 @@ def test_the_queue_shows_acute_first_then_overdue_then_by_due_time(reviewer_clie
 def test_each_row_says_who_how_to_call_why_by_when_and_who_has_it(
     reviewer_client, reviewer, make_request
 ):
-    heart = make_request(health_heart="not_sure", contact_time="morning", zip_code="99201")
+    heart = make_request(
+        health_conditions=["not_sure"],
+        health_not_sure=["heart"],
+        contact_time="morning",
+        zip_code="99201",
+    )
     acute = make_request(asq_wish_dead="yes", asq_now="yes")
     ScreeningRequest.objects.filter(pk=heart.pk).update(assigned_to=reviewer[0])
     _due(heart, hours_from_now=-3)
@@ -369,7 +374,7 @@ def test_a_full_queue_page_decrypts_its_fifty_rows_in_a_few_queries(
     reviewer_client, make_request, django_assert_max_num_queries
 ):
     for _ in range(50):
-        make_request(health_heart="not_sure")
+        make_request(health_conditions=["not_sure"], health_not_sure=["heart"])
 
     # Session, user, device, counts, the rows with their last attempts, the audit events...
     with django_assert_max_num_queries(20):

@@ -16,7 +16,12 @@ Status = ScreeningRequest.Status
 
 @pytest.fixture
 def urgent(make_request):
-    return make_request(asq_wish_dead="yes", asq_now="yes", health_seizures="not_sure")
+    return make_request(
+        asq_wish_dead="yes",
+        asq_now="yes",
+        health_conditions=["not_sure"],
+        health_not_sure=["seizures"],
+    )
 
 
 def _post(client, screening_request, **fields):
@@ -27,10 +32,10 @@ def _post(client, screening_request, **fields):
 def test_the_page_shows_every_answer_in_the_sections_the_patient_filled_in(reviewer_client, urgent):
     page = reviewer_client.get(change_url(urgent)).content.decode()
 
-    sections = ["Your pain", "Your health", "About you"]
+    sections = ["Where we visit", "Your pain", "Your health", "About you"]
     positions = [page.index(f">{title}</h2>") for title in sections]
     assert positions == sorted(positions)
-    assert "Do you have seizures?" in page
+    assert "Which of these are you not sure about?" in page
     assert urgent.email in page
     assert urgent.last_name in page
 

@@ -189,7 +189,7 @@ def test_four_failures_do_not_lock(reviewer):
 
 
 def test_behind_a_trusted_proxy_the_lockout_uses_the_forwarded_client_address(settings, reviewer):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     user, _device = reviewer
 
     # The left-most entry is whatever the client claimed; our proxy appended the real address.
@@ -202,3 +202,24 @@ def test_behind_a_trusted_proxy_the_lockout_uses_the_forwarded_client_address(se
     )
 
     assert AccessAttempt.objects.get().ip_address == "203.0.113.50"
+
+
+def test_a_direct_client_cannot_escape_the_lockout_with_forged_forwarded_addresses(
+    settings, reviewer
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    user, device = reviewer
+    for n in range(5):
+        _attempt(
+            Client(),
+            user,
+            password="not the password",
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+
+    response = sign_in(
+        Client(), user, device, REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR="192.0.2.77"
+    )
+
+    assert response.status_code == 429

@@ -22,13 +22,13 @@ WORK_ON_A_REQUEST = textwrap.dedent(
     import json, os
     from django.test import Client
     from django_otp.oath import totp
-    from intake.demo import demo_form_data
+    from tests.intake.screening_support import post_screening
     from intake.models import ScreeningRequest
     from intake.staff.accounts import staff_user_create
 
     patient = Client()
     patient.get("/screening/")
-    posted = patient.post("/screening/", demo_form_data(1, **{PATIENT!r}))
+    posted = post_screening(patient, **{PATIENT!r})
     assert posted.status_code == 302, posted.status_code
     request = ScreeningRequest.objects.get()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from intake.drafts import drafts_purge
 from intake.staff.audit import command_actor_label
 from intake.staff.retention import (
     audit_events_expire,
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Delete screening requests that were closed, found not a candidate or withdrawn more "
         "than SCREENING_RETENTION_MONTHS ago, with their notes and history (each deletion is "
-        "audited by reference code), and audit events older than AUDIT_RETENTION_YEARS."
+        "audited by reference code), audit events older than AUDIT_RETENTION_YEARS, and "
+        "unfinished drafts untouched for SCREENING_DRAFT_HOURS."
     )
 
     def add_arguments(self, parser) -> None:
@@ -35,7 +37,9 @@ class Command(BaseCommand):
             actor_label=command_actor_label("purge_screening_requests")
         )
         expired = audit_events_expire()
+        drafts = drafts_purge()
         self.stdout.write(
-            f"Deleted {len(references)} request(s) that ended more than {months} months ago "
-            f"and {expired} audit event(s) older than {settings.AUDIT_RETENTION_YEARS} years."
+            f"Deleted {len(references)} request(s) that ended more than {months} months ago, "
+            f"{expired} audit event(s) older than {settings.AUDIT_RETENTION_YEARS} years "
+            f"and {drafts} unfinished draft(s)."
         )

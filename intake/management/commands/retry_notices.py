@@ -1,4 +1,4 @@
-"""Send the staff notices for screening requests whose e-mail did not go out."""
+"""Send the staff notices and patient receipts whose e-mail did not go out."""
 
 from __future__ import annotations
 

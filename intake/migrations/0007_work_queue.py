@@ -44,7 +44,7 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0005_acute_priority"),
+        ("intake", "0006_screening_drafts_and_receipts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

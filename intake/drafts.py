@@ -1,0 +1,78 @@
+"""Drafts: a patient's answers between steps, kept on the server, encrypted, for a day at most.
+
+Nothing of them is in a URL or a cookie: the browser's session (stored on the server) holds a
+random key, and the draft is found by a keyed hash of that key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .crypto import blind_index
+from .form_token import form_token_issue
+from .models import ScreeningDraft
+
+SESSION_DRAFT_KEY = "screening_draft"
+
+
+def draft_lifetime() -> timedelta:
+    return timedelta(hours=settings.SCREENING_DRAFT_HOURS)
+
+
+def _key_hash(key: str) -> str:
+    return blind_index("screening-draft:" + key)
+
+
+def _live() -> Any:
+    return ScreeningDraft.objects.filter(updated_at__gte=timezone.now() - draft_lifetime())
+
+
+def draft_get(request: HttpRequest) -> ScreeningDraft | None:
+    """This browser's draft, if it has one that has not expired."""
+    key = request.session.get(SESSION_DRAFT_KEY)
+    if not isinstance(key, str):
+        return None
+    return _live().filter(key_hash=_key_hash(key)).first()
+
+
+def draft_get_or_create(request: HttpRequest) -> ScreeningDraft:
+    """This browser's draft, or a new one (with the request's one-time token) tied to it."""
+    draft = draft_get(request)
+    if draft is not None:
+        return draft
+    key = secrets.token_urlsafe(32)
+    draft = ScreeningDraft.objects.create(key_hash=_key_hash(key), form_token=form_token_issue())
+    request.session[SESSION_DRAFT_KEY] = key
+    # A patient may close the browser and come back within the draft's lifetime.
+    request.session.set_expiry(int(draft_lifetime().total_seconds()))
+    return draft
+
+
+@transaction.atomic
+def draft_save_step(*, draft: ScreeningDraft, step: str, answers: dict[str, Any]) -> None:
+    """Keep one step's answers, exactly as typed, and note the step as done."""
+    draft.answers = {**draft.answers, **answers}
+    if step not in draft.steps_done:
+        draft.steps_done = [*draft.steps_done, step]
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["answers", "steps_done", "updated_at"])
+
+
+def draft_forget(request: HttpRequest, draft: ScreeningDraft) -> None:
+    """The draft became a request (or was abandoned): remove it and its key."""
+    ScreeningDraft.objects.filter(pk=draft.pk).delete()
+    request.session.pop(SESSION_DRAFT_KEY, None)
+
+
+def drafts_purge(*, now=None) -> int:
+    """Delete every draft untouched for longer than its lifetime; returns how many."""
+    cutoff = (now or timezone.now()) - draft_lifetime()
+    deleted, _ = ScreeningDraft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,103 @@
+"""The screening request as a patient moves through it: one page per section of the
+questionnaire, then a page to check every answer (with the last section, consent) and send.
+
+Steps are the questionnaire's sections, in order, so a section added there is a step here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+from django.urls import reverse
+
+from . import questionnaire
+from .forms import answer_shown
+from .models import ScreeningDraft
+from .questionnaire import Kind, Section
+from .service_area import ServiceArea, service_area_for_zip
+
+RETURN_TO_CHECK = "check"
+
+
+def steps() -> tuple[Section, ...]:
+    """The pages before the check page; the last section is asked on the check page itself."""
+    return questionnaire.SCREENING.sections[:-1]
+
+
+def final_section() -> Section:
+    return questionnaire.SCREENING.sections[-1]
+
+
+def step_for(slug: str | None) -> Section | None:
+    if slug is None:
+        return steps()[0]
+    return next((s for s in steps()[1:] if s.slug == slug), None)
+
+
+def step_url(section: Section) -> str:
+    if section == steps()[0]:
+        return reverse("intake:screening")
+    return reverse("intake:step", args=[section.slug])
+
+
+def check_url() -> str:
+    return reverse("intake:check")
+
+
+def step_number(section: Section) -> int:
+    return steps().index(section) + 1
+
+
+def first_step_not_done(
+    draft: ScreeningDraft | None, *, before: Section | None = None
+) -> Section | None:
+    """The first step (before `before`, or of them all) that has not been sent yet."""
+    done = set(draft.steps_done) if draft else set()
+    for section in steps():
+        if section == before:
+            return None
+        if section.slug not in done:
+            return section
+    return None
+
+
+def next_url(section: Section, *, returning_to_check: bool) -> str:
+    if returning_to_check:
+        return check_url()
+    later = steps()[step_number(section) :]
+    return step_url(later[0]) if later else check_url()
+
+
+def previous_url(section: Section) -> str:
+    number = step_number(section)
+    return step_url(steps()[number - 2]) if number > 1 else reverse("pages:home")
+
+
+def posted_answers(data: QueryDict, section: Section) -> dict[str, Any]:
+    """One step's answers exactly as the patient typed or chose them."""
+    return {
+        q.name: data.getlist(q.name) if q.kind == Kind.MANY else data.get(q.name, "")
+        for q in section.questions
+    }
+
+
+def answers_summary(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every answer so far, grouped by step, with a link back to change it."""
+    summary = []
+    for section in steps():
+        rows = []
+        for q in section.questions:
+            value = answers.get(q.name)
+            if q.asked_when is not None and value in (None, "", []):
+                continue
+            link = f"{step_url(section)}?return={RETURN_TO_CHECK}#id_{q.name}"
+            rows.append({"question": q.text, "answer": answer_shown(q, value), "change_url": link})
+        summary.append({"section": section, "answers": rows})
+    return summary
+
+
+def area_for(answers: dict[str, Any]) -> ServiceArea | None:
+    """Where the patient's ZIP code is, once they have given one."""
+    zip_code = answers.get("zip_code")
+    return service_area_for_zip(zip_code) if zip_code else None

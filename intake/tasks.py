@@ -1,0 +1,60 @@
+"""Background work for the screening request: its e-mails, on the task queue.
+
+Each e-mail (the staff notice; the patient's receipt, when asked for) is queued in the same
+database transaction that stores the request (the database task backend writes the queue row
+there too), so a stored request always has exactly one of each queued and a refused one has none.
+The worker (`manage.py db_worker`) sends them; when the mail server refuses, the task queues its
+own next attempt with exponential backoff. Django's tasks API has no retry of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+try:  # Django 6 ships the tasks API; on 5.2 the django-tasks backport provides it.
+    from django.tasks import task
+except ImportError:  # pragma: no cover - depends on the Django version
+    from django_tasks import task
+
+from .models import ScreeningRequest
+from .services import screening_notice_send, screening_receipt_send
+
+logger = logging.getLogger(__name__)
+
+SENDERS = {"notice": screening_notice_send, "receipt": screening_receipt_send}
+
+
+def notice_retry_delay(attempt: int) -> timedelta:
+    """Wait before attempt `attempt + 1`: base, 2 x base, 4 x base..., at most NOTICE_RETRY_MAX."""
+    base = settings.NOTICE_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** (attempt - 1), settings.NOTICE_RETRY_MAX_SECONDS))
+
+
+@task()
+def screening_email_deliver(*, screening_request_id: int, what: str, attempt: int = 1) -> str:
+    """Send one of a request's e-mails ("notice" or "receipt") unless it went out already; on
+    failure, try again later."""
+    pending = ScreeningRequest.objects.filter(
+        pk=screening_request_id, **{f"{what}_sent_at__isnull": True}
+    ).exists()
+    if not pending:
+        return "nothing to send"
+    if SENDERS[what](screening_request_id=screening_request_id):
+        return "sent"
+    if attempt >= settings.NOTICE_RETRY_ATTEMPTS:
+        # Still recorded as unsent: `manage.py retry_notices` (or the next deploy) picks it up.
+        logger.error(
+            "The %s for request id %s failed %s times; giving up.",
+            what,
+            screening_request_id,
+            attempt,
+        )
+        return "gave up"
+    screening_email_deliver.using(run_after=timezone.now() + notice_retry_delay(attempt)).enqueue(
+        screening_request_id=screening_request_id, what=what, attempt=attempt + 1
+    )
+    return "retry queued"

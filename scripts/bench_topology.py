@@ -1,0 +1,131 @@
+"""Throughput through nginx and straight to one gunicorn app server, in one run of `make cluster`.
+
+For each way in it prints: the content page against the main stylesheet, the screening form's first
+page against the stylesheet (both with `Accept-Encoding: br`, wrk), and full patient flows per
+second (serve the form, post it, read the confirmation) with 16 clients. The cluster runs its own
+PostgreSQL database and Redis as the shared cache, as in production; peak memory of each gunicorn
+worker is printed at the end.
+
+    .venv/bin/python -m scripts.bench_topology       (or `make bench`)
+
+Environment: BENCH_SECONDS (per wrk measurement, default 5), BENCH_CONNECTIONS (default 16),
+BENCH_FLOWS (patients per flow measurement, default 300), BENCH_PORT (nginx; default 8280, app
+servers on the next two), WEB_CONCURRENCY (gunicorn workers per app server, default 2).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from scripts.bench_content import check_encoding, wrk
+from scripts.bench_screening import Outcome, one_patient
+from scripts.cluster import running_cluster
+
+
+def stylesheet_path(base: str) -> str:
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(base + "/chronic-pain/") as response:
+        match = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', response.read().decode())
+    if not match:
+        raise SystemExit("No stylesheet link on /chronic-pain/")
+    return match.group(1)
+
+
+def flows_per_second(base: str, patients: int, clients: int, offset: int) -> tuple[float, Outcome]:
+    outcome = Outcome()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for number in range(patients):
+            pool.submit(one_patient, base, offset + number, outcome)
+    elapsed = time.perf_counter() - started
+    return outcome.acknowledged / elapsed, outcome
+
+
+def peak_memory_mb(pids: list[int]) -> dict[int, float]:
+    peaks = {}
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks[pid] = int(line.split()[1]) / 1024
+    return peaks
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def main() -> None:
+    seconds = int(os.environ.get("BENCH_SECONDS", "5"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+    patients = int(os.environ.get("BENCH_FLOWS", "300"))
+    port = int(os.environ.get("BENCH_PORT", "8280"))
+    options = {"seconds": seconds, "connections": connections, "threads": min(2, connections)}
+    env = {
+        "SCREENING_RATE_LIMIT": "off",
+        "SCREENING_MIN_FILL_SECONDS": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="avyia-bench-") as tmp,
+        running_cluster(
+            port=port, database="avyia_bench_topology", runtime=Path(tmp) / "cluster", env=env
+        ) as state,
+    ):
+        ways = {"through nginx": state["front"], "straight to gunicorn": state["apps"][0]["url"]}
+        css = stylesheet_path(state["front"])
+        print(
+            f"cluster: nginx {state['front']}, 2 app servers x {env['WEB_CONCURRENCY']} sync "
+            f"workers, PostgreSQL, Redis cache; wrk {seconds} s, {connections} connections, br"
+        )
+        print(
+            f"page {check_encoding(state['front'] + '/chronic-pain/'):,} bytes br; "
+            f"stylesheet {check_encoding(state['front'] + css):,} bytes br"
+        )
+        offset = 0
+        for way, base in ways.items():
+            for url in (base + "/chronic-pain/", base + css, base + "/screening/"):
+                wrk(url, **{**options, "seconds": 2})  # warm up every worker
+            static = wrk(base + css, **options)
+            page = wrk(base + "/chronic-pain/", **options)
+            form = wrk(base + "/screening/", **options)
+            rate, outcome = flows_per_second(base, patients, 16, offset)
+            offset += patients
+            print(f"\n{way} ({base})")
+            print(f"  stylesheet                 {static:>9,.0f} requests/s")
+            print(
+                f"  content page /chronic-pain/ {page:>8,.0f} requests/s  ratio {page / static:.2f}"
+            )
+            print(
+                f"  screening form, first page {form:>9,.0f} requests/s  ratio {form / static:.2f}"
+            )
+            post_ms = statistics.median(outcome.post_seconds) * 1000 if outcome.post_seconds else 0
+            print(
+                f"  full flows (16 clients)    {rate:>9,.1f} per second  "
+                f"({outcome.acknowledged}/{patients} acknowledged, median post {post_ms:.0f} ms)"
+            )
+            if outcome.problems:
+                print("  problems: " + "; ".join(outcome.problems[:5]))
+        pids = [p for app in state["apps"] for p in worker_pids(app["pid"])]
+        peaks = peak_memory_mb(pids)
+        if peaks:
+            print(
+                f"\npeak memory per gunicorn worker: max {max(peaks.values()):.0f} MB, "
+                f"median {statistics.median(peaks.values()):.0f} MB ({len(peaks)} workers)"
+            )
+
+
+if __name__ == "__main__":
+    main()

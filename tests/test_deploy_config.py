@@ -1,0 +1,71 @@
+"""deploy/nginx.conf: the production proxy agrees with the app's limits and never retries a POST."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+
+from deploy.render_nginx import TEMPLATE, render_nginx_conf
+
+
+def directives(name: str) -> list[str]:
+    text = "\n".join(line.split("#")[0] for line in TEMPLATE.read_text().splitlines())
+    return [m.group(1).strip() for m in re.finditer(rf"^\s*{name}\s+([^;]+);", text, re.M)]
+
+
+def test_nginx_body_limits_are_the_apps():
+    patients, staff = directives("client_max_body_size")
+    assert int(patients.removesuffix("k")) * 1024 == settings.REQUEST_BODY_MAX_BYTES
+    assert int(staff.removesuffix("m")) * 1024 * 1024 == settings.STAFF_UPLOAD_MAX_BYTES
+
+
+def test_nginx_tries_another_app_server_but_never_resends_a_post():
+    (next_upstream,) = directives("proxy_next_upstream")
+    assert "error" in next_upstream.split()
+    assert "non_idempotent" not in next_upstream
+
+
+def test_nginx_replaces_the_forwarded_for_header_and_buffers_slow_clients():
+    assert directives("proxy_set_header") and "X-Forwarded-For $remote_addr" in directives(
+        "proxy_set_header"
+    )
+    assert directives("proxy_request_buffering") == ["on"]
+    assert directives("proxy_buffering") == ["on"]
+    for timeout in ("client_header_timeout", "client_body_timeout", "send_timeout"):
+        (value,) = directives(timeout)
+        assert int(value.rstrip("s")) <= 30
+
+
+def test_every_value_must_be_filled_in(tmp_path):
+    text = render_nginx_conf(
+        runtime_dir=str(tmp_path),
+        listen=["127.0.0.1:8299"],
+        server_name="localhost",
+        app_servers=["127.0.0.1:8297", "127.0.0.1:8298"],
+    )
+    assert not re.findall(r"@[A-Z_]+@", text)
+    assert text.count("max_fails=1 fail_timeout=5s;") == 2
+
+
+@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
+def test_the_rendered_configuration_passes_nginx_own_check(tmp_path):
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        render_nginx_conf(
+            runtime_dir=str(tmp_path),
+            listen=["127.0.0.1:8299"],
+            server_name="localhost",
+            app_servers=["127.0.0.1:8297", "127.0.0.1:8298"],
+        )
+    )
+    result = subprocess.run(
+        [shutil.which("nginx"), "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr

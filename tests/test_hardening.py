@@ -1,0 +1,148 @@
+"""What a bare app server got wrong in the security review: bodies, charsets, the health check."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.templatetags.static import static
+from django.test import Client
+
+from intake.models import ScreeningRequest
+from tests.test_headers import assert_baseline_headers
+
+pytestmark = pytest.mark.django_db
+
+LATIN_1_FORM = "application/x-www-form-urlencoded; charset=latin-1"
+
+
+def csrf_client(path: str = "/screening/") -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    client.get(path)
+    return client, client.cookies["csrftoken"].value
+
+
+@pytest.mark.parametrize("path", ["/screening/", "/staff/login/"])
+def test_a_post_in_another_charset_is_a_styled_400_with_the_security_headers(path):
+    client, token = csrf_client()
+
+    response = client.generic(
+        "POST",
+        path,
+        f"first_name=J%E9&csrfmiddlewaretoken={token}".encode(),
+        content_type=LATIN_1_FORM,
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == 400
+    assert "We could not read what your browser sent" in response.content.decode()
+    assert_baseline_headers(response.headers)
+
+
+def test_the_screening_form_refuses_a_file_without_storing_it(settings, tmp_path):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    client, token = csrf_client()
+
+    from io import BytesIO
+
+    upload = BytesIO(b"x" * 100_000)
+    upload.name = "scan.pdf"
+    response = client.post(
+        "/screening/", {"csrfmiddlewaretoken": token, "attachment": upload}, HTTP_X_CSRFTOKEN=token
+    )
+
+    assert response.status_code == 400
+    assert_baseline_headers(response.headers)
+    assert list(tmp_path.iterdir()) == []
+    assert not ScreeningRequest.objects.exists()
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(settings):
+    client, token = csrf_client()
+
+    response = client.generic(
+        "POST",
+        "/screening/",
+        b"first_name=Jane",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(10**12),
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == 400
+    assert_baseline_headers(response.headers)
+
+
+def test_upload_limits_are_capped_everywhere(settings):
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 256 * 1024
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 64 * 1024
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 400
+    # One file at a time, and only in the staff admin (a clinician's photo).
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 1
+    assert settings.STAFF_UPLOAD_MAX_BYTES <= 11 * 1024 * 1024
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+def test_healthz_answers_only_get_and_head(client, method):
+    response = client.generic(method, "/healthz")
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD"
+
+
+def test_healthz_answers_head(client):
+    assert client.head("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_reports_a_database_that_cannot_write_with_retry_after(client):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET default_transaction_read_only = on")
+    try:
+        response = client.get("/healthz")
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = OFF")
+            else:
+                cursor.execute("SET default_transaction_read_only = off")
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert client.get("/healthz").status_code == 200
+
+
+def test_the_screening_form_503_carries_retry_after(monkeypatch):
+    from django.db import OperationalError
+
+    from intake import views
+    from tests.intake.screening_support import post_screening
+
+    def unavailable(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views, "screening_request_create", unavailable)
+    response = post_screening(Client())
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    "path", [static("css/site.css"), "/favicon.ico", "/healthz", "/static/no-such-file.css"]
+)
+def test_static_files_favicon_and_healthz_carry_the_security_headers(client, path):
+    response = client.get(path)
+
+    assert_baseline_headers(response.headers)
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_cached_content_page_still_carries_the_security_headers(client):
+    client.get("/faq/")
+    response = client.get("/faq/")
+
+    assert response.status_code == 200
+    assert_baseline_headers(response.headers)

@@ -1,0 +1,137 @@
+"""Running `make cluster` for a test module, and talking to it as patients and staff would."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import requests
+
+from scripts.cluster import running_cluster
+from tests.intake.screening_support import form_token, valid_answers
+from tests.support import PROJECT_DIR
+
+
+@dataclass
+class RunningCluster:
+    front: str
+    nodes: list[str]
+    database_url: str
+    runtime: Path
+
+    def state(self) -> dict:
+        return json.loads((self.runtime / "cluster.json").read_text())
+
+    def sql(self, query: str, params: list | None = None) -> list[tuple]:
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            return conn.execute(query, params or []).fetchall()
+
+    def manage_shell(self, code: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env.update(DATABASE_URL=self.database_url, DJANGO_TRUSTED_PROXIES="127.0.0.1")
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return result.stdout.strip()
+
+
+@contextmanager
+def cluster(
+    *, port: int, database: str, runtime: Path, env: dict[str, str]
+) -> Iterator[RunningCluster]:
+    """`make cluster` on `port` (nginx) and the two ports after it (app servers), fresh database."""
+    with running_cluster(port=port, database=database, runtime=runtime, env=env) as state:
+        yield RunningCluster(
+            front=state["front"],
+            nodes=[app["url"] for app in state["apps"]],
+            database_url=state["database_url"],
+            runtime=runtime,
+        )
+
+
+def screening_post(
+    session: requests.Session, base: str, *, timeout: float = 20, **headers: str
+) -> tuple[requests.Response, str]:
+    """A valid screening request posted as a browser would (CSRF cookie and token), and its
+    one-time form token id."""
+    if "csrftoken" not in session.cookies:
+        session.get(f"{base}/screening/", timeout=timeout, headers=headers)
+    token_id = os.urandom(12).hex()
+    data = valid_answers(form_token=form_token(token_id=token_id))
+    data["csrfmiddlewaretoken"] = session.cookies["csrftoken"]
+    response = session.post(
+        f"{base}/screening/", data=data, allow_redirects=False, timeout=timeout, headers=headers
+    )
+    return response, token_id
+
+
+# --- A mail server the tests can stop and start --------------------------------------------------
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    def reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self) -> None:
+        self.reply("220 test SMTP")
+        in_data, lines = False, []
+        while raw := self.rfile.readline():
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if in_data:
+                if line == ".":
+                    in_data = False
+                    self.server.messages.append("\n".join(lines))
+                    lines = []
+                    self.reply("250 queued")
+                else:
+                    lines.append(line[1:] if line.startswith("..") else line)
+                continue
+            verb = line[:4].upper()
+            if verb == "EHLO":
+                self.reply("250 test")
+            elif verb == "DATA":
+                in_data = True
+                self.reply("354 go ahead")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("250 ok")
+
+
+class MailServer(socketserver.ThreadingTCPServer):
+    """A minimal SMTP server on loopback that keeps every message it accepts."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, port: int) -> None:
+        super().__init__(("127.0.0.1", port), _SMTPHandler)
+        self.messages: list[str] = []
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def free_port_is_closed(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
