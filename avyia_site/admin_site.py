@@ -35,23 +35,39 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         ),
     )
 
+    # One message for every failure (password, code, no enrolled device, too many codes), so the
+    # page never tells a guesser that the password was right.
+    SIGN_IN_FAILED = (
+        "Sign-in failed: the username, password or code is not right, or the code has expired. "
+        "Check them and enter the code your authenticator app shows now."
+    )
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "no_device": (
-            "No authenticator app is enrolled for this account. Ask a clinic manager to enrol one "
-            "with `manage.py createstaff --reset-mfa`."
-        ),
-        "invalid_token": "That code is not right or has expired. Enter the current code.",
-        "throttled": "Too many wrong codes. Wait a minute, then enter the current code.",
+        "invalid_login": SIGN_IN_FAILED,
+        "inactive": SIGN_IN_FAILED,
+        "no_device": SIGN_IN_FAILED,
+        "invalid_token": SIGN_IN_FAILED,
+        "throttled": SIGN_IN_FAILED,
     }
 
     def clean(self):
+        if not self.data.get("otp_token", "").strip():
+            # Without a code the password is not even checked: the answer cannot depend on it.
+            raise forms.ValidationError(self.SIGN_IN_FAILED, code="invalid_login")
         cleaned_data = super().clean()
         user = self.get_user()
-        # Without a code the field's own "required" error already stops the sign-in.
         if user is not None and cleaned_data.get("otp_token"):
             user.otp_device = self._verified_device(user, cleaned_data["otp_token"])
         return cleaned_data
+
+    def _failed(self, user, code: str) -> forms.ValidationError:
+        # A failure after the password was right counts towards the lockout like a wrong password.
+        user_login_failed.send(
+            sender=type(self),
+            credentials={"username": user.get_username()},
+            request=self.request,
+        )
+        return forms.ValidationError(self.error_messages[code], code=code)
 
     def _verified_device(self, user, token: str) -> TOTPDevice:
         token = token.replace(" ", "")
@@ -61,25 +77,20 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
                 TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update()
             )
             if not devices:
-                raise forms.ValidationError(self.error_messages["no_device"], code="no_device")
+                raise self._failed(user, "no_device")
             for device in devices:
                 allowed, _ = device.verify_is_allowed()
                 if not allowed:
-                    raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+                    raise self._failed(user, "throttled")
                 if device.verify_token(token):
                     return device
-        user_login_failed.send(
-            sender=type(self),
-            credentials={"username": user.get_username()},
-            request=self.request,
-        )
-        raise forms.ValidationError(self.error_messages["invalid_token"], code="invalid_token")
+        raise self._failed(user, "invalid_token")
 
 
 class StaffAdminSite(OTPAdminSite):
     site_header = "AVYIA staff"
     site_title = "AVYIA staff"
-    index_title = "Work queue"
+    index_title = "Today's work"
     login_form = StaffAuthenticationForm
     login_template = "admin/login.html"
     # The admin is for clinic staff only; nothing here is public.

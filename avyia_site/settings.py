@@ -227,6 +227,7 @@ STAFF_SESSION_MAX_AGE = timedelta(hours=12)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
+FORMAT_MODULE_PATH = ["avyia_site.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -385,6 +386,18 @@ SCREENING_RESPONSE_TIME = env.str("SCREENING_RESPONSE_TIME", default="one busine
 # How long each process may keep the content version it read before asking the shared cache
 # again: an edit shows on every app server within this many seconds (0: on the next request).
 CONTENT_VERSION_MAX_AGE = env.float("CONTENT_VERSION_MAX_AGE", default=1.0)
+# The promise above is also what the queue's due times come from (intake.business_hours).
+SCREENING_URGENT_BUSINESS_HOURS = env.int("SCREENING_URGENT_BUSINESS_HOURS", default=2)
+CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default=TIME_ZONE)
+CLINIC_BUSINESS_HOURS = env.str("CLINIC_BUSINESS_HOURS", default="08:00-17:00")
+CLINIC_BUSINESS_DAYS = env.list("CLINIC_BUSINESS_DAYS", default=["mon", "tue", "wed", "thu", "fri"])
+# Country and subdivision codes of the `holidays` package; "off" for none.
+CLINIC_HOLIDAYS = env.str("CLINIC_HOLIDAYS", default="US-WA")
+# After this many attempts without reaching the patient, the review page offers the
+# "we could not reach you" message.
+SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE = env.int(
+    "SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE", default=3
+)
 # A screening request filled in step by step is kept as a draft this long after its last step.
 SCREENING_DRAFT_HOURS = env.int("SCREENING_DRAFT_HOURS", default=24)
 SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)

@@ -22,3 +22,17 @@ def encryption_keys_check(app_configs=None, databases=None, **kwargs) -> list[ch
     except (KeyMismatchError, ImproperlyConfigured) as exc:
         return [checks.Critical(str(exc), id="intake.E001")]
     return []
+
+
+@checks.register()
+def business_hours_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The promise, business hours and days must parse: the queue's due times depend on them."""
+    from .business_hours import business_hours, business_weekdays, response_allowance
+
+    try:
+        business_hours()
+        business_weekdays()
+        response_allowance()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="intake.E002")]
+    return []

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
+from datetime import date
 from functools import lru_cache
 
 import phonenumbers
@@ -111,3 +113,16 @@ def phone_blind_index(value: str, *, key: str | None = None) -> str | None:
 def client_address_hash(address: str) -> str:
     """Keyed hash of a client address, so rate limiting never stores the address itself."""
     return blind_index("client-address:" + address)
+
+
+def normalise_last_name(value: str) -> str:
+    """A last name compared without case, accents' composition, spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", value).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def name_birth_blind_index(last_name: str, date_of_birth: date, *, key: str | None = None) -> str:
+    """Blind index of a last name with a date of birth, for the exact "find a patient" search."""
+    return blind_index(
+        f"name-birth:{normalise_last_name(last_name)}|{date_of_birth.isoformat()}", key=key
+    )

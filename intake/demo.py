@@ -18,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import questionnaire
+from .business_hours import due_at_for
 from .form_token import form_token_issue
 from .forms import ScreeningRequestForm
-from .models import ScreeningRequest
+from .models import ContactAttempt, ScreeningRequest
 from .questionnaire import Kind, scoring
 from .services import screening_request_create
-from .staff import review
+from .staff import review, safety
 
 Status = ScreeningRequest.Status
 DEMO_EMAIL_DOMAIN = "example.org"
@@ -123,6 +124,8 @@ class DemoCase:
     hours_ago: float
     statuses: list[str] = field(default_factory=list)
     note: str = ""
+    # Attempts that did not reach the patient, logged before anything else.
+    failed_attempts: list[str] = field(default_factory=list)
 
 
 URGENT = {"asq_wish_dead": "yes", "asq_thoughts": "yes", "asq_now": "no"}
@@ -131,7 +134,11 @@ DEPRESSED = {"phq2_interest": "2", "phq2_down": "2"}
 
 DEMO_CASES = [
     DemoCase({**URGENT_NOW, "pain_conditions": ["crps"]}, hours_ago=3),
-    DemoCase({**URGENT, "pain_conditions": ["fibromyalgia"], **DEPRESSED}, hours_ago=20),
+    DemoCase(
+        {**URGENT, "pain_conditions": ["fibromyalgia"], **DEPRESSED},
+        hours_ago=20,
+        failed_attempts=[ContactAttempt.Outcome.NO_ANSWER],
+    ),
     DemoCase(
         {**URGENT, "pain_conditions": ["neuropathic"]},
         hours_ago=30,
@@ -216,8 +223,37 @@ def demo_requests_seed() -> list[ScreeningRequest]:
             received = now - datetime.timedelta(hours=case.hours_ago)
             # Demo requests send staff no notice; marked as sent, `retry_notices` leaves them be.
             ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-                received_at=received, status_changed_at=received, notice_sent_at=received
+                received_at=received,
+                status_changed_at=received,
+                notice_sent_at=received,
+                due_at=due_at_for(priority=screening_request.priority, received_at=received),
             )
+            for outcome in case.failed_attempts:
+                safety.contact_attempt_log(
+                    screening_request=screening_request,
+                    actor=staff,
+                    method=ContactAttempt.Method.PHONE,
+                    outcome=outcome,
+                    note="Rang once; no voicemail set up.",
+                    next_attempt_due=received + datetime.timedelta(hours=18),
+                )
+                screening_request.contact_attempts.update(
+                    made_at=received + datetime.timedelta(hours=1)
+                )
+            if Status.CONTACTED in case.statuses:
+                # Contacted means an attempt reached them; a suicide-risk screen needs the protocol.
+                safety.contact_attempt_log(
+                    screening_request=screening_request,
+                    actor=staff,
+                    method=ContactAttempt.Method.PHONE,
+                    outcome=ContactAttempt.Outcome.REACHED,
+                )
+            if screening_request.asq_positive and case.statuses:
+                safety.protocol_confirm(
+                    screening_request=screening_request,
+                    actor=staff,
+                    steps=safety.protocol_current().step_list(),
+                )
             for status in case.statuses:
                 review.screening_request_set_status(
                     screening_request=screening_request, status=status, actor=staff
@@ -229,6 +265,8 @@ def demo_requests_seed() -> list[ScreeningRequest]:
                     status_changed_at=moved
                 )
                 screening_request.status_changes.update(changed_at=moved)
+                screening_request.contact_attempts.update(made_at=moved)
+                screening_request.protocol_confirmations.update(confirmed_at=moved)
             if case.note:
                 review.internal_note_create(
                     screening_request=screening_request, author=staff, text=case.note

@@ -69,6 +69,9 @@ class ScreeningRequest(models.Model):
         max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # When the first contact is due, from the priority and the clinic's business hours
+    # (intake.business_hours), fixed when the request arrives.
+    due_at = models.DateTimeField("due by", null=True, blank=True, db_index=True, editable=False)
     priority = models.PositiveSmallIntegerField(
         choices=Priority.choices, default=Priority.ROUTINE, db_index=True
     )
@@ -125,6 +128,10 @@ class ScreeningRequest(models.Model):
     # --- Blind indexes for exact staff search (HMAC-SHA256 with BLIND_INDEX_KEY) ---------------
     email_index = models.CharField(max_length=64, db_index=True, editable=False)
     phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+    # Last name and date of birth together, for the exact "find a patient" search.
+    name_birth_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["priority", "received_at"]
@@ -227,6 +234,88 @@ class InternalNote(models.Model):
         return f"Note by {self.author} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class ContactAttempt(models.Model):
+    """One try at reaching the patient: how, what came of it, and when to try next."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "E-mail"
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Reached the patient"
+        VOICEMAIL = "voicemail", "Left a voicemail"
+        NO_ANSWER = "no_answer", "No answer"
+        WRONG_NUMBER = "wrong_number", "Wrong number"
+        EMAIL_SENT = "email_sent", "E-mail sent"
+        TEXT_SENT = "text_sent", "Text sent"
+
+    # Outcomes that did not reach the patient; enough of them and the "could not reach you"
+    # message is offered.
+    FAILED_OUTCOMES = (Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
+
+    screening_request = models.ForeignKey(
+        ScreeningRequest, on_delete=models.CASCADE, related_name="contact_attempts"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = EncryptedTextField(max_length=2000, blank=True, default="")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_attempt_due = models.DateTimeField("next attempt due", null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.get_outcome_display()}"
+
+
+class SuicideRiskProtocol(models.Model):
+    """The clinic's suicide-risk protocol, as staff follow it: text and the steps to confirm.
+
+    Edited by the clinic in the admin; the newest version is shown on every request with a
+    positive ASQ screen. Each line of `steps` is one box of the checklist staff confirm.
+    """
+
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="What staff do, in the clinic's words.")
+    steps = models.TextField(help_text="One step to confirm per line: the checklist staff tick.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        verbose_name = "suicide-risk protocol"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+
+class ProtocolConfirmation(models.Model):
+    """A reviewer's confirmation that the suicide-risk protocol was followed for a request."""
+
+    screening_request = models.ForeignKey(
+        ScreeningRequest, on_delete=models.CASCADE, related_name="protocol_confirmations"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    # The steps as worded when confirmed (staff wording, never patient data).
+    steps = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Protocol confirmed by {self.confirmed_by} at {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
 class AuditEvent(models.Model):
     """Who did what to which request, and when: append-only, and never any patient data.
 
@@ -239,6 +328,8 @@ class AuditEvent(models.Model):
         VIEW = "view", "Viewed"
         CHANGE = "change", "Changed"
         NOTE = "note", "Added a note"
+        CONTACT = "contact", "Logged a contact attempt"
+        PROTOCOL = "protocol", "Confirmed the suicide-risk protocol"
         EXPORT = "export", "Exported"
         DELETE = "delete", "Deleted"
         PURGE = "purge", "Purged"

@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import consent, questionnaire
-from .crypto import client_address_hash, email_blind_index, phone_blind_index
+from .business_hours import due_at_for
+from .crypto import (
+    client_address_hash,
+    email_blind_index,
+    name_birth_blind_index,
+    phone_blind_index,
+)
 from .models import ScreeningRateWindow, ScreeningRequest
 from .service_area import service_area_for_zip
 from .triage import triage
@@ -125,6 +131,7 @@ def screening_request_create(
         received_at=now,
         status_changed_at=now,
         priority=result.priority,
+        due_at=due_at_for(priority=result.priority, received_at=now),
         flags=result.flags,
         peg_score=result.peg_score,
         phq2_positive=result.phq2_positive,
@@ -135,6 +142,7 @@ def screening_request_create(
         answers={"sections": answers_as_seen, "values": coded},
         email_index=email_blind_index(answers["email"]) if answers.get("email") else "",
         phone_index=phone_blind_index(answers["phone"]) or "",
+        name_birth_index=name_birth_blind_index(answers["last_name"], answers["date_of_birth"]),
         consent_version=consent.CONSENT_VERSION,
         consented_at=now,
         sms_reminders_consent=bool(answers.get("sms_reminders")),

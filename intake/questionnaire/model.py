@@ -59,6 +59,9 @@ class Flag:
     label: Text  # what staff read, e.g. "Heart disease or blood pressure not well controlled"
     raises: Priority | None = None
     crisis: bool = False  # shown first and marked on the staff pages
+    # The reason in a few words for the staff queue, e.g. "Heart condition"; a flag raised by a
+    # question with several flagging answers adds the answer ("Heart condition: not sure").
+    short: Text = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class Question:
     flag: Flag | None = None
     flag_on: frozenset[str | int] = frozenset()
     coding: Coding | None = None
+    # Said of a flag this question raised, in the staff's reasons (e.g. "not sure").
+    flag_note: Text = ""
     # Kept in the request's own encrypted column of this name rather than among the answers.
     column: str = ""
 
@@ -209,6 +214,24 @@ class Questionnaire:
     def flag_label(self, code: str) -> str:
         flag = self.flag(code)
         return str(flag.label) if flag else code
+
+    def flag_reason(self, code: str, answers: Mapping[str, Any]) -> str:
+        """Why a flag was raised, in a few words, from the stored coded answers."""
+        flag = self.flag(code)
+        if flag is None:
+            return code
+        words = str(flag.short or flag.label)
+        for question in self.questions():
+            value = answers.get(question.name)
+            if code not in [f.code for f in question.raised_flags(value)]:
+                continue
+            # The first question that raised it says how: "yes" or "not sure", or its own note.
+            if question.flag is not None and len(question.flag_on) > 1:
+                words += ": " + question.choice_label(value).lower()
+            elif question.flag_note:
+                words += ": " + str(question.flag_note)
+            break
+        return words
 
     def answer_questions(self) -> list[Question]:
         """The questions stored among the coded answers (not in a column of their own)."""

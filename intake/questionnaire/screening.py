@@ -29,20 +29,39 @@ ZERO_TO_TEN = tuple(Choice(n, str(n)) for n in range(11))
 NONE = "none"
 
 
-def _condition(code: str, label: str) -> Flag:
-    return Flag(code, label, raises=Priority.NEEDS_REVIEW)
+def _condition(code: str, label: str, short: str) -> Flag:
+    return Flag(code, label, raises=Priority.NEEDS_REVIEW, short=short)
 
 
 ASQ_POSITIVE = Flag(
-    "asq_positive", _("Suicide risk screen positive (ASQ)"), Priority.URGENT, crisis=True
+    "asq_positive",
+    _("Suicide risk screen positive (ASQ)"),
+    Priority.URGENT,
+    crisis=True,
+    short=_("Suicide risk: screen positive"),
 )
-ASQ_ACUTE = Flag("asq_acute", _("Thoughts of suicide right now"), Priority.ACUTE, crisis=True)
+ASQ_ACUTE = Flag(
+    "asq_acute",
+    _("Thoughts of suicide right now"),
+    Priority.ACUTE,
+    crisis=True,
+    short=_("Suicide risk: thoughts right now"),
+)
 PHQ2_POSITIVE = Flag(
-    "phq2_positive", _("Depression screen positive (PHQ-2 3 or more)"), Priority.NEEDS_REVIEW
+    "phq2_positive",
+    _("Depression screen positive (PHQ-2 3 or more)"),
+    Priority.NEEDS_REVIEW,
+    short=_("Depression screen positive"),
 )
-PAIN_UNDER_3_MONTHS = Flag("pain_under_3_months", _("Pain for less than 3 months"))
-OUT_OF_AREA = Flag("out_of_area", _("ZIP code likely outside the service area"))
-AREA_UNKNOWN = Flag("area_unknown", _("ZIP code not found; service area to confirm"))
+PAIN_UNDER_3_MONTHS = Flag(
+    "pain_under_3_months", _("Pain for less than 3 months"), short=_("Pain under 3 months")
+)
+OUT_OF_AREA = Flag(
+    "out_of_area", _("ZIP code likely outside the service area"), short=_("Outside service area")
+)
+AREA_UNKNOWN = Flag(
+    "area_unknown", _("ZIP code not found; service area to confirm"), short=_("Area to confirm")
+)
 
 # PHQ-2: a total of 3 or more is a positive screen (Kroenke 2003).
 PHQ2_POSITIVE_AT = 3
@@ -205,26 +224,43 @@ SURGERY_PLANNED = Question(
 # staff's. Having one, or not being sure, flags it; never an automatic "no": a clinician decides.
 CONDITIONS = (
     (
-        _condition("heart", _("High blood pressure or heart disease not well controlled")),
+        _condition(
+            "heart",
+            _("High blood pressure or heart disease not well controlled"),
+            _("Heart condition"),
+        ),
         _("High blood pressure or heart disease that is not well controlled"),
     ),
     (
-        _condition("psychosis", _("Psychosis, schizophrenia or mania")),
+        _condition("psychosis", _("Psychosis, schizophrenia or mania"), _("Psychosis or mania")),
         _("Psychosis, schizophrenia or mania, now or in the past"),
     ),
-    (_condition("liver", _("Severe liver disease")), _("Severe liver disease")),
+    (_condition("liver", _("Severe liver disease"), _("Liver disease")), _("Severe liver disease")),
     (
-        _condition("pressure", _("Raised pressure in the brain or eye (e.g. glaucoma)")),
+        _condition(
+            "pressure",
+            _("Raised pressure in the brain or eye (e.g. glaucoma)"),
+            _("Brain or eye pressure"),
+        ),
         _("High pressure inside your head or in your eyes, such as glaucoma"),
     ),
     (
-        _condition("substance_use", _("Active substance use problem")),
+        _condition("substance_use", _("Active substance use problem"), _("Substance use")),
         _("A problem with alcohol or drug use right now"),
     ),
-    (_condition("pregnancy", _("Pregnant or breastfeeding")), _("Pregnant or breastfeeding")),
-    (_condition("ketamine_allergy", _("Ketamine allergy")), _("An allergy to ketamine")),
-    (_condition("seizures", _("Seizures")), _("Seizures")),
-    (_condition("breathing", _("Severe breathing problems")), _("Severe breathing problems")),
+    (
+        _condition("pregnancy", _("Pregnant or breastfeeding"), _("Pregnancy")),
+        _("Pregnant or breastfeeding"),
+    ),
+    (
+        _condition("ketamine_allergy", _("Ketamine allergy"), _("Ketamine allergy")),
+        _("An allergy to ketamine"),
+    ),
+    (_condition("seizures", _("Seizures"), _("Seizures")), _("Seizures")),
+    (
+        _condition("breathing", _("Severe breathing problems"), _("Breathing problems")),
+        _("Severe breathing problems"),
+    ),
 )
 HEALTH_CONDITIONS = Question(
     name="health_conditions",
@@ -249,6 +285,7 @@ HEALTH_NOT_SURE = Question(
     choices=tuple(Choice(flag.code, words, flag=flag) for flag, words in CONDITIONS),
     asked_when=AskedWhen((HEALTH_CONDITIONS.name,), frozenset({NOT_SURE})),
     required_message=_("Choose the health conditions you are not sure about."),
+    flag_note=_("not sure"),
 )
 CURRENT_MEDICINES = Question(
     name="current_medicines",

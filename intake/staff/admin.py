@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
-from django.contrib.auth import get_user_model
+from django.contrib.admin.views.main import (
+    ERROR_FLAG,
+    PAGE_VAR,
+    SEARCH_VAR,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import (
@@ -26,147 +28,47 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.timesince import timesince
+from django.utils.html import format_html, format_html_join
 
-from .. import questionnaire
+from avyia_site.phones import phone_e164, phone_national
+
+from ..business_hours import due_at_for
+from ..crypto import email_blind_index
 from ..fhir import FHIR_JSON
-from ..fields import EncryptedField
-from ..models import AuditEvent, ScreeningRequest, normalise_reference
-from . import review
+from ..models import (
+    AuditEvent,
+    ContactAttempt,
+    ScreeningRequest,
+    SuicideRiskProtocol,
+    normalise_reference,
+)
+from . import queue as work_queue
+from . import review, safety
+from .audit import audit_record_many
+from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
-from .presentation import flag_labels, review_page_context
+from .presentation import review_page_context
+from .queue_filters import (
+    AssignedFilter,
+    DueFilter,
+    FlagFilter,
+    QueueStatusFilter,
+    WorkQueueChangeList,
+)
 from .retention import requests_past_retention, screening_requests_purge
+from .review_form import ScreeningRequestReviewForm
 from .search import (
     BLIND_INDEX_SHAPE,
     INDEX_SEARCH_PREFIX,
+    NAME_SEARCH_PREFIX,
     REFERENCE_SHAPE,
     contact_search_index,
+    name_birth_search_index,
 )
 
 Status = ScreeningRequest.Status
-ENCRYPTED_FIELDS = [
-    f.name for f in ScreeningRequest._meta.concrete_fields if isinstance(f, EncryptedField)
-]
-
-# --- Work queue filters ----------------------------------------------------------------------
-
-
-class QueueStatusFilter(admin.SimpleListFilter):
-    """Status, defaulting to the open requests (the work still to do).
-
-    A search looks through every status unless a status is chosen: a reference read out on the
-    phone must be found even when its request has closed.
-    """
-
-    title = "status"
-    parameter_name = "status"
-    OPEN = "open"
-    ALL = "all"
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        self.default = self.ALL if request.GET.get("q", "").strip() else self.OPEN
-
-    def lookups(self, request, model_admin):
-        return [(self.OPEN, "Open"), *Status.choices, (self.ALL, "All")]
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value() or self.default
-        if value == self.ALL:
-            return queryset
-        if value == self.OPEN:
-            return queryset.filter(status__in=ScreeningRequest.OPEN_STATUSES)
-        return queryset.filter(status=value)
-
-
-class FlagFilter(admin.SimpleListFilter):
-    title = "flag"
-    parameter_name = "flag"
-
-    def lookups(self, request, model_admin):
-        return [(flag.code, flag.label) for flag in questionnaire.SCREENING.flags()]
-
-    def queryset(self, request, queryset):
-        if questionnaire.SCREENING.flag(self.value() or "") is not None:
-            return queryset.filter(flags__has=self.value())
-        return queryset
-
-
-class AssignedFilter(admin.SimpleListFilter):
-    title = "assigned to"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("me", "Me"), ("nobody", "Nobody")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
-
-
-class WorkQueueChangeList(ChangeList):
-    @property
-    def search_action(self) -> str:
-        """The search form posts here, so the term never reaches a URL."""
-        return reverse("admin:intake_screeningrequest_search")
-
-    @property
-    def searched_by_contact(self) -> bool:
-        """The search is by e-mail or phone: the search box shows neither, nor the digest."""
-        return self.query.startswith(INDEX_SEARCH_PREFIX)
-
-    # The queue shows only plain columns: skip decrypting a dozen fields for every row.
-    def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).defer(*ENCRYPTED_FIELDS)
-
-
-# --- Review page form ------------------------------------------------------------------------
-
-
-class ScreeningRequestReviewForm(forms.ModelForm):
-    new_note = forms.CharField(
-        label="Add an internal note",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Only staff see notes. A note keeps its author and time and cannot be edited.",
-    )
-
-    class Meta:
-        model = ScreeningRequest
-        fields = ["status", "assigned_to"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "status" in self.fields:
-            current = self.instance.status
-            allowed = {current, *review.status_moves_from(current)}
-            self.fields["status"].choices = [c for c in Status.choices if c[0] in allowed]
-            self.fields["status"].help_text = "Only the moves allowed from the current status."
-        if "assigned_to" in self.fields:
-            self.fields["assigned_to"].queryset = get_user_model().objects.filter(
-                is_staff=True, is_active=True
-            )
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if status != self.instance.status:
-            review.status_move_check(from_status=self.instance.status, to_status=status)
-        return status
-
+Priority = ScreeningRequest.Priority
+Outcome = ContactAttempt.Outcome
 
 # --- Screening requests ----------------------------------------------------------------------
 
@@ -176,63 +78,111 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
     form = ScreeningRequestReviewForm
     change_form_template = "admin/intake/screeningrequest/change_form.html"
     list_display = (
-        "reference",
-        "received",
-        "priority_label",
-        "status",
-        "reasons",
-        "in_area",
-        "peg_score",
-        "assigned_to",
+        "patient",
+        "phone_link",
+        "priority_reasons",
+        "due",
+        "status_assignee",
     )
-    list_display_links = ("reference",)
+    list_display_links = ("patient",)
     list_filter = (
         QueueStatusFilter,
+        DueFilter,
+        AssignedFilter,
         "priority",
         FlagFilter,
         "in_service_area",
-        AssignedFilter,
         "received_at",
     )
     list_select_related = ("assigned_to",)
     list_per_page = 50
-    ordering = ("priority", "received_at")
     date_hierarchy = "received_at"
-    # Only `reference` is searched as text; e-mail and phone go through the blind indexes.
+    # Only `reference` is searched as text; the rest goes through the blind indexes.
     search_fields = ("reference",)
     search_help_text = (
-        "Search by reference code, or by a complete e-mail address or phone number "
-        "(exact match only: parts of an address or number find nothing)."
+        "Find a request by its reference code; by a complete e-mail address or phone number; or by "
+        "last name and date of birth together, e.g. “Rivera 03/27/1980”. Only exact matches are "
+        "found (capitals, spaces and punctuation in a name do not matter)."
     )
-    actions = ("assign_to_me", "mark_contacted", "export_csv", "delete_selected")
+    actions = ("assign_to_me", "export_csv", "delete_selected")
 
     # --- Queue columns ---------------------------------------------------------------------
 
-    @admin.display(description="Received", ordering="received_at")
-    def received(self, obj: ScreeningRequest) -> str:
-        local = timezone.localtime(obj.received_at)
+    @admin.display(description="Patient")
+    def patient(self, obj: ScreeningRequest) -> str:
         return format_html(
-            '<time datetime="{}">{} ago</time><br><span class="queue-exact-time">{}</span>',
-            local.isoformat(),
-            timesince(obj.received_at, depth=1),
-            local.strftime("%a %d %b %Y, %H:%M"),
+            '<span class="queue-name">{} {}</span><span class="queue-ref">{}</span>',
+            obj.first_name,
+            obj.last_name,
+            obj.reference,
         )
 
-    @admin.display(description="Priority", ordering="priority")
-    def priority_label(self, obj: ScreeningRequest) -> str:
+    @admin.display(description="Phone, best time")
+    def phone_link(self, obj: ScreeningRequest) -> str:
+        method = (
+            ScreeningRequest.ContactMethod(obj.contact_method).label if obj.contact_method else ""
+        )
+        when = ScreeningRequest.ContactTime(obj.contact_time).label if obj.contact_time else ""
         return format_html(
+            '<a class="queue-phone" href="tel:{}">{}</a><span class="queue-small">{}, {}</span>',
+            phone_e164(obj.phone),
+            phone_national(obj.phone),
+            method,
+            when.lower(),
+        )
+
+    @admin.display(description="Priority and reasons", ordering="priority")
+    def priority_reasons(self, obj: ScreeningRequest) -> str:
+        reasons = work_queue.request_reasons(obj)
+        badge = format_html(
             '<span class="priority-badge priority-{}">{}</span>',
-            ScreeningRequest.Priority(obj.priority).name.lower().replace("_", "-"),
+            Priority(obj.priority).name.lower().replace("_", "-"),
             obj.get_priority_display(),
         )
+        if not reasons:
+            return badge
+        items = format_html_join(
+            "",
+            "<li{}>{}</li>",
+            ((' class="queue-reason-crisis"' if r.crisis else "", r.words) for r in reasons),
+        )
+        return format_html('{}<ul class="queue-reasons">{}</ul>', badge, items)
 
-    @admin.display(description="Reasons")
-    def reasons(self, obj: ScreeningRequest) -> str:
-        return "; ".join(flag_labels(obj)) or "None"
+    @admin.display(description="Due by", ordering="due_at")
+    def due(self, obj: ScreeningRequest) -> str:
+        received = format_html(
+            '<span class="queue-small">Received {}</span>', clinic_datetime(obj.received_at)
+        )
+        due = getattr(obj, "next_due", None)
+        if due is None:
+            return format_html('<span class="queue-small">{}</span>{}', "Answered", received)
+        if obj.priority == Priority.ACUTE and obj.status in review.UNANSWERED_STATUSES:
+            state = format_html('<strong class="due-badge due-now">{}</strong>', "Call now")
+        elif getattr(obj, "overdue", False):
+            state = format_html('<strong class="due-badge due-overdue">{}</strong>', "Overdue")
+        else:
+            state = ""
+        return format_html("{}{}{}", state, clinic_datetime(due), received)
 
-    @admin.display(description="In area", ordering="in_service_area")
-    def in_area(self, obj: ScreeningRequest) -> str:
-        return {True: "Likely", False: "Unlikely", None: "Unknown"}[obj.in_service_area]
+    @admin.display(description="Status and last attempt", ordering="status")
+    def status_assignee(self, obj: ScreeningRequest) -> str:
+        who = obj.assigned_to
+        name = (who.get_full_name() or who.get_username()) if who else "Unassigned"
+        outcome = getattr(obj, "last_attempt_outcome", None)
+        if outcome:
+            attempt = format_html(
+                '<span class="queue-attempt">{}</span>{}',
+                Outcome(outcome).label,
+                clinic_datetime(obj.last_attempt_at),
+            )
+        else:
+            attempt = format_html('<span class="queue-attempt">{}</span>', "No attempt yet")
+        return format_html(
+            '<strong>{}</strong><span class="queue-small">{}</span>{}',
+            obj.get_status_display(),
+            name,
+            attempt,
+        )
 
     # --- Permissions -----------------------------------------------------------------------
 
@@ -250,8 +200,28 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return WorkQueueChangeList
 
+    def get_queryset(self, request):
+        # Annotated before ModelAdmin orders it, since the queue's order uses the annotations.
+        queryset = work_queue.queue_annotate(self.model._default_manager.get_queryset())
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return work_queue.QUEUE_ORDERING
+
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Work queue", **(extra_context or {})})
+        response = super().changelist_view(
+            request, {"title": "Work queue", **(extra_context or {})}
+        )
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            # Names and phone numbers were shown: one view event per request on the page.
+            audit_record_many(
+                action=AuditEvent.Action.VIEW,
+                actor=request.user,
+                references=[r.reference for r in changelist.result_list],
+                detail="listed in the work queue",
+            )
+        return response
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -262,6 +232,11 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
             if not BLIND_INDEX_SHAPE.fullmatch(digest):
                 return queryset.none(), False
             return queryset.filter(Q(email_index=digest) | Q(phone_index=digest)), False
+        if term.startswith(NAME_SEARCH_PREFIX):
+            digest = term.removeprefix(NAME_SEARCH_PREFIX)
+            if not BLIND_INDEX_SHAPE.fullmatch(digest):
+                return queryset.none(), False
+            return queryset.filter(name_birth_index=digest), False
         return queryset.filter(reference=normalise_reference(term)), False
 
     def search_view(self, request: HttpRequest) -> HttpResponse:
@@ -274,17 +249,35 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         dropped = {"csrfmiddlewaretoken", SEARCH_VAR, PAGE_VAR, ERROR_FLAG}
         params = [(key, values) for key, values in request.POST.lists() if key not in dropped]
         term = request.POST.get(SEARCH_VAR, "").strip()
+        name_index = name_birth_search_index(term)
         if REFERENCE_SHAPE.fullmatch(term):
             params.append((SEARCH_VAR, normalise_reference(term)))
-        elif term:
+        elif name_index is not None:
+            params.append((SEARCH_VAR, NAME_SEARCH_PREFIX + name_index))
+        elif term and ("@" in term or contact_search_index(term) != email_blind_index(term)):
             params.append((SEARCH_VAR, INDEX_SEARCH_PREFIX + contact_search_index(term)))
+        elif term:
+            # Say plainly that nothing was searched, rather than show an empty "result".
+            self.message_user(
+                request,
+                "Nothing was searched: “Find” takes a reference code, a complete e-mail address "
+                "or phone number, or a last name with a date of birth (e.g. “Rivera 03/27/1980”).",
+                messages.WARNING,
+            )
         url = reverse("admin:intake_screeningrequest_changelist")
         return HttpResponseRedirect(f"{url}?{urlencode(params, doseq=True)}" if params else url)
 
     # --- Review page -----------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        fields = ["status", "assigned_to"]
+        fields = [
+            "attempt_method",
+            "attempt_outcome",
+            "attempt_note",
+            "next_attempt_due",
+            "status",
+            "assigned_to",
+        ]
         if request.user.has_perm("intake.add_internalnote"):
             fields.append("new_note")
         return [("Your work on this request", {"fields": fields})]
@@ -292,7 +285,8 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             can_change = self.has_change_permission(request, obj)
-            context["title"] = "Review request" if can_change else "Request"
+            context["title"] = f"{'Review request' if can_change else 'Request'} {obj.reference}"
+            context["subtitle"] = None
             if self.has_fhir_export_permission(request):
                 context["fhir_url"] = reverse("admin:intake_screeningrequest_fhir", args=[obj.pk])
             context.update(
@@ -300,33 +294,65 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
                     obj, show_audit_link=request.user.has_perm("intake.view_auditevent")
                 )
             )
-            if request.method == "GET":
-                review.screening_request_record_view(screening_request=obj, actor=request.user)
+            context["can_change"] = can_change
+            # Every page that shows the answers is a look at them, whatever the method: a form
+            # sent back with errors shows them as much as a first visit does.
+            review.screening_request_record_view(screening_request=obj, actor=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
-        # Only the services write, so every change is checked and audited.
+        # Only the services write, so every change is checked and audited. The order matters:
+        # the attempt and the protocol are on record before the status move that needs them.
         current = ScreeningRequest.objects.get(pk=obj.pk)
+        data = form.cleaned_data
         try:
+            if data.get("attempt_outcome"):
+                failed = data["attempt_outcome"] in ContactAttempt.FAILED_OUTCOMES
+                next_due = data.get("next_attempt_due")
+                if failed and next_due is None:
+                    next_due = due_at_for(
+                        priority=max(current.priority, Priority.URGENT), received_at=timezone.now()
+                    )
+                safety.contact_attempt_log(
+                    screening_request=current,
+                    actor=request.user,
+                    method=data["attempt_method"],
+                    outcome=data["attempt_outcome"],
+                    note=data.get("attempt_note", ""),
+                    next_attempt_due=next_due,
+                )
+            if data.get("send_could_not_reach"):
+                safety.could_not_reach_send(screening_request=current, actor=request.user)
+            if data.get("protocol_steps"):
+                safety.protocol_confirm(
+                    screening_request=current, actor=request.user, steps=data["protocol_steps"]
+                )
             if "assigned_to" in form.changed_data:
                 review.screening_request_assign(
-                    screening_request=current,
-                    assignee=form.cleaned_data["assigned_to"],
-                    actor=request.user,
+                    screening_request=current, assignee=data["assigned_to"], actor=request.user
                 )
             if "status" in form.changed_data:
                 review.screening_request_set_status(
-                    screening_request=current,
-                    status=form.cleaned_data["status"],
-                    actor=request.user,
+                    screening_request=current, status=data["status"], actor=request.user
                 )
         except ValidationError as exc:
+            request.review_refused = True
             messages.error(request, " ".join(exc.messages))
         # The form always has the note field; only those allowed to add notes may use it.
-        if form.cleaned_data.get("new_note") and request.user.has_perm("intake.add_internalnote"):
+        if data.get("new_note") and request.user.has_perm("intake.add_internalnote"):
             review.internal_note_create(
-                screening_request=current, author=request.user, text=form.cleaned_data["new_note"]
+                screening_request=current, author=request.user, text=data["new_note"]
             )
+
+    def response_change(self, request, obj):
+        # Stay on the request after saving: the nurse usually has more to do on it.
+        if not getattr(request, "review_refused", False):
+            self.message_user(request, f"Saved your work on {obj.reference}.", messages.SUCCESS)
+        return HttpResponseRedirect(request.path)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, f"Request {obj_display} deleted, with its notes and history.")
+        return HttpResponseRedirect(reverse("admin:intake_screeningrequest_changelist"))
 
     def delete_model(self, request, obj):
         review.screening_request_delete(
@@ -339,33 +365,14 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
 
     # --- Actions ---------------------------------------------------------------------------
 
-    @admin.action(description="Assign to me", permissions=["change"])
+    @admin.action(description="Assign the selected requests to me", permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         for screening_request in queryset:
             review.screening_request_assign(
                 screening_request=screening_request, assignee=request.user, actor=request.user
             )
-        self.message_user(request, f"Assigned {len(queryset)} request(s) to you.")
-
-    @admin.action(description="Mark contacted", permissions=["change"])
-    def mark_contacted(self, request: HttpRequest, queryset: QuerySet) -> None:
-        moved, refused = [], []
-        for screening_request in queryset:
-            try:
-                review.screening_request_set_status(
-                    screening_request=screening_request, status=Status.CONTACTED, actor=request.user
-                )
-                moved.append(screening_request.reference)
-            except ValidationError:
-                refused.append(screening_request.reference)
-        if moved:
-            self.message_user(request, f"Marked {len(moved)} request(s) contacted.")
-        if refused:
-            self.message_user(
-                request,
-                "Not moved, because their status cannot go to contacted: " + ", ".join(refused),
-                messages.WARNING,
-            )
+        count = len(queryset)
+        self.message_user(request, f"{count} request{'s' if count != 1 else ''} assigned to you.")
 
     @admin.action(description="Export selected as CSV", permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
@@ -442,6 +449,42 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         )
 
 
+# --- The clinic's suicide-risk protocol ----------------------------------------------------
+
+
+@admin.register(SuicideRiskProtocol)
+class SuicideRiskProtocolAdmin(admin.ModelAdmin):
+    """One protocol, edited in place: the newest wording is what every review page shows."""
+
+    list_display = ("title", "updated_at")
+    fields = ("title", "text", "steps")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        title = "The clinic's suicide-risk protocol"
+        return super().change_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )
+
+    def response_change(self, request, obj):
+        self.message_user(
+            request, "Protocol saved: every request with a positive screen now shows it."
+        )
+        return HttpResponseRedirect(request.path)
+
+    def changelist_view(self, request, extra_context=None):
+        # There is only one: open it (created with the default wording on first use).
+        protocol = safety.protocol_current()
+        return HttpResponseRedirect(
+            reverse("admin:intake_suicideriskprotocol_change", args=[protocol.pk])
+        )
+
+
 # --- Audit trail -----------------------------------------------------------------------------
 
 
@@ -465,3 +508,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        title = "Audit trail: who looked at or changed which request"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        title = "Audit event"
+        return super().change_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )

@@ -17,6 +17,7 @@ from ..crypto import (
     DecryptionError,
     email_blind_index,
     multi_fernet,
+    name_birth_blind_index,
     phone_blind_index,
     rotate_text,
 )
@@ -81,7 +82,14 @@ def _rebuild_blind_indexes(result: RotationResult) -> None:
     last_pk = None
     while True:
         batch_qs = ScreeningRequest.objects.order_by("pk").only(
-            "pk", "email", "phone", "email_index", "phone_index"
+            "pk",
+            "email",
+            "phone",
+            "last_name",
+            "date_of_birth",
+            "email_index",
+            "phone_index",
+            "name_birth_index",
         )
         if last_pk is not None:
             batch_qs = batch_qs.filter(pk__gt=last_pk)
@@ -92,12 +100,18 @@ def _rebuild_blind_indexes(result: RotationResult) -> None:
             for screening_request in batch:
                 email_index = email_blind_index(screening_request.email)
                 phone_index = phone_blind_index(screening_request.phone) or ""
-                if (email_index, phone_index) != (
+                name_birth_index = name_birth_blind_index(
+                    screening_request.last_name, screening_request.date_of_birth
+                )
+                if (email_index, phone_index, name_birth_index) != (
                     screening_request.email_index,
                     screening_request.phone_index,
+                    screening_request.name_birth_index,
                 ):
                     ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-                        email_index=email_index, phone_index=phone_index
+                        email_index=email_index,
+                        phone_index=phone_index,
+                        name_birth_index=name_birth_index,
                     )
                     result.blind_indexes_changed += 1
         last_pk = batch[-1].pk

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+
+from avyia_site.phones import phone_e164, phone_national
 
 from .. import questionnaire
 from ..forms import answer_shown
 from ..models import ScreeningRequest
 from ..questionnaire import scoring
+from . import safety
+from .queue import QUEUE_ORDERING, queue_annotate, request_reasons
+from .review import UNANSWERED_STATUSES
 
 
 def _shown(value: Any) -> str:
@@ -62,6 +68,47 @@ def triage_flags(screening_request: ScreeningRequest) -> list[dict[str, Any]]:
     return sorted(flags, key=lambda flag: not flag["crisis"])
 
 
+def age_on(born, today) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def contact_card(screening_request: ScreeningRequest) -> dict[str, Any]:
+    """Who to call and how: what the top of the review page shows first."""
+    r = screening_request
+    return {
+        "name": f"{r.first_name} {r.last_name}",
+        "age": age_on(r.date_of_birth, timezone.localdate()),
+        "date_of_birth": r.date_of_birth,
+        "phone_href": phone_e164(r.phone),
+        "phone_text": phone_national(r.phone),
+        "email": r.email,
+        "method": ScreeningRequest.ContactMethod(r.contact_method).label
+        if r.contact_method
+        else "",
+        "time": ScreeningRequest.ContactTime(r.contact_time).label if r.contact_time else "",
+    }
+
+
+def due_state(screening_request: ScreeningRequest) -> dict[str, Any]:
+    """When the next contact is due (after a failed attempt, the time it set) and if it is late."""
+    row = (
+        queue_annotate(ScreeningRequest.objects.filter(pk=screening_request.pk))
+        .values("overdue", "next_due")
+        .first()
+    ) or {"overdue": False, "next_due": None}
+    return {"overdue": row["overdue"], "next_due": row["next_due"]}
+
+
+def next_open_request(screening_request: ScreeningRequest) -> ScreeningRequest | None:
+    """The request the queue puts first among those still awaiting an answer, other than this."""
+    waiting = ScreeningRequest.objects.filter(status__in=UNANSWERED_STATUSES).exclude(
+        pk=screening_request.pk
+    )
+    return queue_annotate(waiting.only("pk", "reference")).order_by(*QUEUE_ORDERING).first()
+
+
 def review_page_context(
     screening_request: ScreeningRequest, *, show_audit_link: bool
 ) -> dict[str, Any]:
@@ -75,7 +122,25 @@ def review_page_context(
         "priority_class": ScreeningRequest.Priority(screening_request.priority)
         .name.lower()
         .replace("_", "-"),
+        "contact": contact_card(screening_request),
+        "reasons": request_reasons(screening_request),
+        "attempts": list(screening_request.contact_attempts.select_related("made_by")),
+        "could_not_reach_message": safety.could_not_reach_message(screening_request),
+        "acute_waiting": screening_request.acute
+        and screening_request.status in UNANSWERED_STATUSES,
+        **due_state(screening_request),
     }
+    if screening_request.asq_positive:
+        context["protocol"] = safety.protocol_current()
+        context["protocol_confirmations"] = list(
+            screening_request.protocol_confirmations.select_related("confirmed_by")
+        )
+    following = next_open_request(screening_request)
+    if following is not None:
+        context["next_request_url"] = reverse(
+            "admin:intake_screeningrequest_change", args=[following.pk]
+        )
+        context["next_request_reference"] = following.reference
     if show_audit_link:
         context["audit_url"] = (
             reverse("admin:intake_auditevent_changelist")

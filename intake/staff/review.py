@@ -12,6 +12,7 @@ from django.db import transaction
 
 from ..models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from .audit import audit_record
+from .safety import status_move_requirements_check
 
 Status = ScreeningRequest.Status
 
@@ -79,6 +80,7 @@ def screening_request_set_status(
     if request.status == status:
         return None
     status_move_check(from_status=request.status, to_status=status)
+    status_move_requirements_check(screening_request=request, to_status=status)
     change = StatusChange(
         screening_request=request, from_status=request.status, to_status=status, changed_by=actor
     )

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from intake.models import ScreeningRequest
+from intake.staff import dashboard
+from intake.staff.dates import clinic_datetime
 from intake.staff.retention import requests_past_retention
 from intake.staff.review import UNANSWERED_STATUSES
 
@@ -61,8 +63,16 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
         .first()
     )
     can_purge = user.has_perm("intake.purge_screeningrequest")
+    days = dashboard.daily_counts()
     return {
         "visible": True,
+        "pressing": dashboard.pressing_counts(),
+        "acute_url": _queue_url(priority__exact=Priority.ACUTE),
+        "overdue_url": _queue_url(due="overdue"),
+        "due_today_url": _queue_url(due="today"),
+        "median_first_contact": dashboard.duration_words(dashboard.median_first_contact()),
+        "chart": dashboard.chart(days),
+        "chart_days": days,
         "priorities": Priority.labels,
         "rows": rows,
         "open_url": _queue_url(),
@@ -75,3 +85,9 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
         "past_retention": requests_past_retention().count() if can_purge else 0,
         "purge_url": reverse("admin:intake_screeningrequest_purge") if can_purge else "",
     }
+
+
+@register.simple_tag
+def clinic_time(value):
+    """A date and time in the clinic's time zone and its one format, as a <time> element."""
+    return clinic_datetime(value)

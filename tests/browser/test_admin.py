@@ -31,19 +31,34 @@ def assert_accessible(page) -> None:
 
 @pytest.fixture
 def queue():
-    """Routine and needs-review requests, and the urgent one that arrived after them."""
+    """Routine and needs-review requests, an urgent one, and the acute one that came in last."""
     ensure_roles()
     routine = demo_request_create(1)
     review = demo_request_create(2, health_conditions=["not_sure"], health_not_sure=["liver"])
     urgent = demo_request_create(3, asq_wish_dead="yes", asq_thoughts="yes", asq_now="no")
-    for screening_request, hours in [(routine, 30), (review, 20), (urgent, 2)]:
+    acute = demo_request_create(
+        4,
+        asq_wish_dead="yes",
+        asq_now="yes",
+        health_conditions=["not_sure"],
+        health_not_sure=["heart"],
+    )
+    for screening_request, hours in [(routine, 30), (review, 20), (urgent, 5), (acute, 1)]:
         ScreeningRequest.objects.filter(pk=screening_request.pk).update(
             received_at=timezone.now() - datetime.timedelta(hours=hours)
         )
-    return urgent
+    return acute
 
 
-def test_a_reviewer_signs_in_with_a_totp_code_and_works_the_urgent_request_first(site, queue):
+def _save(page, *, saved: bool = True) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    if not saved:
+        return
+    expect(page.locator(".messagelist")).to_contain_text("Saved your work on")
+
+
+def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_protocol(site, queue):
     user, device = staff_member("reviewer", username="rivera")
     page = site.page
 
@@ -57,32 +72,74 @@ def test_a_reviewer_signs_in_with_a_totp_code_and_works_the_urgent_request_first
 
     summary = page.locator(".queue-summary")
     expect(summary).to_contain_text("Oldest unanswered acute or urgent request")
-    expect(summary.get_by_role("link", name=queue.reference)).to_be_visible()
+    expect(summary.locator(".dashboard-chart")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Open the work queue").click()
     first_row = page.locator("#result_list tbody tr").first
-    expect(first_row.locator(".field-reference")).to_have_text(queue.reference)
-    expect(first_row.locator(".priority-badge")).to_have_text("Urgent")
+    expect(first_row.locator(".queue-ref")).to_have_text(queue.reference)
+    expect(first_row.locator(".priority-badge")).to_have_text("Acute: call now")
+    expect(first_row).to_contain_text("Suicide risk: thoughts right now")
+    expect(first_row).to_contain_text("Heart condition: not sure")
+    expect(first_row.locator(".due-now")).to_have_text("Call now")
+    phone = first_row.locator("a.queue-phone")
+    expect(phone).to_have_attribute("href", f"tel:{queue.phone}")
     assert_accessible(page)
 
-    first_row.get_by_role("link", name=queue.reference).click()
+    # The queue fits a 768 px tablet without cut-off columns.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    results = page.locator(".results")
+    assert results.evaluate("e => e.scrollWidth <= e.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    first_row.locator(".field-patient a").click()
     expect(
         page.get_by_role("heading", name="Suicide risk screen positive: call today")
     ).to_be_visible()
+    # Action first: the phone link, the protocol checklist and Save fit the first screen.
+    for target in [
+        page.locator("a.review-phone"),
+        page.locator(".review-checklist"),
+        page.get_by_role("button", name="Save", exact=True),
+    ]:
+        box = target.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 800, target
     assert_accessible(page)
 
-    page.get_by_label("Status:", exact=True).select_option(label="Contacted")
-    page.get_by_label("Add an internal note:").fill("Called at 10:15; safety plan in place.")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_label("Outcome").select_option(label="No answer")
+    _save(page)
+    expect(page.locator(".review-history").first).to_contain_text("No answer")
 
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully.")
+    page.get_by_label("Outcome").select_option(label="Reached the patient")
+    page.get_by_label("Status", exact=True).select_option(label="Contacted")
+    _save(page, saved=False)
+    expect(page.locator(".errornote")).to_be_visible()  # the protocol is not confirmed yet
+    queue.refresh_from_db()
+    assert queue.status == ScreeningRequest.Status.NEW
+    assert_accessible(page)
+
+    for checkbox in page.locator(".review-checklist input[type=checkbox]").all():
+        checkbox.check()
+    page.get_by_label("Outcome").select_option(label="Reached the patient")
+    page.get_by_label("Status", exact=True).select_option(label="Contacted")
+    page.get_by_label("Add an internal note").fill("Called at 10:15; warm hand-off to 988.")
+    _save(page)
+
     queue.refresh_from_db()
     assert queue.status == ScreeningRequest.Status.CONTACTED
+    assert [a.outcome for a in queue.contact_attempts.all()] == ["no_answer", "reached"]
+    assert queue.protocol_confirmations.get().confirmed_by == user
     note = InternalNote.objects.get()
-    assert (note.author, note.text) == (user, "Called at 10:15; safety plan in place.")
-
-    site.visit(f"/staff/intake/screeningrequest/{queue.pk}/change/", check=False)
-    expect(page.locator(".review-notes")).to_contain_text("Called at 10:15; safety plan in place.")
-    expect(page.locator(".review-history")).to_contain_text("Contacted, from new, by rivera")
+    assert (note.author, note.text) == (user, "Called at 10:15; warm hand-off to 988.")
+    expect(page.locator(".review-protocol-done")).to_contain_text("Protocol confirmed by rivera")
+    expect(page.locator(".review-history").last).to_contain_text("Contacted, from new, by rivera")
     assert_accessible(page)
+
+    # Printed, the request is a clean document: no navigation, no forms.
+    page.emulate_media(media="print")
+    expect(page.locator("#header")).to_be_hidden()
+    expect(page.locator(".breadcrumbs")).to_be_hidden()
+    expect(page.locator(".review-act")).to_be_hidden()
+    expect(page.locator(".review-contact")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your pain")).to_be_visible()

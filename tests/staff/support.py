@@ -20,6 +20,7 @@ QUEUE = "/staff/intake/screeningrequest/"
 
 ROLES_MIGRATION = importlib.import_module("intake.migrations.0003_staff_roles")
 FHIR_MIGRATION = importlib.import_module("intake.migrations.0004_fhir_export_permission")
+QUEUE_MIGRATION = importlib.import_module("intake.migrations.0007_work_queue")
 
 
 def ensure_roles() -> None:
@@ -27,6 +28,7 @@ def ensure_roles() -> None:
     for name, codenames in ROLES_MIGRATION.ROLES.items():
         if name in FHIR_MIGRATION.ROLES:
             codenames = [*codenames, FHIR_MIGRATION.CODENAME]
+        codenames = [*codenames, *QUEUE_MIGRATION.GRANTS.get(name, [])]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="intake", codename__in=codenames)

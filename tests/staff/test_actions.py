@@ -1,4 +1,4 @@
-"""Queue actions and what each role may do: assign, mark contacted, export, delete, purge."""
+"""Queue actions and what each role may do: assign, export, delete, purge."""
 
 from __future__ import annotations
 
@@ -31,39 +31,34 @@ def _offered_actions(client) -> list[str]:
     return [value for value, _label in form.fields["action"].choices if value]
 
 
-def test_a_reviewer_may_assign_and_mark_contacted_but_not_export_or_delete(reviewer_client):
-    assert _offered_actions(reviewer_client) == ["assign_to_me", "mark_contacted"]
+def test_a_reviewer_may_assign_but_not_export_or_delete(reviewer_client):
+    assert _offered_actions(reviewer_client) == ["assign_to_me"]
 
 
 def test_a_manager_may_also_export_and_delete(manager_client):
-    assert _offered_actions(manager_client) == [
-        "assign_to_me",
-        "mark_contacted",
-        "export_csv",
-        "delete_selected",
-    ]
+    assert _offered_actions(manager_client) == ["assign_to_me", "export_csv", "delete_selected"]
 
 
 def test_assign_to_me(reviewer_client, reviewer, make_request):
     first, second = make_request(), make_request()
 
-    _act(reviewer_client, "assign_to_me", first, second)
+    response = _act(reviewer_client, "assign_to_me", first, second)
 
     assert set(ScreeningRequest.objects.values_list("assigned_to", flat=True)) == {reviewer[0].pk}
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).count() == 2
+    assert [str(m) for m in response.wsgi_request._messages] == ["2 requests assigned to you."]
 
 
-def test_mark_contacted_moves_what_may_move_and_names_what_may_not(reviewer_client, make_request):
-    fresh, ended = make_request(), make_request()
-    ScreeningRequest.objects.filter(pk=ended.pk).update(status=Status.CLOSED)
+def test_there_is_no_bulk_mark_contacted_a_contact_needs_its_logged_outcome(
+    reviewer_client, make_request
+):
+    fresh = make_request()
 
-    response = _act(reviewer_client, "mark_contacted", fresh, ended)
+    _act(reviewer_client, "mark_contacted", fresh)
 
     fresh.refresh_from_db()
-    ended.refresh_from_db()
-    assert (fresh.status, ended.status) == (Status.CONTACTED, Status.CLOSED)
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert any(ended.reference in m and "cannot go to contacted" in m for m in messages)
+    assert fresh.status == Status.NEW
+    assert not StatusChange.objects.exists()
 
 
 # --- Export ---------------------------------------------------------------------------------------

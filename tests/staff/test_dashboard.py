@@ -72,3 +72,46 @@ def test_only_a_manager_is_offered_the_purge_of_requests_past_retention(
 
     assert "past the retention period" in _summary(manager_client)
     assert "past the retention period" not in _summary(reviewer_client)
+
+
+def test_the_home_page_counts_acute_overdue_and_due_today_and_the_median_first_contact(
+    reviewer_client, reviewer, make_request
+):
+    from intake.staff.safety import contact_attempt_log
+
+    acute = make_request(asq_wish_dead="yes", asq_now="yes")
+    late = make_request()
+    ScreeningRequest.objects.filter(pk=late.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    quick, slow = make_request(), make_request()
+    for screening_request, hours in [(quick, 2), (slow, 6)]:
+        _hours_ago(screening_request, hours)
+        contact_attempt_log(
+            screening_request=screening_request,
+            actor=reviewer[0],
+            method="phone",
+            outcome="reached",
+        )
+
+    summary = _summary(reviewer_client)
+
+    assert re.search(r"<strong>1</strong> <a [^>]*>acute: call now</a>", summary)
+    # The acute request is due at once, so it is overdue too.
+    assert re.search(r"<strong>2</strong> <a [^>]*>overdue</a>", summary)
+    assert "<strong>4 h 00 min</strong> median time from request to first contact" in summary
+    assert acute.reference not in summary or "Oldest unanswered" in summary
+
+
+def test_the_chart_is_an_svg_drawn_on_the_server_with_its_numbers_in_a_table(
+    reviewer_client, make_request
+):
+    make_request()
+    make_request()
+
+    summary = _summary(reviewer_client)
+
+    assert '<svg class="dashboard-chart"' in summary
+    assert summary.count('<rect class="bar-received"') == 30
+    assert "2 received, 0 contacted" in summary
+    assert "style=" not in summary and "<script" not in summary

@@ -9,7 +9,7 @@ from urllib.parse import quote, quote_plus, unquote_plus
 import pytest
 from django.utils import timezone
 
-from intake.models import ScreeningRequest
+from intake.models import AuditEvent, ScreeningRequest
 
 from .support import QUEUE
 
@@ -56,25 +56,104 @@ def queue(make_request):
     }
 
 
-def test_the_default_view_shows_open_requests_urgent_first_then_oldest(reviewer_client, queue):
+def _due(screening_request, *, hours_from_now: float) -> None:
+    moment = timezone.now() + datetime.timedelta(hours=hours_from_now)
+    ScreeningRequest.objects.filter(pk=screening_request.pk).update(due_at=moment)
+
+
+def test_the_queue_shows_acute_first_then_overdue_then_by_due_time(reviewer_client, make_request):
+    routine_later = make_request()
+    urgent_soon = make_request(**URGENT)
+    routine_overdue = make_request()
+    urgent_overdue = make_request(**URGENT)
+    acute = make_request(asq_wish_dead="yes", asq_now="yes")
+    for screening_request, hours in [
+        (routine_later, 5),
+        (urgent_soon, 1),
+        (routine_overdue, -1),
+        (urgent_overdue, -2),
+        (acute, 0.5),
+    ]:
+        _due(screening_request, hours_from_now=hours)
+
     assert _queue(reviewer_client) == [
-        queue["old_urgent"],
-        queue["new_urgent"],
-        queue["review"],
-        queue["old_routine"],
+        acute.reference,
+        urgent_overdue.reference,
+        routine_overdue.reference,
+        urgent_soon.reference,
+        routine_later.reference,
     ]
 
 
-def test_each_row_shows_priority_in_words_received_time_flags_and_area(reviewer_client, queue):
-    page = reviewer_client.get(QUEUE).content.decode()
+def test_each_row_says_who_how_to_call_why_by_when_and_who_has_it(
+    reviewer_client, reviewer, make_request
+):
+    heart = make_request(
+        health_conditions=["not_sure"],
+        health_not_sure=["heart"],
+        contact_time="morning",
+        zip_code="99201",
+    )
+    acute = make_request(asq_wish_dead="yes", asq_now="yes")
+    ScreeningRequest.objects.filter(pk=heart.pk).update(assigned_to=reviewer[0])
+    _due(heart, hours_from_now=-3)
 
-    assert '<span class="priority-badge priority-urgent">Urgent</span>' in page
-    assert '<span class="priority-badge priority-needs-review">Needs review</span>' in page
-    assert "hours ago" in page
-    assert "Unlikely" in page  # the 99201 (Spokane) request
-    # Rows name requests by reference only.
-    assert "Demo" not in page
-    assert "example.org" not in page
+    response = reviewer_client.get(QUEUE)
+    page = " ".join(response.content.decode().split())
+
+    assert f"{heart.first_name} {heart.last_name}" in page
+    digits = heart.phone.removeprefix("+1")
+    national = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    assert f'<a class="queue-phone" href="tel:{heart.phone}">{national}</a>' in page
+    assert "Phone call, morning (8 am to noon)" in page
+    assert "Heart condition: not sure" in page
+    assert "Outside service area" in page
+    assert "Suicide risk: thoughts right now" in page
+    assert '<span class="priority-badge priority-acute">Acute: call now</span>' in page
+    assert "Call now" in page and "Overdue" in page
+    assert "No attempt yet" in page
+    assert "reviewer-one" in page
+    # One date format, in the clinic's time zone.
+    local = timezone.localtime(heart.received_at)
+    assert local.strftime("%a, %b ") + str(local.day) in page
+    assert page.index(acute.reference) < page.index(heart.reference)
+
+
+def test_each_queue_page_view_is_audited_by_reference_without_names(
+    reviewer_client, reviewer, make_request
+):
+    first, second = make_request(), make_request()
+
+    reviewer_client.get(QUEUE)
+
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
+    assert sorted(e.reference for e in events) == sorted([first.reference, second.reference])
+    assert {e.detail for e in events} == {"listed in the work queue"}
+    assert {e.actor for e in events} == {reviewer[0]}
+    assert not AuditEvent.objects.filter(detail__icontains="Demo").exists()
+
+
+def test_the_overdue_due_today_mine_and_unassigned_filters(reviewer_client, reviewer, make_request):
+    overdue, later_today, tomorrow, mine = (make_request() for _ in range(4))
+    now = timezone.localtime()
+    end_of_day = now.replace(hour=23, minute=59, second=0, microsecond=0)
+    ScreeningRequest.objects.filter(pk=overdue.pk).update(
+        due_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    ScreeningRequest.objects.filter(pk=later_today.pk).update(due_at=end_of_day)
+    ScreeningRequest.objects.filter(pk=tomorrow.pk).update(
+        due_at=end_of_day + datetime.timedelta(hours=2)
+    )
+    ScreeningRequest.objects.filter(pk=mine.pk).update(
+        assigned_to=reviewer[0], due_at=end_of_day + datetime.timedelta(days=3)
+    )
+
+    assert _queue(reviewer_client, "?due=overdue") == [overdue.reference]
+    assert later_today.reference in _queue(reviewer_client, "?due=today")
+    assert tomorrow.reference not in _queue(reviewer_client, "?due=today")
+    assert _queue(reviewer_client, "?assigned=me") == [mine.reference]
+    assert mine.reference not in _queue(reviewer_client, "?assigned=nobody")
+    assert len(_queue(reviewer_client, "?assigned=nobody")) == 3
 
 
 def test_the_status_filter_shows_one_status_or_all(reviewer_client, queue):
@@ -144,14 +223,21 @@ def _found(response) -> list[str]:
 
 
 def _assert_nowhere(values: list[str], redirect, response) -> None:
-    """None of the values, raw or URL-encoded, is in the redirect or anywhere on the page."""
+    """None of the values, raw or URL-encoded, is in the redirect or in any URL or field value.
+
+    The queue rows themselves show names and phone numbers (and tel: links to call them); what
+    must never hold them is an address of this site, which browsers and proxies keep.
+    """
     page = response.content.decode()
-    links = re.findall(r'(?:href|action|value)="([^"]*)"', page)
+    links = [
+        link
+        for link in re.findall(r'(?:href|action|value)="([^"]*)"', page)
+        if not link.startswith("tel:")
+    ]
     assert links
     for value in values:
         for spelling in {value, value.lower(), quote(value, safe=""), quote_plus(value)}:
             assert spelling not in redirect["Location"]
-            assert spelling not in page
             assert not [link for link in links if spelling in unquote_plus(link)]
 
 
@@ -183,7 +269,7 @@ def test_search_finds_a_request_by_its_exact_email_and_no_url_holds_it(reviewer_
     page = response.content.decode()
     search_box = re.search(r'<input[^>]*id="searchbar"[^>]*>', page).group(0)
     assert 'value=""' in search_box
-    assert "Showing results for the e-mail address or phone number you searched." in page
+    assert "exactly the e-mail address or phone number you searched" in page
 
 
 def test_search_finds_a_request_by_its_phone_number_in_any_spelling_and_no_url_holds_it(
@@ -206,7 +292,10 @@ def test_search_finds_a_request_by_its_phone_number_in_any_spelling_and_no_url_h
 def test_search_never_matches_part_of_an_email_or_phone(reviewer_client, queue, partial):
     redirect, response = _search(reviewer_client, partial)
 
-    assert _found(response) == []
+    if "@" in partial:
+        assert _found(response) == []
+    else:  # neither an address nor a number: nothing is searched, and the page says so
+        assert "Nothing was searched" in response.content.decode()
     assert quote(partial, safe="") not in redirect["Location"]
     assert partial not in redirect["Location"]
 
@@ -248,3 +337,61 @@ def test_search_finds_closed_requests_too_unless_a_status_is_chosen(reviewer_cli
 
     assert _queue(reviewer_client, f"?q={reference}") == [reference]
     assert _queue(reviewer_client, f"?q={reference}&status=open") == []
+
+
+def test_search_finds_a_patient_by_exact_last_name_and_birth_date_and_says_so(
+    reviewer_client, make_request
+):
+    rivera = make_request(last_name="De la Rivera", date_of_birth="1980-03-27")
+    make_request(last_name="De la Rivera", date_of_birth="1980-03-28")
+    make_request(last_name="Rivera", date_of_birth="1980-03-27")
+
+    for term in ["de la rivera 03/27/1980", "DE LA RIVERA 1980-03-27", "Dela-Rivera 3/27/1980"]:
+        redirect, response = _search(reviewer_client, term)
+
+        assert _found(response) == [rivera.reference]
+        assert redirect["Location"].startswith(f"{QUEUE}?q=name%3A")
+        _assert_nowhere(["Rivera", "rivera", "1980"], redirect, response)
+        page = response.content.decode()
+        assert "exactly the last name and date of birth you searched" in page
+        assert "e-mail address or phone number you searched" not in page
+
+
+def test_a_surname_alone_finds_nothing_and_the_page_does_not_pretend_otherwise(
+    reviewer_client, make_request
+):
+    make_request(last_name="Rivera")
+
+    redirect, response = _search(reviewer_client, "Rivera")
+
+    assert "q=" not in redirect["Location"]
+    page = response.content.decode()
+    assert "Nothing was searched" in page
+    assert "e-mail address or phone number you searched" not in page
+
+
+def test_a_full_queue_page_decrypts_its_fifty_rows_in_a_few_queries(
+    reviewer_client, make_request, django_assert_max_num_queries
+):
+    for _ in range(50):
+        make_request(health_conditions=["not_sure"], health_not_sure=["heart"])
+
+    # Session, user, device, counts, the rows with their last attempts, the audit events...
+    with django_assert_max_num_queries(20):
+        response = reviewer_client.get(QUEUE)
+
+    assert len(response.context["cl"].result_list) == 50
+    assert response.content.decode().count("Heart condition: not sure") == 50
+
+
+def test_a_column_heading_still_sorts_the_queue(reviewer_client, make_request):
+    first, second = make_request(), make_request()
+    _due(first, hours_from_now=5)
+    _due(second, hours_from_now=1)
+
+    response = reviewer_client.get(QUEUE + "?o=-4")
+
+    assert [r.reference for r in response.context["cl"].result_list] == [
+        first.reference,
+        second.reference,
+    ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.retention import months_before
 from intake.staff.review import internal_note_create, screening_request_set_status
+from intake.staff.safety import contact_attempt_log
 
 Status = ScreeningRequest.Status
 
@@ -26,6 +27,9 @@ def test_the_purge_deletes_requests_that_ended_before_the_retention_period_with_
 ):
     user = reviewer[0]
     closed_long_ago = make_request()
+    contact_attempt_log(
+        screening_request=closed_long_ago, actor=user, method="phone", outcome="reached"
+    )
     screening_request_set_status(screening_request=closed_long_ago, status="contacted", actor=user)
     internal_note_create(screening_request=closed_long_ago, author=user, text="Moved away.")
     withdrawn_long_ago, closed_lately, open_long_ago = (

@@ -7,6 +7,7 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+from intake.staff.safety import protocol_current
 
 from .support import change_url
 
@@ -39,14 +40,20 @@ def test_the_page_shows_every_answer_in_the_sections_the_patient_filled_in(revie
     assert urgent.last_name in page
 
 
-def test_triage_and_the_crisis_answers_come_before_the_answers(reviewer_client, urgent):
+def test_the_contact_card_reasons_crisis_answers_and_actions_come_before_the_answers(
+    reviewer_client, urgent
+):
     page = reviewer_client.get(change_url(urgent)).content.decode()
+    top = page[: page.index(">Your pain</h2>")]
 
-    crisis = page.index("Suicide risk screen positive: call today")
-    assert crisis < page.index(">Triage</h2>") + 2000
-    assert crisis < page.index(">Your pain</h2>")
-    assert "Thoughts of suicide right now" in page[: page.index(">Your pain</h2>")]
-    assert "Seizures" in page[: page.index(">Your pain</h2>")]
+    assert f"{urgent.first_name} {urgent.last_name}" in top
+    assert f'href="tel:{urgent.phone}"' in top
+    assert "Suicide risk screen positive: call today" in top
+    assert "Suicide risk: thoughts right now" in top
+    assert "Seizures: not sure" in top
+    assert "Log a contact attempt" in top
+    assert 'name="status"' in top
+    assert 'name="new_note"' in top
 
 
 def test_opening_a_request_is_recorded_without_patient_data(reviewer_client, reviewer, urgent):
@@ -77,7 +84,14 @@ def test_the_status_menu_offers_only_the_allowed_moves(reviewer_client, urgent):
 
 
 def test_a_status_change_is_kept_in_the_history_and_audited(reviewer_client, reviewer, urgent):
-    response = _post(reviewer_client, urgent, status=Status.CONTACTED)
+    response = _post(
+        reviewer_client,
+        urgent,
+        status=Status.CONTACTED,
+        attempt_method="phone",
+        attempt_outcome="reached",
+        protocol_steps=protocol_current().step_list(),
+    )
 
     assert response.status_code == 302
     urgent.refresh_from_db()
@@ -90,6 +104,10 @@ def test_a_status_change_is_kept_in_the_history_and_audited(reviewer_client, rev
     )
     event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGE)
     assert event.detail == "status: New to Contacted"
+    assert AuditEvent.objects.get(action=AuditEvent.Action.CONTACT).detail == (
+        "Phone call: Reached the patient"
+    )
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PROTOCOL).count() == 1
     page = " ".join(reviewer_client.get(change_url(urgent)).content.decode().split())
     assert "Contacted, from new, by reviewer-one" in page
 
@@ -156,3 +174,17 @@ def test_a_manager_sees_a_link_to_the_requests_audit_trail_and_a_reviewer_does_n
 
 def test_nobody_adds_a_request_through_the_admin(manager_client):
     assert manager_client.get("/staff/intake/screeningrequest/add/").status_code == 403
+
+
+def test_the_next_open_request_link_leads_to_the_queues_first_other_request(
+    reviewer_client, make_request, urgent
+):
+    routine = make_request()
+    urgent_too = make_request(asq_wish_dead="yes", asq_now="no")
+
+    page = reviewer_client.get(change_url(routine)).content.decode()
+
+    # The acute request comes first in the queue, so it is next from any other request.
+    assert f'<a href="{change_url(urgent)}">Next open request ({urgent.reference})</a>' in page
+    page = reviewer_client.get(change_url(urgent)).content.decode()
+    assert f"Next open request ({urgent_too.reference})" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from axes.models import AccessAttempt
 from django.core.management import call_command
@@ -10,7 +11,11 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from avyia_site.admin_site import StaffAuthenticationForm
+
 from .support import ADMIN, LOGIN, PASSWORD, current_code, sign_in
+
+FAILED = StaffAuthenticationForm.SIGN_IN_FAILED
 
 
 def _attempt(client: Client, user, *, password: str = PASSWORD, code: str = "000000", **extra):
@@ -46,7 +51,7 @@ def test_the_right_password_with_a_wrong_code_is_refused(client, reviewer):
     response = _attempt(client, user, code=wrong)
 
     assert response.status_code == 200
-    assert "That code is not right or has expired" in response.content.decode()
+    assert FAILED in response.content.decode()
     assert client.get(ADMIN).status_code == 302
 
 
@@ -72,13 +77,50 @@ def test_a_code_is_accepted_once_only(reviewer):
     assert second.get(ADMIN).status_code == 302
 
 
-def test_a_user_with_no_enrolled_device_is_told_to_ask_for_one(client, reviewer):
+def test_a_user_with_no_enrolled_device_gets_the_same_message_and_the_page_says_whom_to_ask(
+    client, reviewer
+):
     user, _device = reviewer
     TOTPDevice.objects.filter(user=user).delete()
 
     response = _attempt(client, user, code="123456")
 
-    assert "No authenticator app is enrolled" in response.content.decode()
+    page = response.content.decode()
+    assert FAILED in page
+    assert "A clinic manager enrols one" in page
+
+
+def _errors(response) -> str:
+    """What the sign-in page says went wrong: its error note and the fields' errors."""
+    page = response.content.decode()
+    notes = re.findall(r'<div class="errornote".*?</div>|<ul class="errorlist".*?</ul>', page, re.S)
+    return "\n".join(notes)
+
+
+def test_one_failure_message_whatever_failed_so_the_page_is_no_password_oracle(reviewer):
+    user, device = reviewer
+    wrong_code = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+
+    wrong_password = _errors(_attempt(Client(), user, password="not it", code=wrong_code))
+    right_password = _errors(_attempt(Client(), user, code=wrong_code))
+    unknown_user = _errors(
+        Client().post(LOGIN, {"username": "nobody", "password": "x", "otp_token": wrong_code})
+    )
+    TOTPDevice.objects.filter(user=user).delete()
+    no_device = _errors(_attempt(Client(), user, code=wrong_code))
+
+    assert FAILED in wrong_password
+    assert wrong_password == right_password == unknown_user == no_device
+
+
+def test_without_a_code_the_answer_does_not_depend_on_the_password(reviewer):
+    user, _device = reviewer
+
+    right = Client().post(LOGIN, {"username": user.username, "password": PASSWORD})
+    wrong = Client().post(LOGIN, {"username": user.username, "password": "not it"})
+
+    assert _errors(right) == _errors(wrong)
+    assert FAILED in _errors(right)
 
 
 def test_a_wrong_code_counts_towards_the_lockout(client, reviewer):

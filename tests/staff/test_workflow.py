@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from intake.models import AuditEvent, ScreeningRequest
 from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
+from intake.staff.safety import contact_attempt_log
 
 Status = ScreeningRequest.Status
 
@@ -45,6 +46,9 @@ def test_the_service_refuses_a_move_the_workflow_does_not_allow(
 
 def test_a_request_goes_from_new_to_scheduled_through_contacted(make_request, reviewer):
     screening_request = make_request()
+    contact_attempt_log(
+        screening_request=screening_request, actor=reviewer[0], method="phone", outcome="reached"
+    )
     for status in (Status.IN_REVIEW, Status.CONTACTED, Status.SCHEDULED, Status.CLOSED):
         screening_request_set_status(
             screening_request=screening_request, status=status, actor=reviewer[0]

@@ -1,0 +1,211 @@
+"""The contact log and the safety steps: what must be on record before a request moves on."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import override_settings
+
+from intake.models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
+from intake.staff.safety import protocol_current
+
+from .support import QUEUE, change_url
+
+Status = ScreeningRequest.Status
+
+
+@pytest.fixture
+def routine(make_request):
+    return make_request()
+
+
+@pytest.fixture
+def asq_positive(make_request):
+    return make_request(asq_wish_dead="yes", asq_now="no")
+
+
+def _post(client, screening_request, **fields):
+    screening_request.refresh_from_db()
+    data = {"status": screening_request.status, "assigned_to": "", "new_note": "", **fields}
+    return client.post(change_url(screening_request), data)
+
+
+def _errors(response) -> list[str]:
+    form = response.context["adminform"].form
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def test_an_attempt_records_method_outcome_note_who_when_and_next_due(
+    reviewer_client, reviewer, routine
+):
+    response = _post(
+        reviewer_client,
+        routine,
+        attempt_method="phone",
+        attempt_outcome="no_answer",
+        attempt_note="Rang twice at 10 am.",
+        next_attempt_due="2030-01-07T14:30",
+    )
+
+    assert response.status_code == 302
+    attempt = ContactAttempt.objects.get()
+    assert (attempt.method, attempt.outcome, attempt.made_by) == ("phone", "no_answer", reviewer[0])
+    assert attempt.note == "Rang twice at 10 am."
+    assert attempt.next_attempt_due.isoformat().startswith("2030-01-07T22:30")  # 14:30 Pacific
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM intake_contactattempt")
+        assert "Rang" not in cursor.fetchone()[0]  # encrypted at rest
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CONTACT)
+    assert event.detail == "Phone call: No answer"
+    page = reviewer_client.get(change_url(routine)).content.decode()
+    assert "Rang twice at 10 am." in page
+    assert "No answer" in reviewer_client.get(QUEUE).content.decode()
+
+
+def test_a_failed_attempt_without_a_next_time_gets_one(reviewer_client, routine):
+    _post(reviewer_client, routine, attempt_method="phone", attempt_outcome="voicemail")
+
+    assert ContactAttempt.objects.get().next_attempt_due is not None
+
+
+def test_contacted_needs_an_attempt_that_reached_the_patient(reviewer_client, routine):
+    refused = _post(reviewer_client, routine, status=Status.CONTACTED)
+    assert refused.status_code == 200
+    assert any("Log a contact attempt" in e for e in _errors(refused))
+
+    no_answer = _post(
+        reviewer_client,
+        routine,
+        status=Status.CONTACTED,
+        attempt_method="phone",
+        attempt_outcome="no_answer",
+    )
+    assert no_answer.status_code == 200
+    routine.refresh_from_db()
+    assert routine.status == Status.NEW
+    assert not ContactAttempt.objects.exists()  # nothing half-saved from a refused form
+
+    accepted = _post(
+        reviewer_client,
+        routine,
+        status=Status.CONTACTED,
+        attempt_method="phone",
+        attempt_outcome="reached",
+    )
+    assert accepted.status_code == 302
+    routine.refresh_from_db()
+    assert routine.status == Status.CONTACTED
+
+
+def test_a_positive_asq_shows_the_protocol_and_cannot_leave_the_queue_unconfirmed(
+    reviewer_client, asq_positive
+):
+    page = reviewer_client.get(change_url(asq_positive)).content.decode()
+    protocol = protocol_current()
+    assert protocol.title in page
+    assert "warm hand-off" in page
+    for step in protocol.step_list():
+        assert escape(step, quote=False) in page
+
+    _post(reviewer_client, asq_positive, attempt_method="phone", attempt_outcome="reached")
+    for status in (Status.CONTACTED, Status.NOT_A_CANDIDATE, Status.CLOSED):
+        refused = _post(reviewer_client, asq_positive, status=status)
+        assert refused.status_code == 200
+        assert any("confirm the protocol steps" in e for e in _errors(refused))
+    half = _post(
+        reviewer_client,
+        asq_positive,
+        status=Status.CONTACTED,
+        protocol_steps=protocol.step_list()[:1],
+    )
+    assert half.status_code == 200
+    assert not ProtocolConfirmation.objects.exists()
+
+    done = _post(
+        reviewer_client,
+        asq_positive,
+        status=Status.CONTACTED,
+        protocol_steps=protocol.step_list(),
+    )
+
+    assert done.status_code == 302
+    asq_positive.refresh_from_db()
+    assert asq_positive.status == Status.CONTACTED
+    confirmation = ProtocolConfirmation.objects.get()
+    assert confirmation.steps == protocol.step_list()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.PROTOCOL, reference=asq_positive.reference
+    ).exists()
+    assert "Protocol confirmed by reviewer-one" in " ".join(
+        reviewer_client.get(change_url(asq_positive)).content.decode().split()
+    )
+
+
+def test_the_clinic_edits_its_protocol_in_the_admin_and_the_checklist_follows(
+    manager_client, reviewer_client, asq_positive
+):
+    protocol = protocol_current()
+    url = f"/staff/intake/suicideriskprotocol/{protocol.pk}/change/"
+    response = manager_client.post(
+        url, {"title": "Our protocol", "text": "Call, ask, hand off.", "steps": "Asked\nHanded off"}
+    )
+    assert response.status_code == 302, response.content[:500]
+
+    page = reviewer_client.get(change_url(asq_positive)).content.decode()
+    assert "Our protocol" in page
+    assert 'value="Handed off"' in page
+
+
+@override_settings(SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE=2)
+def test_after_enough_failed_attempts_the_could_not_reach_message_is_offered(
+    reviewer_client, routine
+):
+    _post(reviewer_client, routine, attempt_method="phone", attempt_outcome="no_answer")
+    assert (
+        "We have tried to reach you"
+        not in reviewer_client.get(change_url(routine)).content.decode()
+    )
+
+    _post(reviewer_client, routine, attempt_method="phone", attempt_outcome="voicemail")
+    page = reviewer_client.get(change_url(routine)).content.decode()
+
+    assert "We have tried to reach you" in page
+    assert routine.reference in page
+
+
+def test_an_invalid_post_that_shows_the_answers_again_is_audited(reviewer_client, routine):
+    response = _post(reviewer_client, routine, status=Status.SCHEDULED)
+
+    assert response.status_code == 200
+    assert routine.email in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.VIEW, reference=routine.reference
+    ).exists()
+
+
+@override_settings(SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE=2)
+def test_the_could_not_reach_message_can_be_e_mailed_and_is_logged_as_an_attempt(
+    reviewer_client, routine, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for outcome in ("no_answer", "wrong_number"):
+        _post(reviewer_client, routine, attempt_method="phone", attempt_outcome=outcome)
+    assert (
+        'name="send_could_not_reach"' in reviewer_client.get(change_url(routine)).content.decode()
+    )
+
+    response = _post(reviewer_client, routine, send_could_not_reach="on")
+
+    assert response.status_code == 302
+    (sent,) = mail.outbox
+    assert sent.to == [routine.email]
+    assert "could not reach you" in sent.subject
+    assert routine.reference in sent.body
+    attempt = ContactAttempt.objects.order_by("-pk").first()
+    assert (attempt.method, attempt.outcome) == ("email", "email_sent")
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.CONTACT, detail="E-mail: E-mail sent"
+    ).exists()
