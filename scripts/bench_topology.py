@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scripts.bench_content import check_encoding, wrk
-from scripts.bench_screening import Outcome, one_patient
+from scripts.bench_screening import Outcome, one_patient, request_pages, routine_answers
 from scripts.cluster import running_cluster
 
 
@@ -39,11 +39,14 @@ def stylesheet_path(base: str) -> str:
 
 
 def flows_per_second(base: str, patients: int, clients: int, offset: int) -> tuple[float, Outcome]:
+    """Whole requests per second: every step, the check page and the confirmation."""
+    env = dict(os.environ)
+    pages, routine = request_pages(env), routine_answers(env)
     outcome = Outcome()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         for number in range(patients):
-            pool.submit(one_patient, base, offset + number, outcome)
+            pool.submit(one_patient, base, pages, routine, offset + number, outcome)
     elapsed = time.perf_counter() - started
     return outcome.acknowledged / elapsed, outcome
 

@@ -142,4 +142,4 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
     expect(page.locator(".breadcrumbs")).to_be_hidden()
     expect(page.locator(".review-act")).to_be_hidden()
     expect(page.locator(".review-contact")).to_be_visible()
-    expect(page.get_by_role("heading", name="Your pain")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your pain", exact=True)).to_be_visible()

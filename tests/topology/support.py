@@ -17,8 +17,9 @@ from pathlib import Path
 import psycopg
 import requests
 
+from scripts.bench_screening import REFERENCE_RE
 from scripts.cluster import running_cluster
-from tests.intake.screening_support import form_token, valid_answers
+from tests.intake.screening_support import step_posts, valid_answers
 from tests.support import PROJECT_DIR
 
 
@@ -68,17 +69,23 @@ def cluster(
 def screening_post(
     session: requests.Session, base: str, *, timeout: float = 20, **headers: str
 ) -> tuple[requests.Response, str]:
-    """A valid screening request posted as a browser would (CSRF cookie and token), and its
-    one-time form token id."""
+    """A valid screening request sent step by step as a browser would (CSRF cookie and token),
+    each patient with an e-mail address of their own: the last response, and the reference the
+    confirmation shows ("" when the request was not acknowledged)."""
     if "csrftoken" not in session.cookies:
         session.get(f"{base}/screening/", timeout=timeout, headers=headers)
-    token_id = os.urandom(12).hex()
-    data = valid_answers(form_token=form_token(token_id=token_id))
-    data["csrfmiddlewaretoken"] = session.cookies["csrftoken"]
-    response = session.post(
-        f"{base}/screening/", data=data, allow_redirects=False, timeout=timeout, headers=headers
-    )
-    return response, token_id
+    data = valid_answers(email=f"patient.{os.urandom(8).hex()}@example.org")
+    response = None
+    for url, fields in step_posts(data):
+        fields = {**fields, "csrfmiddlewaretoken": session.cookies["csrftoken"]}
+        response = session.post(
+            base + url, data=fields, allow_redirects=False, timeout=timeout, headers=headers
+        )
+        if response.status_code != 302:
+            return response, ""
+    confirmation = session.get(base + response.headers["Location"], timeout=timeout)
+    found = REFERENCE_RE.search(confirmation.text)
+    return response, found.group(1).strip() if found else ""
 
 
 # --- A mail server the tests can stop and start --------------------------------------------------

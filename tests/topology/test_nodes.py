@@ -23,7 +23,7 @@ def site(tmp_path_factory):
         port=8250,
         database="avyia_topo_nodes",
         runtime=tmp_path_factory.mktemp("nodes") / "cluster",
-        env={"SCREENING_RATE_LIMIT": "3/hour"},
+        env={"SCREENING_RATE_LIMIT": "3/hour", "SCREENING_MIN_FILL_SECONDS": "0"},
     ) as running:
         yield running
 
@@ -117,7 +117,7 @@ def test_the_screening_rate_limit_counts_across_both_nodes(site):
     statuses = []
     for n in range(4):
         session = requests.Session()
-        response, _token = screening_post(session, site.nodes[n % 2], **client)
+        response, _reference = screening_post(session, site.nodes[n % 2], **client)
         statuses.append(response.status_code)
 
     assert statuses == [302, 302, 302, 429]
