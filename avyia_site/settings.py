@@ -413,6 +413,8 @@ MEDICAL_REVIEWER_CREDENTIALS = env.str("MEDICAL_REVIEWER_CREDENTIALS", default="
 # that the clinician or a written Good Faith Estimate gives them, and show no figure.
 INFUSION_DURATION = env.str("INFUSION_DURATION", default="")
 INFUSION_FASTING_RULE = env.str("INFUSION_FASTING_RULE", default="")
+# Whether someone must be at home with the patient during and after a session, one sentence.
+INFUSION_COMPANION_RULE = env.str("INFUSION_COMPANION_RULE", default="")
 PRICE_PER_SESSION = env.str("PRICE_PER_SESSION", default="")
 PRICE_PER_COURSE = env.str("PRICE_PER_COURSE", default="")
 

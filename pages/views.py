@@ -96,6 +96,7 @@ def clinic_care() -> dict[str, str]:
     return {
         "infusion_duration": settings.INFUSION_DURATION,
         "fasting_rule": settings.INFUSION_FASTING_RULE,
+        "companion_rule": settings.INFUSION_COMPANION_RULE,
         "price_per_session": settings.PRICE_PER_SESSION,
         "price_per_course": settings.PRICE_PER_COURSE,
     }

@@ -207,9 +207,17 @@ def test_a_session_is_described_before_during_and_after(client):
     headings = [h.get_text(strip=True) for h in soup.select("main h3")]
 
     assert headings[:4] == ["Before", "During", "After", "Between sessions"]
-    assert "An adult must be at home with you" in section
-    assert "until the next day" in section
+    assert "whether someone should be at home with you" in section
+    assert "until a full day has passed" in section
     assert "blood pressure, heart rate and oxygen level" in section
+
+
+def test_the_clinics_own_rule_on_company_at_home_shows_only_when_set(client, settings):
+    settings.INFUSION_COMPANION_RULE = "An adult stays at home with you until the next morning."
+    section = section_text(soup_of(client.get("/at-home-ketamine-therapy/")), "session")
+
+    assert "An adult stays at home with you until the next morning." in section
+    assert "whether someone should be at home with you" not in section
 
 
 def test_session_details_default_to_honest_words_without_figures(client, settings):
