@@ -33,7 +33,7 @@ def manager(site):
     """A manager who may also edit the FAQ, with an enrolled authenticator: (name, key)."""
     key = site.manage_shell(
         "from django.contrib.auth.models import Permission\n"
-        "from intake.staff import staff_user_create\n"
+        "from intake.staff.accounts import staff_user_create\n"
         f"user, device = staff_user_create(username='topo-manager', password={PASSWORD!r}, "
         "role='manager')\n"
         "user.user_permissions.add(*Permission.objects.filter(content_type__app_label='pages'))\n"
