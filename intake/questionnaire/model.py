@@ -114,6 +114,11 @@ class Question:
     # Kept in the request's own encrypted column of this name rather than among the answers.
     column: str = ""
 
+    @property
+    def exclusive_codes(self) -> list[str]:
+        """Codes of answers that rule out every other ("None of these"), as the page has them."""
+        return [str(c.code) for c in self.choices if c.exclusive]
+
     def choice_label(self, code: Any) -> str:
         for choice in self.choices:
             if choice.code == code or str(choice.code) == str(code):

@@ -84,7 +84,21 @@
   if (crisisAlert && crisisAlert.textContent.trim() === "") {
     crisisAlert.replaceChildren(); // drop whitespace so :empty styling applies
   }
-  form.addEventListener("change", function () {
+  // "None of these" and the other answers of its group rule each other out.
+  function updateExclusive(input) {
+    if (input.type !== "checkbox" || !input.checked) {
+      return;
+    }
+    var group = form.querySelectorAll('input[name="' + input.name + '"]');
+    Array.prototype.forEach.call(group, function (other) {
+      if (other !== input && (input.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive"))) {
+        other.checked = false;
+      }
+    });
+  }
+
+  form.addEventListener("change", function (event) {
+    updateExclusive(event.target);
     updateConditional();
     updateCrisis();
   });

@@ -236,13 +236,12 @@ def test_mistakes_show_on_the_step_where_they_were_made(site):
     assert len(messages) == 3 and len(set(messages)) == 3  # each names its own question
     run_steps(site, {"past-week": CLEAN_RUN["past-week"], "treatments": CLEAN_RUN["treatments"]})
 
+    continue_(page)  # no health condition chosen, not even "None of these"
+    assert page.locator("#id_health_conditions_error").is_visible()
     run_steps(
         site,
-        {"health": [("tap", "health_conditions", "none"), ("tap", "health_conditions", "heart")]},
+        {"health": [("tap", "health_conditions", "heart")], "feelings": CLEAN_RUN["feelings"]},
     )
-    assert "None of these" in page.locator("#id_health_conditions_error").inner_text()
-    do(page, ("tap", "health_conditions", "none"))  # untick it again
-    run_steps(site, {"health": [], "feelings": CLEAN_RUN["feelings"]})
 
     about = [a for a in CLEAN_RUN["about-you"] if a[1] != "last_name"]
     about = [(k, n, "425 555 01" if n == "phone" else v) for k, n, v in about]
@@ -347,6 +346,20 @@ def test_without_javascript_the_crisis_message_comes_when_the_step_is_sent(site)
 
 
 # --- Back, Forward and coming back -------------------------------------------------------------
+
+
+def test_none_of_these_and_a_condition_rule_each_other_out(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="health")
+    page = site.page
+    none = page.locator('input[name="health_conditions"][value="none"]')
+    heart = page.locator('input[name="health_conditions"][value="heart"]')
+
+    do(page, ("tap", "health_conditions", "heart"))
+    do(page, ("tap", "health_conditions", "none"))
+    assert none.is_checked() and not heart.is_checked()
+    do(page, ("tap", "health_conditions", "heart"))
+    assert heart.is_checked() and not none.is_checked()
 
 
 def test_back_and_forward_move_between_steps_with_every_answer_kept(site):
