@@ -234,14 +234,21 @@ def test_mistakes_show_on_the_step_where_they_were_made(site):
     continue_(page)  # the 0 to 10 scales, left blank
     messages = page.locator("#error-summary a").all_inner_texts()
     assert len(messages) == 3 and len(set(messages)) == 3  # each names its own question
-    run_steps(site, {"past-week": CLEAN_RUN["past-week"], "treatments": CLEAN_RUN["treatments"]})
+    run_steps(site, {"past-week": CLEAN_RUN["past-week"]})
+
+    continue_(page)  # treatments left blank
+    assert page.locator("#id_treatment_helped_error").is_visible()
+    assert page.locator("#id_surgery_planned_error").is_visible()
+    run_steps(site, {"treatments": CLEAN_RUN["treatments"]})
 
     continue_(page)  # no health condition chosen, not even "None of these"
     assert page.locator("#id_health_conditions_error").is_visible()
-    run_steps(
-        site,
-        {"health": [("tap", "health_conditions", "heart")], "feelings": CLEAN_RUN["feelings"]},
-    )
+    run_steps(site, {"health": [("tap", "health_conditions", "heart")]})
+
+    continue_(page)  # feelings left blank: six questions, six messages
+    assert len(page.locator("#error-summary a").all_inner_texts()) == 6
+    site.assert_accessible()
+    run_steps(site, {"feelings": CLEAN_RUN["feelings"]})
 
     about = [a for a in CLEAN_RUN["about-you"] if a[1] != "last_name"]
     about = [(k, n, "425 555 01" if n == "phone" else v) for k, n, v in about]
