@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import signal
 import subprocess
 import sys
 import tempfile
@@ -144,10 +145,21 @@ def load_equivalents() -> list[dict]:
 
 
 def run(target: Target) -> tuple[int, int, int, int, list[str]]:
+
+    module = PROJECT / target.module
+    original = module.read_text()
+    try:
+        return _run(target, module)
+    finally:
+        # cosmic-ray edits the module in place; never leave a mutant behind (Ctrl+C, a crash).
+        if module.read_text() != original:
+            module.write_text(original)
+
+
+def _run(target: Target, module: Path) -> tuple[int, int, int, int, list[str]]:
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
-    module = PROJECT / target.module
     source_lines = module.read_text().splitlines()
     ranges = scope_lines(module, target.scope) if target.scope else []
     tree = ast.parse(module.read_text())
@@ -256,6 +268,8 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true", help="do not print surviving diffs")
     parser.add_argument("--tests", nargs="+", help="run these tests instead of the module's own")
     args = parser.parse_args()
+    # A terminated run still puts the module back (see run()).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     chosen = [t for t in TARGETS if not args.targets or t.name in args.targets]
     unknown = set(args.targets) - {t.name for t in TARGETS}
     if unknown:

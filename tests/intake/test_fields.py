@@ -173,3 +173,10 @@ def test_an_encrypted_field_round_trips_through_the_database():
     assert ScreeningRequest.objects.get(pk=stored.pk).first_name == "Zoë"
     assert ScreeningRequest.objects.filter(email__isnull=False).count() == 1
     assert not ScreeningRequest.objects.filter(how_heard__isnull=True).exists()
+
+
+def test_flag_code_choices_are_not_checked_against_the_whole_list():
+    with_choices = FlagCodesField(choices=[("heart", "Heart")], blank=False)
+    with_choices.set_attributes_from_name("flags")
+
+    with_choices.validate(["heart"], None)  # a list, not one of the choices: not refused
