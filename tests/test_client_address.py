@@ -95,3 +95,102 @@ def test_gunicorn_binds_loopback_by_default():
 
     config = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     assert config["bind"].startswith("127.0.0.1:")
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "expected"),
+    [
+        (["10.0.0.2"], {"REMOTE_ADDR": "10.0.0.2"}, "10.0.0.2"),  # no header at all
+        ([], {}, ""),  # no socket address either
+        (["10.0.0.0/8"], {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": " , ,"}, "10.0.0.2"),
+        (
+            ["10.0.0.0/8"],
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9, , 10.0.0.1,"},
+            "203.0.113.9",
+        ),
+        # Every hop ours: the leftmost of them is as far as we can see.
+        (
+            ["10.0.0.0/8"],
+            {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "10.0.0.5"},
+            "10.0.0.5",
+        ),
+        # An IPv4 proxy seen through an IPv6 socket.
+        (
+            ["127.0.0.1"],
+            {"REMOTE_ADDR": "::ffff:127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+            "203.0.113.9",
+        ),
+        (
+            ["127.0.0.1"],
+            {"REMOTE_ADDR": "garbage", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+            "garbage",
+        ),
+    ],
+)
+def test_client_ip_with_missing_headers_and_empty_entries(settings, proxies, meta, expected):
+    settings.TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    request.META.update(meta)
+
+    assert client_ip(request) == expected
+
+
+def test_trusted_proxies_are_addresses_or_networks_and_blank_entries_are_ignored():
+    from ipaddress import ip_network
+
+    from avyia_site.client_address import parse_networks
+
+    assert parse_networks([" 10.0.0.1/8 ", "", "  ", "::1"]) == (
+        ip_network("10.0.0.0/8"),
+        ip_network("::1/128"),
+    )
+    with pytest.raises(ValueError):
+        parse_networks(["not-a-network"])
+
+
+@pytest.mark.parametrize(
+    ("proxies", "address", "trusted"),
+    [
+        ([], "127.0.0.1", False),
+        (["127.0.0.1"], "127.0.0.1", True),
+        (["127.0.0.1"], " 127.0.0.1 ", True),
+        (["127.0.0.1"], "127.0.0.2", False),
+        (["127.0.0.1"], "::ffff:127.0.0.1", True),
+        (["::ffff:127.0.0.1"], "::ffff:127.0.0.1", False),  # compared as the IPv4 address
+        (["127.0.0.1"], "", False),
+        (["10.0.0.0/8", "192.168.0.0/16"], "192.168.4.4", True),
+    ],
+)
+def test_is_trusted_proxy(settings, proxies, address, trusted):
+    from avyia_site.client_address import is_trusted_proxy
+
+    settings.TRUSTED_PROXIES = proxies
+
+    assert is_trusted_proxy(address) is trusted
+
+
+def test_forwarding_headers_from_our_proxy_are_kept(settings):
+    from avyia_site.client_address import FORWARDING_HEADERS, ForwardedHeadersMiddleware
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    seen = {}
+    headers = {header: "x" for header in FORWARDING_HEADERS}
+
+    def view(request):
+        seen.update(request.META)
+        return "response"
+
+    assert (
+        ForwardedHeadersMiddleware(view)(
+            RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", **headers)
+        )
+        == "response"
+    )
+    assert {h: seen.get(h) for h in FORWARDING_HEADERS} == headers
+
+
+def test_the_proxy_list_is_parsed_once_and_reused():
+    from avyia_site.client_address import _networks
+
+    assert _networks(("127.0.0.1", "10.0.0.0/8")) is _networks(("127.0.0.1", "10.0.0.0/8"))

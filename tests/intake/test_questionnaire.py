@@ -196,3 +196,22 @@ def test_the_crisis_flags_are_the_suicide_risk_screen():
         screening.ASQ_POSITIVE.code,
         screening.ASQ_ACUTE.code,
     ]
+
+
+@pytest.mark.parametrize(
+    ("codes", "value", "holds"),
+    [
+        (frozenset({1}), 1, True),  # an integer code answered as an integer
+        (frozenset({"1"}), 1, True),  # a posted "1" code matches the integer answer
+        (frozenset({"yes"}), "yes", True),
+        (frozenset({"yes"}), ["no", "yes"], True),
+        (frozenset({"yes"}), ("no",), False),
+        (frozenset({"yes"}), None, False),
+        (frozenset({2}), 1, False),
+    ],
+)
+def test_a_condition_matches_codes_as_given_or_as_text(codes, value, holds):
+    from intake.questionnaire.model import When
+
+    assert When(("q", "other"), codes).holds({"q": value}) is holds
+    assert When(("other", "q"), codes).holds({"q": value}) is holds  # any question, not the first

@@ -145,3 +145,122 @@ def test_the_limit_holds_exactly_across_two_processes(tmp_path: Path):
         "requests": 5,
         "window_counts": [5],
     }
+
+
+# --- Switches, windows and boundaries ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["off", " Off ", "none", "NONE", "0", "", "   "])
+def test_every_off_spelling_turns_the_limit_off(text):
+    assert parse_rate(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5/hours", (5, timedelta(hours=1))),
+        (" 5 / 2 Hours ", (5, timedelta(hours=2))),
+        ("7/30seconds", (7, timedelta(seconds=30))),
+        ("1/DAY", (1, timedelta(days=1))),
+    ],
+)
+def test_plural_case_and_multiples_are_read(text, expected):
+    assert parse_rate(text) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["off", "0", ""])
+def test_with_the_limit_off_nothing_is_counted_or_refused(settings, text):
+    settings.SCREENING_RATE_LIMIT = text
+    key = client_address_hash("192.0.2.3")
+
+    for _ in range(20):
+        screening_rate_limit_check(address_hash=key)
+
+    assert not ScreeningRateWindow.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("now", "period", "start"),
+    [
+        (datetime(2026, 3, 1, 10, 59, 59, 999000, tzinfo=UTC), 3600, datetime(2026, 3, 1, 10, 0)),
+        (datetime(2026, 3, 1, 11, 0, tzinfo=UTC), 3600, datetime(2026, 3, 1, 11, 0)),
+        (datetime(2026, 3, 1, 10, 44, 10, tzinfo=UTC), 900, datetime(2026, 3, 1, 10, 30)),
+        (datetime(2026, 3, 1, 23, 59, tzinfo=UTC), 86400, datetime(2026, 3, 1, 0, 0)),
+    ],
+)
+def test_windows_start_on_whole_periods_in_utc(now, period, start):
+    from intake.services import _window_start
+
+    assert _window_start(now, timedelta(seconds=period)) == start.replace(tzinfo=UTC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("after_start", "retry_after"),
+    [
+        (timedelta(minutes=55, milliseconds=500), 5 * 60),  # 299.5 s left: rounded up
+        (timedelta(minutes=59, seconds=59, milliseconds=800), 1),  # 0.2 s left: one second
+        (timedelta(minutes=30), 30 * 60),
+        (timedelta(seconds=1), 3599),
+    ],
+)
+def test_retry_after_rounds_the_time_left_in_the_window_up(settings, after_start, retry_after):
+    settings.SCREENING_RATE_LIMIT = "1/hour"
+    key = client_address_hash("192.0.2.4")
+    start = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+
+    screening_rate_limit_check(address_hash=key, now=start)
+    with pytest.raises(ScreeningRateLimited) as limited:
+        screening_rate_limit_check(address_hash=key, now=start + after_start)
+
+    assert limited.value.retry_after == retry_after
+
+
+@pytest.mark.django_db
+def test_exactly_the_limit_is_accepted_and_one_more_is_refused(settings):
+    settings.SCREENING_RATE_LIMIT = "3/minute"
+    key = client_address_hash("192.0.2.5")
+    now = datetime(2026, 3, 1, 10, 0, 30, tzinfo=UTC)
+
+    for _ in range(3):
+        screening_rate_limit_check(address_hash=key, now=now)
+    with pytest.raises(ScreeningRateLimited):
+        screening_rate_limit_check(address_hash=key, now=now)
+
+    other = client_address_hash("192.0.2.6")
+    screening_rate_limit_check(address_hash=other, now=now)  # another address has its own count
+    assert ScreeningRateWindow.objects.get(address_hash=other).count == 1
+
+
+@pytest.mark.django_db
+def test_a_window_created_by_another_process_first_is_incremented_not_lost(settings, monkeypatch):
+    """Force the race: our UPDATE finds no row, then another process inserts it before we do."""
+    from django.db.models.query import QuerySet
+
+    settings.SCREENING_RATE_LIMIT = "2/hour"
+    key = client_address_hash("192.0.2.7")
+    now = datetime(2026, 3, 1, 10, 5, tzinfo=UTC)
+    old = ScreeningRateWindow.objects.create(
+        address_hash="an ended window", window_start=now - timedelta(hours=3), count=1
+    )
+    real_update = QuerySet.update
+    raced = []
+
+    def update_losing_the_race(queryset, **kwargs):
+        if queryset.model is ScreeningRateWindow and not raced:
+            raced.append(True)
+            ScreeningRateWindow.objects.create(
+                address_hash=key, window_start=datetime(2026, 3, 1, 10, tzinfo=UTC), count=1
+            )
+            return 0  # our UPDATE ran before the other process's INSERT
+        return real_update(queryset, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update_losing_the_race)
+
+    screening_rate_limit_check(address_hash=key, now=now)
+
+    assert ScreeningRateWindow.objects.get(address_hash=key).count == 2
+    assert ScreeningRateWindow.objects.filter(pk=old.pk).exists()  # only the creator cleans up
+    with pytest.raises(ScreeningRateLimited):
+        screening_rate_limit_check(address_hash=key, now=now)

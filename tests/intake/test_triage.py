@@ -180,3 +180,26 @@ def test_service_area_is_noted_for_staff_to_confirm(in_area, flags):
 
     assert result.flags == flags
     assert result.priority == Priority.ROUTINE
+
+
+def test_a_result_given_only_a_priority_has_no_flags_scores_or_positive_screens():
+    from intake.triage import TriageResult
+
+    assert TriageResult(priority=Priority.ROUTINE) == TriageResult(
+        priority=Priority.ROUTINE,
+        flags=[],
+        peg_score=None,
+        phq2_score=0,
+        phq2_positive=False,
+        asq_positive=False,
+        asq_acute=False,
+    )
+
+
+def test_a_triage_result_cannot_be_changed_after_the_fact():
+    import dataclasses
+
+    result = triage(answers=answers(), in_service_area=True)
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.priority = Priority.ACUTE  # type: ignore[misc]
