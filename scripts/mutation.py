@@ -62,6 +62,26 @@ TARGETS = (
     ),
     Target("client_address", "avyia_site/client_address.py", ("tests/test_client_address.py",)),
     Target("form_token", "intake/form_token.py", ("tests/intake/test_form_token.py",)),
+    Target(
+        "workflow",
+        "intake/staff/review.py",
+        (
+            "tests/staff/test_status_moves.py",
+            "tests/staff/test_workflow.py",
+            "tests/staff/test_actions.py",
+        ),
+    ),
+    Target(
+        "protocol_gate",
+        "intake/staff/safety.py",
+        ("tests/staff/test_status_moves.py", "tests/staff/test_contact_log.py"),
+        scope=(
+            "protocol_confirmed",
+            "contact_made",
+            "status_move_requirements_check",
+            "protocol_confirm",
+        ),
+    ),
 )
 
 
