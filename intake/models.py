@@ -237,10 +237,8 @@ class InternalNote(models.Model):
 class ContactAttempt(models.Model):
     """One try at reaching the patient: how, what came of it, and when to try next."""
 
-    class Method(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
-        EMAIL = "email", "E-mail"
+    # The ways to reach a patient are the ways a patient may ask to be reached.
+    Method = ScreeningRequest.ContactMethod
 
     class Outcome(models.TextChoices):
         REACHED = "reached", "Reached the patient"
