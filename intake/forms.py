@@ -136,13 +136,13 @@ class QuestionsForm(forms.Form):
             return {**self.known, **self.data}
         return {**self.known, **{name: getlist(name) for name in self.data}}
 
-    def asq_answered_yes(self) -> bool:
-        """Whether any suicide-risk question was answered yes, as posted (valid or not)."""
-        return scoring.asq_positive(self.questionnaire, self.posted())
-
-    def asq_acute(self) -> bool:
-        """Whether the patient said they are having thoughts of killing themselves right now."""
-        return scoring.asq_acute(self.questionnaire, self.posted())
+    def crisis(self) -> str:
+        """ "acute", "positive" or "": the crisis message the answers so far call for (posted
+        answers count, valid or not)."""
+        answers = self.posted()
+        if scoring.asq_acute(self.questionnaire, answers):
+            return "acute"
+        return "positive" if scoring.asq_positive(self.questionnaire, answers) else ""
 
     def crisis_when(self) -> When:
         return scoring.asq_positive_when(self.questionnaire)

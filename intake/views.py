@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from avyia_site.client_address import client_ip
 
-from . import journey, questionnaire
+from . import journey
 from .drafts import draft_forget, draft_get, draft_get_or_create, draft_save_step
 from .fhir import FHIR_JSON, questionnaire_resource
 from .forms import QuestionsForm, ScreeningRequestForm
 from .models import ScreeningDraft, ScreeningRequest
-from .questionnaire import Section, scoring
+from .questionnaire import Section
 from .services import ScreeningRateLimited, screening_request_create
 
 logger = logging.getLogger(__name__)
@@ -44,21 +44,18 @@ def _step_page(
     draft: ScreeningDraft | None,
     problem: str = "",
 ) -> HttpResponse:
-    known = form.posted()
+    step_number = journey.step_number(section)
     context = {
         "form": form,
         "section": section,
-        "step_number": journey.step_number(section),
+        "step_number": step_number,
         "step_count": len(journey.steps()) + 1,
         "back_url": journey.previous_url(section),
         "returning_to_check": request.GET.get("return") == journey.RETURN_TO_CHECK,
         "first_step": section == journey.steps()[0],
-        # What earlier steps said, shown where the patient is looking now.
-        "area": journey.area_for(draft.answers)
-        if draft and section != journey.steps()[0]
-        else None,
-        "show_area": draft is not None and journey.step_number(section) == 2,
-        "crisis": _crisis_state(known),
+        # Where the ZIP code is, on the page right after it was given.
+        "area": journey.area_for(draft.answers) if draft and step_number == 2 else None,
+        "crisis": form.crisis(),
         # The step that asks the suicide-risk questions shows the message beside them instead.
         "asks_crisis": any(part.crisis for part in section.parts),
         "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
@@ -74,14 +71,6 @@ def _resume_url(draft: ScreeningDraft | None) -> str:
         return ""
     missing = journey.first_step_not_done(draft)
     return journey.step_url(missing) if missing else journey.check_url()
-
-
-def _crisis_state(answers: dict) -> str:
-    """ "acute", "positive" or "": which crisis message the answers so far call for."""
-    definition = questionnaire.SCREENING
-    if scoring.asq_acute(definition, answers):
-        return "acute"
-    return "positive" if scoring.asq_positive(definition, answers) else ""
 
 
 @sensitive_post_parameters()
@@ -127,7 +116,7 @@ def _check_page(
     context = {
         "form": form,
         "summary": journey.answers_summary(draft.answers),
-        "crisis": _crisis_state(draft.answers),
+        "crisis": form.crisis(),
         "step_count": len(journey.steps()) + 1,
         "back_url": journey.step_url(journey.steps()[-1]),
         "problem": problem,
