@@ -395,9 +395,9 @@ def test_a_patient_who_leaves_and_returns_carries_on_where_they_left_off(site, c
     later.goto(site.base_url + "/screening/")
     welcome = later.locator(".draft-welcome")
     assert welcome.is_visible()
-    welcome.get_by_role("link").click()
-    assert later.url.endswith("/screening/health/")
-    later.go_back()
+    with later.expect_navigation(url="**/screening/health/", wait_until="load"):
+        welcome.get_by_role("link").click()
+    later.go_back(wait_until="load")
     assert later.locator("#id_zip_code").input_value() == "98402"
 
 
