@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language, ngettext
 
 from .models import ScreeningRequest
 
@@ -82,9 +83,8 @@ def business_day_length() -> timedelta:
     return datetime.combine(date.min, closes) - datetime.combine(date.min, opens)
 
 
-def response_allowance(text: str | None = None) -> timedelta:
-    """Business time promised by `SCREENING_RESPONSE_TIME`: "one business day", "2 business days",
-    "4 business hours". A business day is the length of the clinic's business hours."""
+def _response_time(text: str | None = None) -> tuple[int, str]:
+    """(count, "day" or "hour") from `SCREENING_RESPONSE_TIME`, e.g. (1, "day")."""
     text = settings.SCREENING_RESPONSE_TIME if text is None else text
     match = _RESPONSE_RE.match(text)
     count_word = match.group(1).lower() if match else ""
@@ -94,9 +94,29 @@ def response_allowance(text: str | None = None) -> timedelta:
             "SCREENING_RESPONSE_TIME must say a number of business days or hours, e.g. "
             f"'one business day' or '4 business hours', not {text!r}."
         )
-    if match.group(2).lower() == "day":
+    return count, match.group(2).lower()
+
+
+def response_allowance(text: str | None = None) -> timedelta:
+    """Business time promised by `SCREENING_RESPONSE_TIME`: "one business day", "2 business days",
+    "4 business hours". A business day is the length of the clinic's business hours."""
+    count, unit = _response_time(text)
+    if unit == "day":
         return count * business_day_length()
     return timedelta(hours=count)
+
+
+def response_time_words() -> str:
+    """The promise as patients read it, in the active language: the setting's own words in
+    English ("one business day"), "un día hábil" in Spanish."""
+    if (get_language() or "en").startswith("en"):
+        return settings.SCREENING_RESPONSE_TIME
+    count, unit = _response_time()
+    if unit == "day":
+        words = ngettext("one business day", "%(count)d business days", count)
+    else:
+        words = ngettext("one business hour", "%(count)d business hours", count)
+    return words % {"count": count}
 
 
 def add_business_time(start: datetime, allowance: timedelta) -> datetime:

@@ -15,7 +15,8 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from . import consent, questionnaire
 from .business_hours import due_at_for
@@ -208,9 +209,13 @@ def _send_once(screening_request: ScreeningRequest, *, what: str, message: Email
 
 def screening_notice_send(*, screening_request_id: int) -> bool:
     """E-mail staff that a request arrived: reference, priority and a link, nothing personal.
-
-    Returns whether the notice went out.
+    Always in English, whatever language the patient used. Returns whether the notice went out.
     """
+    with translation.override("en"):
+        return _notice_send(screening_request_id)
+
+
+def _notice_send(screening_request_id: int) -> bool:
     screening_request = (
         ScreeningRequest.objects.only("reference", "priority", "received_at", "asq_positive")
         .filter(pk=screening_request_id)
@@ -245,12 +250,18 @@ def screening_notice_send(*, screening_request_id: int) -> bool:
 
 def screening_receipt_send(*, screening_request_id: int) -> bool:
     """E-mail the patient, when they asked, their reference, what happens next and how to reach
-    us: no answer, no condition and nothing about a crisis. Returns whether it went out."""
+    us: no answer, no condition and nothing about a crisis. In the language the request was made
+    in. Returns whether it went out."""
     screening_request = ScreeningRequest.objects.filter(
         pk=screening_request_id, receipt_wanted=True
     ).first()
     if screening_request is None or not screening_request.email:
         return False
+    with translation.override(screening_request.language or settings.LANGUAGE_CODE):
+        return _receipt_send(screening_request)
+
+
+def _receipt_send(screening_request: ScreeningRequest) -> bool:
     context = {
         "first_name": screening_request.first_name,
         "reference": screening_request.reference,
@@ -260,7 +271,8 @@ def screening_receipt_send(*, screening_request_id: int) -> bool:
         "contact_method": screening_request.get_contact_method_display().lower(),
     }
     message = EmailMessage(
-        f"{settings.CLINIC_NAME}: we have your screening request {screening_request.reference}",
+        gettext("%(clinic)s: we have your screening request %(reference)s")
+        % {"clinic": settings.CLINIC_NAME, "reference": screening_request.reference},
         render_to_string("intake/email/patient_receipt.txt", context),
         to=[screening_request.email],
         reply_to=[settings.CLINIC_EMAIL],

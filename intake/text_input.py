@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 ZIP_CODE_RE = re.compile(r"\A[0-9]{5}(-[0-9]{4})?\Z")
 
@@ -31,12 +32,16 @@ ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\u180e\ufeff")
 FREE_TEXT_CONTROLS_ALLOWED = frozenset("\n\t")
 
 MESSAGES = {
-    "empty": "Please fill this in.",
-    "bidi": "Please remove the hidden text-direction characters (they can come with copy-paste).",
-    "control": "Please remove the hidden control characters (they can come with copy-paste).",
-    "bom": "Please remove the hidden byte-order mark at the start (it can come with copy-paste).",
-    "no_letter": "Please type your name with at least one letter.",
-    "zip_code": "Please enter a 5-digit ZIP code, like 98101 (or ZIP+4, like 98101-1234).",
+    "empty": _("Please fill this in."),
+    "bidi": _(
+        "Please remove the hidden text-direction characters (they can come with copy-paste)."
+    ),
+    "control": _("Please remove the hidden control characters (they can come with copy-paste)."),
+    "bom": _(
+        "Please remove the hidden byte-order mark at the start (it can come with copy-paste)."
+    ),
+    "no_letter": _("Please type your name with at least one letter."),
+    "zip_code": _("Please enter a 5-digit ZIP code, like 98101 (or ZIP+4, like 98101-1234)."),
 }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from avyia_site.client_address import client_ip
 
 from . import journey
+from .business_hours import response_time_words
 from .drafts import draft_forget, draft_get, draft_get_or_create, draft_save_step
 from .fhir import FHIR_JSON, questionnaire_resource
 from .forms import QuestionsForm, ScreeningRequestForm
@@ -60,7 +61,7 @@ def _step_page(
         "asks_crisis": any(part.crisis for part in section.parts),
         "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
         "problem": problem,
-        "response_time": settings.SCREENING_RESPONSE_TIME,
+        "response_time": response_time_words(),
     }
     return render(request, "intake/screening_step.html", context, status=200)
 
@@ -121,7 +122,7 @@ def _check_page(
         "back_url": journey.step_url(journey.steps()[-1]),
         "problem": problem,
         "other_errors": errors or [],
-        "response_time": settings.SCREENING_RESPONSE_TIME,
+        "response_time": response_time_words(),
     }
     return render(request, "intake/screening_check.html", context, status=status)
 
@@ -154,10 +155,13 @@ def screening_check(request: HttpRequest) -> HttpResponse:
     if not whole.is_valid():
         # An earlier answer no longer passes (or the request came too fast): say which.
         return _check_page(request, draft, form, errors=whole.error_summary())
+    # Staff read the stored questions and answers in English, whatever language the patient used.
+    with translation.override("en"):
+        answers_as_seen = whole.answers_as_seen()
     try:
         created = screening_request_create(
             answers=whole.cleaned_data,
-            answers_as_seen=whole.answers_as_seen(),
+            answers_as_seen=answers_as_seen,
             submission_token=whole.token.token_id,
             client_address=client_ip(request),
         )
@@ -197,7 +201,7 @@ def screening_request_received(request: HttpRequest) -> HttpResponse:
         "intake/screening_received.html",
         {
             "screening_request": screening_request,
-            "response_time": settings.SCREENING_RESPONSE_TIME,
+            "response_time": response_time_words(),
         },
     )
 

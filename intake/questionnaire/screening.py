@@ -25,6 +25,8 @@ YES_NO_NOT_SURE = (*YES_NO, Choice(NOT_SURE, _("Not sure")))
 ZERO_TO_TEN = tuple(Choice(n, str(n)) for n in range(11))
 
 # --- Flags --------------------------------------------------------------------------------------
+# Flags, their notes and the instruments' titles are read by staff, whose pages stay in English:
+# they are not marked for translation. Everything a patient reads is.
 
 NONE = "none"
 
@@ -35,32 +37,32 @@ def _condition(code: str, label: str, short: str) -> Flag:
 
 ASQ_POSITIVE = Flag(
     "asq_positive",
-    _("Suicide risk screen positive (ASQ)"),
+    "Suicide risk screen positive (ASQ)",
     Priority.URGENT,
     crisis=True,
-    short=_("Suicide risk: screen positive"),
+    short="Suicide risk: screen positive",
 )
 ASQ_ACUTE = Flag(
     "asq_acute",
-    _("Thoughts of suicide right now"),
+    "Thoughts of suicide right now",
     Priority.ACUTE,
     crisis=True,
-    short=_("Suicide risk: thoughts right now"),
+    short="Suicide risk: thoughts right now",
 )
 PHQ2_POSITIVE = Flag(
     "phq2_positive",
-    _("Depression screen positive (PHQ-2 3 or more)"),
+    "Depression screen positive (PHQ-2 3 or more)",
     Priority.NEEDS_REVIEW,
-    short=_("Depression screen positive"),
+    short="Depression screen positive",
 )
 PAIN_UNDER_3_MONTHS = Flag(
-    "pain_under_3_months", _("Pain for less than 3 months"), short=_("Pain under 3 months")
+    "pain_under_3_months", "Pain for less than 3 months", short="Pain under 3 months"
 )
 OUT_OF_AREA = Flag(
-    "out_of_area", _("ZIP code likely outside the service area"), short=_("Outside service area")
+    "out_of_area", "ZIP code likely outside the service area", short="Outside service area"
 )
 AREA_UNKNOWN = Flag(
-    "area_unknown", _("ZIP code not found; service area to confirm"), short=_("Area to confirm")
+    "area_unknown", "ZIP code not found; service area to confirm", short="Area to confirm"
 )
 
 # PHQ-2: a total of 3 or more is a positive screen (Kroenke 2003).
@@ -141,6 +143,8 @@ PAIN_FEELINGS = Question(
 # PEG (Krebs 2009): three 0-10 items about the past week, in the instrument's own words.
 PEG_PAIN = Question(
     name="peg_pain",
+    # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
+    # to be checked against a validated Spanish PEG.
     text=_("What number best describes your pain on average in the past week?"),
     help_text=_("0 means no pain. 10 means pain as bad as you can imagine."),
     kind=Kind.SCALE,
@@ -150,6 +154,8 @@ PEG_PAIN = Question(
 )
 PEG_ENJOYMENT = Question(
     name="peg_enjoyment",
+    # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
+    # to be checked against a validated Spanish PEG.
     text=_(
         "What number best describes how, during the past week, pain has interfered with your "
         "enjoyment of life?"
@@ -164,6 +170,8 @@ PEG_ENJOYMENT = Question(
 )
 PEG_ACTIVITY = Question(
     name="peg_activity",
+    # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
+    # to be checked against a validated Spanish PEG.
     text=_(
         "What number best describes how, during the past week, pain has interfered with your "
         "general activity?"
@@ -226,39 +234,39 @@ CONDITIONS = (
     (
         _condition(
             "heart",
-            _("High blood pressure or heart disease not well controlled"),
-            _("Heart condition"),
+            "High blood pressure or heart disease not well controlled",
+            "Heart condition",
         ),
         _("High blood pressure or heart disease that is not well controlled"),
     ),
     (
-        _condition("psychosis", _("Psychosis, schizophrenia or mania"), _("Psychosis or mania")),
+        _condition("psychosis", "Psychosis, schizophrenia or mania", "Psychosis or mania"),
         _("Psychosis, schizophrenia or mania, now or in the past"),
     ),
-    (_condition("liver", _("Severe liver disease"), _("Liver disease")), _("Severe liver disease")),
+    (_condition("liver", "Severe liver disease", "Liver disease"), _("Severe liver disease")),
     (
         _condition(
             "pressure",
-            _("Raised pressure in the brain or eye (e.g. glaucoma)"),
-            _("Brain or eye pressure"),
+            "Raised pressure in the brain or eye (e.g. glaucoma)",
+            "Brain or eye pressure",
         ),
         _("High pressure inside your head or in your eyes, such as glaucoma"),
     ),
     (
-        _condition("substance_use", _("Active substance use problem"), _("Substance use")),
+        _condition("substance_use", "Active substance use problem", "Substance use"),
         _("A problem with alcohol or drug use right now"),
     ),
     (
-        _condition("pregnancy", _("Pregnant or breastfeeding"), _("Pregnancy")),
+        _condition("pregnancy", "Pregnant or breastfeeding", "Pregnancy"),
         _("Pregnant or breastfeeding"),
     ),
     (
-        _condition("ketamine_allergy", _("Ketamine allergy"), _("Ketamine allergy")),
+        _condition("ketamine_allergy", "Ketamine allergy", "Ketamine allergy"),
         _("An allergy to ketamine"),
     ),
-    (_condition("seizures", _("Seizures"), _("Seizures")), _("Seizures")),
+    (_condition("seizures", "Seizures", "Seizures"), _("Seizures")),
     (
-        _condition("breathing", _("Severe breathing problems"), _("Breathing problems")),
+        _condition("breathing", "Severe breathing problems", "Breathing problems"),
         _("Severe breathing problems"),
     ),
 )
@@ -285,7 +293,7 @@ HEALTH_NOT_SURE = Question(
     choices=tuple(Choice(flag.code, words, flag=flag) for flag, words in CONDITIONS),
     asked_when=AskedWhen((HEALTH_CONDITIONS.name,), frozenset({NOT_SURE})),
     required_message=_("Choose the health conditions you are not sure about."),
-    flag_note=_("not sure"),
+    flag_note="not sure",
 )
 CURRENT_MEDICINES = Question(
     name="current_medicines",
@@ -296,6 +304,7 @@ CURRENT_MEDICINES = Question(
     max_length=2000,
 )
 # PHQ-2 (Kroenke 2003): each item 0-3 over the last 2 weeks.
+# Translators: the PHQ-2's answers, as in the published Spanish (USA) PHQ screeners.
 PHQ2_CHOICES = (
     Choice(0, _("Not at all"), codes.PHQ_NOT_AT_ALL),
     Choice(1, _("Several days"), codes.PHQ_SEVERAL_DAYS),
@@ -304,6 +313,8 @@ PHQ2_CHOICES = (
 )
 PHQ2_INTEREST = Question(
     name="phq2_interest",
+    # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
+    # question as the English joins them.
     text=_(
         "Over the last 2 weeks, how often have you been bothered by little interest or pleasure "
         "in doing things?"
@@ -315,6 +326,8 @@ PHQ2_INTEREST = Question(
 )
 PHQ2_DOWN = Question(
     name="phq2_down",
+    # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
+    # question as the English joins them.
     text=_(
         "Over the last 2 weeks, how often have you been bothered by feeling down, depressed or "
         "hopeless?"
@@ -327,6 +340,8 @@ PHQ2_DOWN = Question(
 # ASQ (NIMH Ask Suicide-Screening Questions), in its own words. Any "yes" is a positive screen.
 ASQ_WISH_DEAD = Question(
     name="asq_wish_dead",
+    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
+    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
     text=_("In the past few weeks, have you wished you were dead?"),
     kind=Kind.ONE,
     choices=YES_NO,
@@ -335,6 +350,8 @@ ASQ_WISH_DEAD = Question(
 )
 ASQ_BETTER_OFF = Question(
     name="asq_better_off",
+    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
+    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
     text=_(
         "In the past few weeks, have you felt that you or your family would be better off if you "
         "were dead?"
@@ -349,6 +366,8 @@ ASQ_BETTER_OFF = Question(
 )
 ASQ_THOUGHTS = Question(
     name="asq_thoughts",
+    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
+    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
     text=_("In the past week, have you been having thoughts about killing yourself?"),
     kind=Kind.ONE,
     choices=YES_NO,
@@ -359,6 +378,8 @@ ASQ_THOUGHTS = Question(
 )
 ASQ_ATTEMPT = Question(
     name="asq_attempt",
+    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
+    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
     text=_("Have you ever tried to kill yourself?"),
     kind=Kind.ONE,
     choices=YES_NO,
@@ -369,6 +390,8 @@ ASQ_ITEMS = (ASQ_WISH_DEAD, ASQ_BETTER_OFF, ASQ_THOUGHTS, ASQ_ATTEMPT)
 # The acuity question, asked after any "yes"; "yes" here means the patient may be in danger now.
 ASQ_NOW = Question(
     name="asq_now",
+    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
+    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
     text=_("Are you having thoughts of killing yourself right now?"),
     kind=Kind.ONE,
     choices=YES_NO,
@@ -523,7 +546,7 @@ CONSENT = (
 
 PEG = Instrument(
     key="peg",
-    title=_("PEG pain scale"),
+    title="PEG pain scale",
     items=(PEG_PAIN.name, PEG_ENJOYMENT.name, PEG_ACTIVITY.name),
     coding=codes.PEG_PANEL,
     score_coding=codes.PEG_SCORE,
@@ -531,7 +554,7 @@ PEG = Instrument(
 )
 PHQ2 = Instrument(
     key="phq2",
-    title=_("PHQ-2 depression screen"),
+    title="PHQ-2 depression screen",
     items=(PHQ2_INTEREST.name, PHQ2_DOWN.name),
     coding=codes.PHQ2_PANEL,
     score_coding=codes.PHQ2_TOTAL,
@@ -539,7 +562,7 @@ PHQ2 = Instrument(
 )
 ASQ = Instrument(
     key="asq",
-    title=_("ASQ suicide risk screen"),
+    title="ASQ suicide risk screen",
     items=tuple(q.name for q in ASQ_ITEMS),
     acuity_item=ASQ_NOW.name,
     coding=codes.ASQ_PANEL,
