@@ -83,20 +83,6 @@ def business_day_length() -> timedelta:
     return datetime.combine(date.min, closes) - datetime.combine(date.min, opens)
 
 
-def _response_time(text: str | None = None) -> tuple[int, str]:
-    """(count, "day" or "hour") from `SCREENING_RESPONSE_TIME`, e.g. (1, "day")."""
-    text = settings.SCREENING_RESPONSE_TIME if text is None else text
-    match = _RESPONSE_RE.match(text)
-    count_word = match.group(1).lower() if match else ""
-    count = int(count_word) if count_word.isdigit() else _NUMBER_WORDS.get(count_word)
-    if not match or not count:
-        raise ImproperlyConfigured(
-            "SCREENING_RESPONSE_TIME must say a number of business days or hours, e.g. "
-            f"'one business day' or '4 business hours', not {text!r}."
-        )
-    return count, match.group(2).lower()
-
-
 def response_allowance(text: str | None = None) -> timedelta:
     """Business time promised by `SCREENING_RESPONSE_TIME`: "one business day", "2 business days",
     "4 business hours". A business day is the length of the clinic's business hours."""
@@ -107,16 +93,28 @@ def response_allowance(text: str | None = None) -> timedelta:
 
 
 def response_time_words() -> str:
-    """The promise as patients read it, in the active language: the setting's own words in
-    English ("one business day"), "un día hábil" in Spanish."""
-    if (get_language() or "en").startswith("en"):
+    """The promise as patients read it: the setting's own words in English, translated otherwise."""
+    if get_language() == settings.LANGUAGE_CODE:
         return settings.SCREENING_RESPONSE_TIME
     count, unit = _response_time()
     if unit == "day":
-        words = ngettext("one business day", "%(count)d business days", count)
-    else:
-        words = ngettext("one business hour", "%(count)d business hours", count)
-    return words % {"count": count}
+        return ngettext("%(count)d business day", "%(count)d business days", count) % {
+            "count": count
+        }
+    return ngettext("%(count)d business hour", "%(count)d business hours", count) % {"count": count}
+
+
+def _response_time(text: str | None = None) -> tuple[int, str]:
+    text = settings.SCREENING_RESPONSE_TIME if text is None else text
+    match = _RESPONSE_RE.match(text)
+    count_word = match.group(1).lower() if match else ""
+    count = int(count_word) if count_word.isdigit() else _NUMBER_WORDS.get(count_word)
+    if not match or not count:
+        raise ImproperlyConfigured(
+            "SCREENING_RESPONSE_TIME must say a number of business days or hours, e.g. "
+            f"'one business day' or '4 business hours', not {text!r}."
+        )
+    return count, match.group(2).lower()
 
 
 def add_business_time(start: datetime, allowance: timedelta) -> datetime:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import zipcodes
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,10 @@ def service_area_for_zip(zip_code: str) -> ServiceArea:
 
 
 def service_area_name() -> str:
-    """The area served in words, in the active language, e.g. "King, Pierce and Snohomish
-    counties, Washington"."""
+    """The area served in words, e.g. "King, Pierce and Snohomish counties, Washington"."""
     counties = list(settings.SERVICE_AREA_COUNTIES)
-    state = settings.SERVICE_AREA_STATE_NAME
-    if len(counties) > 1:
-        return gettext("%(counties)s and %(last)s counties, %(state)s") % {
-            "counties": ", ".join(counties[:-1]),
-            "last": counties[-1],
-            "state": state,
-        }
-    return gettext("%(county)s County, %(state)s") % {"county": counties[0], "state": state}
+    names = {"state": settings.SERVICE_AREA_STATE_NAME, "last": counties[-1]}
+    if len(counties) == 1:
+        return _("%(last)s County, %(state)s") % names
+    names["listed"] = ", ".join(counties[:-1])
+    return _("%(listed)s and %(last)s counties, %(state)s") % names
