@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, FlagCodesField
 
@@ -49,16 +50,17 @@ class ScreeningRequest(models.Model):
         NEEDS_REVIEW = 2, "Needs review"
         ROUTINE = 3, "Routine"
 
+    # The patient chooses these, so they are translated; staff read them in English.
     class ContactMethod(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
-        EMAIL = "email", "E-mail"
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
+        EMAIL = "email", _("E-mail")
 
     class ContactTime(models.TextChoices):
-        ANY = "any", "Any time"
-        MORNING = "morning", "Morning (8 am to noon)"
-        AFTERNOON = "afternoon", "Afternoon (noon to 5 pm)"
-        EVENING = "evening", "Early evening (5 pm to 7 pm)"
+        ANY = "any", _("Any time")
+        MORNING = "morning", _("Morning (8 am to noon)")
+        AFTERNOON = "afternoon", _("Afternoon (noon to 5 pm)")
+        EVENING = "evening", _("Early evening (5 pm to 7 pm)")
 
     OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.CONTACTED, Status.SCHEDULED)
 

@@ -154,9 +154,9 @@ PEG_PAIN = Question(
 )
 PEG_ENJOYMENT = Question(
     name="peg_enjoyment",
-    # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
-    # to be checked against a validated Spanish PEG.
     text=_(
+        # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
+        # to be checked against a validated Spanish PEG.
         "What number best describes how, during the past week, pain has interfered with your "
         "enjoyment of life?"
     ),
@@ -170,9 +170,9 @@ PEG_ENJOYMENT = Question(
 )
 PEG_ACTIVITY = Question(
     name="peg_activity",
-    # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
-    # to be checked against a validated Spanish PEG.
     text=_(
+        # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
+        # to be checked against a validated Spanish PEG.
         "What number best describes how, during the past week, pain has interfered with your "
         "general activity?"
     ),
@@ -304,8 +304,8 @@ CURRENT_MEDICINES = Question(
     max_length=2000,
 )
 # PHQ-2 (Kroenke 2003): each item 0-3 over the last 2 weeks.
-# Translators: the PHQ-2's answers, as in the published Spanish (USA) PHQ screeners.
 PHQ2_CHOICES = (
+    # Translators: the PHQ-2's answers, as in the published Spanish (USA) PHQ screeners.
     Choice(0, _("Not at all"), codes.PHQ_NOT_AT_ALL),
     Choice(1, _("Several days"), codes.PHQ_SEVERAL_DAYS),
     Choice(2, _("More than half the days"), codes.PHQ_MORE_THAN_HALF),
@@ -313,9 +313,9 @@ PHQ2_CHOICES = (
 )
 PHQ2_INTEREST = Question(
     name="phq2_interest",
-    # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
-    # question as the English joins them.
     text=_(
+        # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
+        # question as the English joins them.
         "Over the last 2 weeks, how often have you been bothered by little interest or pleasure "
         "in doing things?"
     ),
@@ -326,9 +326,9 @@ PHQ2_INTEREST = Question(
 )
 PHQ2_DOWN = Question(
     name="phq2_down",
-    # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
-    # question as the English joins them.
     text=_(
+        # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
+        # question as the English joins them.
         "Over the last 2 weeks, how often have you been bothered by feeling down, depressed or "
         "hopeless?"
     ),
@@ -350,9 +350,9 @@ ASQ_WISH_DEAD = Question(
 )
 ASQ_BETTER_OFF = Question(
     name="asq_better_off",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
     text=_(
+        # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
+        # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
         "In the past few weeks, have you felt that you or your family would be better off if you "
         "were dead?"
     ),
