@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from intake import journey
 from intake.crypto import blind_index
@@ -70,16 +71,18 @@ def valid_answers(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def step_posts(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """The (URL, POST data) of each page of the request, in order, with the answers in `data`."""
+def step_posts(data: dict[str, Any], *, language: str = "en") -> list[tuple[str, dict[str, Any]]]:
+    """The (URL, POST data) of each page of the request, in order, with the answers in `data`;
+    the URLs in `language` ("es": under /es/)."""
     posts = []
-    for section in journey.steps():
-        names = [q.name for q in section.questions]
-        if section == journey.steps()[0]:
-            names.append("website")
-        posts.append((journey.step_url(section), {k: data[k] for k in names if k in data}))
-    final = [q.name for q in journey.final_section().questions]
-    posts.append((journey.check_url(), {k: data[k] for k in final if k in data}))
+    with translation.override(language):
+        for section in journey.steps():
+            names = [q.name for q in section.questions]
+            if section == journey.steps()[0]:
+                names.append("website")
+            posts.append((journey.step_url(section), {k: data[k] for k in names if k in data}))
+        final = [q.name for q in journey.final_section().questions]
+        posts.append((journey.check_url(), {k: data[k] for k in final if k in data}))
     return posts
 
 
@@ -89,10 +92,11 @@ def post_screening(
     remote_addr: str | None = None,
     headers: dict[str, str] | None = None,
     seconds_taken: float = 60,
+    language: str = "en",
     **overrides: Any,
 ):
     """Send a valid request step by step, with some answers replaced (None leaves one out), as a
-    patient who started `seconds_taken` ago.
+    patient who started `seconds_taken` ago, in `language` (its URLs: "es" under /es/).
 
     Returns the last response: the redirect to the confirmation, or the first page that
     answered with anything but a redirect (a step with errors, a refusal).
@@ -101,11 +105,12 @@ def post_screening(
     data = valid_answers(**overrides)
     response = None
     extra["headers"] = headers or {}
-    for url, fields in step_posts(data):
+    posts = step_posts(data, language=language)
+    for url, fields in posts:
         response = client.post(url, fields, **extra)
-        if url == journey.step_url(journey.steps()[0]):
+        if url == posts[0][0]:
             draft_started(client, seconds_ago=seconds_taken)
-        if response.status_code != 302 or url == journey.check_url():
+        if response.status_code != 302 or url == posts[-1][0]:
             return response
     return response
 
@@ -131,12 +136,14 @@ def draft_started(client: Client, *, seconds_ago: float) -> None:
         )
 
 
-def walk_to_check(client: Client, **overrides: Any) -> dict[str, Any]:
-    """Send every step (not the check page) with valid answers; returns the answers used."""
+def walk_to_check(client: Client, *, language: str = "en", **overrides: Any) -> dict[str, Any]:
+    """Send every step (not the check page) with valid answers, in `language`; returns the
+    answers used."""
     data = valid_answers(**overrides)
-    for url, fields in step_posts(data)[:-1]:
+    posts = step_posts(data, language=language)
+    for url, fields in posts[:-1]:
         response = client.post(url, fields)
         assert response.status_code == 302, (url, response.content.decode()[:3000])
-        if url == journey.step_url(journey.steps()[0]):
+        if url == posts[0][0]:
             draft_started(client, seconds_ago=60)
     return data
