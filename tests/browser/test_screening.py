@@ -543,3 +543,125 @@ def test_the_confirmation_prints_cleanly(site):
     assert page.locator(".reference-box__code").is_visible()
     assert page.get_by_role("button", name="Print this page").is_hidden()
     assert page.locator(".site-header nav").is_hidden()
+
+
+# --- In Spanish ---------------------------------------------------------------------------------
+
+# Words that give an English sentence away: none may show in a Spanish page's <main>, outside what
+# is marked lang="en".
+ENGLISH_MARKERS = re.compile(
+    r"\b(the|your|you|and|please|continue|back|answer|choose|step|of)\b", re.IGNORECASE
+)
+SPANISH_TEXT = """
+(main) => {
+  let text = main.innerText;
+  main.querySelectorAll('[lang="en"]').forEach((el) => {
+    text = text.split(el.innerText).join(" ");
+  });
+  return text;
+}
+"""
+
+
+def assert_spanish(page) -> None:
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert "/es/" in page.url
+    text = page.locator("main").evaluate(SPANISH_TEXT)
+    assert not ENGLISH_MARKERS.findall(text), (page.url, ENGLISH_MARKERS.findall(text), text)
+
+
+def test_a_patient_completes_the_whole_request_in_spanish_with_mistakes_and_a_crisis_yes(
+    site, mailoutbox
+):
+    site.page.set_viewport_size(PHONE)
+    site.visit("/es/screening/")
+    page = site.page
+    assert_spanish(page)
+    assert page.locator("h1").inner_text() == "Pida una evaluación"
+
+    run_steps(site, {"where": [("type", "zip_code", "9840")]})  # a ZIP code one digit short
+    assert page.title().startswith("Error: ")
+    assert page.locator("#error-summary h2").inner_text() == "Hay un problema"
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Escriba un código postal (ZIP) de 5 dígitos, por ejemplo 98101."
+    ]
+    assert_spanish(page)
+    site.assert_accessible()
+    page.locator("#id_zip_code").fill("98402")
+    continue_(page)
+
+    page.wait_for_url("**/es/screening/pain/")
+    assert "Buenas noticias" in page.locator(".area-answer").inner_text()
+    continue_(page)  # the pain step, left blank
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Elija desde hace cuánto tiempo tiene este dolor.",
+        "Elija al menos una causa de su dolor. Si no la sabe, elija “No estoy seguro(a)”.",
+    ]
+    assert_spanish(page)
+    site.assert_accessible()
+    for slug in ("pain", "past-week", "treatments", "health"):
+        assert_spanish(page)
+        run_steps(site, {slug: CLEAN_RUN[slug]})
+
+    page.wait_for_url("**/es/screening/feelings/")
+    assert_spanish(page)
+    for action in CLEAN_RUN["feelings"]:
+        do(page, action)
+    do(page, ("tap", "asq_better_off", "yes"))
+    crisis = page.locator("#crisis-alert")
+    expect(crisis).to_be_in_viewport()
+    words = crisis.inner_text()
+    assert "Por favor, busque apoyo ahora" in words
+    assert "988 y marque 2" in words and "AYUDA" in words
+    assert crisis.get_by_role("link", name="Enviar AYUDA al 988").get_attribute("href") == (
+        "sms:988?body=AYUDA"
+    )
+    assert crisis.get_by_role("link", name="Llamar al 988").get_attribute("href") == "tel:988"
+    assert_spanish(page)
+    site.assert_accessible()
+    do(page, ("tap", "asq_now", "no"))
+    continue_(page)
+
+    page.wait_for_url("**/es/screening/about-you/")
+    assert "busque apoyo ahora" in page.locator("main .crisis-callout").first.inner_text()
+    about = [a for a in CLEAN_RUN["about-you"] if a[1] != "last_name"]  # last name left out
+    run_steps(site, {"about-you": about})
+    assert page.locator("#error-summary a").all_inner_texts() == ["Escriba sus apellidos."]
+    assert_spanish(page)
+    page.locator("#id_last_name").fill("Brannigan")
+    continue_(page)
+
+    page.wait_for_url("**/es/screening/check/")
+    assert page.locator("h1").inner_text() == "Revise sus respuestas"
+    assert_spanish(page)
+    continue_(page)  # the consents not checked
+    assert "Marque esta casilla para que podamos leer sus respuestas." in (
+        page.locator("#error-summary").inner_text()
+    )
+    assert_spanish(page)
+    site.assert_accessible()
+    run_steps(site, {"check": CLEAN_RUN["check"]})
+
+    page.wait_for_url("**/es/screening/received/")
+    assert page.locator("h1").inner_text() == "Gracias. Recibimos su solicitud."
+    assert "988 y marque 2" in page.locator("main .crisis-callout").first.inner_text()
+    assert_spanish(page)
+    site.assert_accessible()
+    stored = ScreeningRequest.objects.get()
+    assert stored.language == "es"
+    assert stored.priority == ScreeningRequest.Priority.URGENT
+    assert stored.reference == page.locator(".reference-box__code").inner_text().strip()
+
+
+def test_a_patient_who_switches_to_spanish_mid_way_keeps_every_answer(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="treatments")
+    page = site.page
+
+    page.locator('a[hreflang="es"]').first.click()
+    page.wait_for_url("**/es/screening/treatments/")
+    assert_spanish(page)
+    page.get_by_role("link", name="Volver").click()
+    page.wait_for_url("**/es/screening/past-week/")
+    assert page.locator('input[name="peg_pain"][value="6"]').is_checked()
+    assert_spanish(page)
