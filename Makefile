@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology \
-	mutation mutation-ci
+	mutation mutation-ci messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+install: $(VENV)/.runtime messages
+install-dev: $(VENV)/.dev messages
+
+## messages: compile the translations (locale/*/LC_MESSAGES/django.po) with GNU gettext's msgfmt
+MESSAGE_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MESSAGE_FILES)
+
+%.mo: %.po
+	@scripts/ensure-gettext
+	msgfmt --check-format -o $@ $<
 
 static:
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -91,4 +99,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) var/staticfiles
+	rm -rf $(VENV) var/staticfiles $(MESSAGE_FILES)

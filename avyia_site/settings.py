@@ -120,6 +120,7 @@ MIDDLEWARE = [
     # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
     "pages.middleware.SharedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,9 +142,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "avyia_site.context_processors.clinic",
+                "avyia_site.context_processors.languages",
             ],
         },
     },
@@ -225,7 +228,11 @@ STAFF_SESSION_MAX_AGE = timedelta(hours=12)
 
 # --- Internationalisation -----------------------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# English at today's URLs; Spanish under /es/ (i18n_patterns). The URL prefix is the only memory of
+# the choice: no language cookie is read for patient pages and Accept-Language never redirects.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Los_Angeles"
 FORMAT_MODULE_PATH = ["avyia_site.formats"]
 USE_I18N = True

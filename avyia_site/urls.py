@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -7,9 +8,13 @@ from intake import views as intake_views
 from pages import views as pages_views
 from pages.sitemaps import ContentPageSitemap
 
+# What patients read and fill in: English at these paths, Spanish under /es/.
 urlpatterns = [
-    path("", include("pages.urls")),
-    path("screening/", include("intake.urls")),
+    *i18n_patterns(
+        path("", include("pages.urls")),
+        path("screening/", include("intake.urls")),
+        prefix_default_language=False,
+    ),
     path(
         "fhir/Questionnaire/screening",
         intake_views.fhir_questionnaire,

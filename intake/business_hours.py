@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import get_language, ngettext
 
 from .models import ScreeningRequest
 
@@ -85,6 +86,25 @@ def business_day_length() -> timedelta:
 def response_allowance(text: str | None = None) -> timedelta:
     """Business time promised by `SCREENING_RESPONSE_TIME`: "one business day", "2 business days",
     "4 business hours". A business day is the length of the clinic's business hours."""
+    count, unit = _response_time(text)
+    if unit == "day":
+        return count * business_day_length()
+    return timedelta(hours=count)
+
+
+def response_time_words() -> str:
+    """The promise as patients read it: the setting's own words in English, translated otherwise."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return settings.SCREENING_RESPONSE_TIME
+    count, unit = _response_time()
+    if unit == "day":
+        return ngettext("%(count)d business day", "%(count)d business days", count) % {
+            "count": count
+        }
+    return ngettext("%(count)d business hour", "%(count)d business hours", count) % {"count": count}
+
+
+def _response_time(text: str | None = None) -> tuple[int, str]:
     text = settings.SCREENING_RESPONSE_TIME if text is None else text
     match = _RESPONSE_RE.match(text)
     count_word = match.group(1).lower() if match else ""
@@ -94,9 +114,7 @@ def response_allowance(text: str | None = None) -> timedelta:
             "SCREENING_RESPONSE_TIME must say a number of business days or hours, e.g. "
             f"'one business day' or '4 business hours', not {text!r}."
         )
-    if match.group(2).lower() == "day":
-        return count * business_day_length()
-    return timedelta(hours=count)
+    return count, match.group(2).lower()
 
 
 def add_business_time(start: datetime, allowance: timedelta) -> datetime:

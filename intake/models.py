@@ -106,6 +106,10 @@ class ScreeningRequest(models.Model):
     consent_version = models.CharField(max_length=40, editable=False)
     consented_at = models.DateTimeField(editable=False)
     sms_reminders_consent = models.BooleanField("agreed to text reminders", default=False)
+    # The language the patient asked in: staff call and write in it; the receipt is sent in it.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default="en", editable=False
+    )
 
     # --- Encrypted at rest -----------------------------------------------------------------------
     first_name = EncryptedTextField(max_length=100)

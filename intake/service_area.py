@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import zipcodes
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def service_area_for_zip(zip_code: str) -> ServiceArea:
 def service_area_name() -> str:
     """The area served in words, e.g. "King, Pierce and Snohomish counties, Washington"."""
     counties = list(settings.SERVICE_AREA_COUNTIES)
-    listed = ", ".join(counties[:-1]) + " and " + counties[-1] if len(counties) > 1 else counties[0]
-    noun = "counties" if len(counties) > 1 else "County"
-    return f"{listed} {noun}, {settings.SERVICE_AREA_STATE_NAME}"
+    names = {"state": settings.SERVICE_AREA_STATE_NAME, "last": counties[-1]}
+    if len(counties) == 1:
+        return _("%(last)s County, %(state)s") % names
+    names["listed"] = ", ".join(counties[:-1])
+    return _("%(listed)s and %(last)s counties, %(state)s") % names

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import consent, questionnaire
 from .business_hours import due_at_for
@@ -147,6 +148,7 @@ def screening_request_create(
         consented_at=now,
         sms_reminders_consent=bool(answers.get("sms_reminders")),
         receipt_wanted=bool(answers.get("email_receipt") and answers.get("email")),
+        language=get_language(),
     )
     # Uniqueness is the database's job (the token's constraint is what makes resubmits safe).
     screening_request.full_clean(validate_unique=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from avyia_site.client_address import client_ip
 
 from . import journey
+from .business_hours import response_time_words
 from .drafts import draft_forget, draft_get, draft_get_or_create, draft_save_step
 from .fhir import FHIR_JSON, questionnaire_resource
 from .forms import QuestionsForm, ScreeningRequestForm
@@ -60,7 +60,7 @@ def _step_page(
         "asks_crisis": any(part.crisis for part in section.parts),
         "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
         "problem": problem,
-        "response_time": settings.SCREENING_RESPONSE_TIME,
+        "response_time": response_time_words(),
     }
     return render(request, "intake/screening_step.html", context, status=200)
 
@@ -121,7 +121,7 @@ def _check_page(
         "back_url": journey.step_url(journey.steps()[-1]),
         "problem": problem,
         "other_errors": errors or [],
-        "response_time": settings.SCREENING_RESPONSE_TIME,
+        "response_time": response_time_words(),
     }
     return render(request, "intake/screening_check.html", context, status=status)
 
@@ -197,7 +197,7 @@ def screening_request_received(request: HttpRequest) -> HttpResponse:
         "intake/screening_received.html",
         {
             "screening_request": screening_request,
-            "response_time": settings.SCREENING_RESPONSE_TIME,
+            "response_time": response_time_words(),
         },
     )
 

@@ -16,21 +16,33 @@ from .models import Clinician, FaqEntry, Reference
 
 @admin.register(FaqEntry)
 class FaqEntryAdmin(admin.ModelAdmin):
-    list_display = ("question", "order", "published", "last_reviewed", "source_count")
+    list_display = ("question", "in_spanish", "order", "published", "last_reviewed", "source_count")
     list_display_links = ("question",)
     list_editable = ("order", "published")
     list_filter = ("published",)
-    search_fields = ("question", "answer")
+    search_fields = ("question", "answer", "question_es", "answer_es")
     filter_horizontal = ("references",)
     actions = ("publish", "unpublish")
     fieldsets = (
-        (None, {"fields": ("question", "answer")}),
+        (
+            None,
+            {
+                # Each Spanish field on the same row as its English one.
+                "fields": (("question", "question_es"), ("answer", "answer_es")),
+                "description": "Without both Spanish fields, the Spanish page shows this entry "
+                "in English.",
+            },
+        ),
         ("Sources and review", {"fields": ("references", "last_reviewed")}),
         ("On the page", {"fields": ("order", "published")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FaqEntry]:
         return super().get_queryset(request).annotate(reference_count=Count("references"))
+
+    @admin.display(description="In Spanish", boolean=True)
+    def in_spanish(self, entry: FaqEntry) -> bool:
+        return bool(entry.question_es and entry.answer_es)
 
     @admin.display(description="Sources", ordering="reference_count")
     def source_count(self, entry: FaqEntry) -> int:
@@ -90,7 +102,7 @@ class ClinicianForm(forms.ModelForm):
 
     class Meta:
         model = Clinician
-        fields = ("name", "credentials", "role", "order", "published")
+        fields = ("name", "credentials", "role", "role_es", "order", "published")
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -108,7 +120,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     search_fields = ("name", "credentials", "role")
     readonly_fields = ("current_photo",)
     fieldsets = (
-        (None, {"fields": ("name", "credentials", "role")}),
+        (None, {"fields": ("name", "credentials", ("role", "role_es"))}),
         ("Photo", {"fields": ("current_photo", "upload", "remove_photo")}),
         ("On the page", {"fields": ("order", "published")}),
     )

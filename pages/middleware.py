@@ -24,16 +24,21 @@ class SharedPageCacheMiddleware:
     exactly as a fresh one: a hit carries the same headers a freshly rendered page would.
 
     Each request reads the content version from the shared cache once; a page is served from
-    memory only if it was rendered at that version. The query string plays no part: opted-in
-    views never read it, so `/faq/?utm_source=x` is `/faq/`, and the store stays one entry per
-    page.
+    memory only if it was rendered at that version. Pages are kept by path, and the path carries
+    the language (`/faq/`, `/es/faq/`), so each language has its own copy. The query string plays
+    no part: opted-in views never read it, so `/faq/?utm_source=x` is `/faq/`, and the store stays
+    one entry per page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.pages: dict[str, CachedPage] = {}
         # Belt and braces: whatever a view claims, pages that can carry patient data are never kept.
-        self.never_cached_prefixes = ("/screening/", "/" + settings.ADMIN_URL)
+        self.never_cached_prefixes = (
+            "/screening/",
+            *(f"/{code}/screening/" for code, _name in settings.LANGUAGES),
+            "/" + settings.ADMIN_URL,
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method not in _CACHEABLE_METHODS or request.path.startswith(

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from .safe_html import clean_answer_html
 
@@ -67,16 +69,21 @@ class Reference(models.Model):
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
 
 
+ANSWER_HELP = (
+    "Plain paragraphs. Allowed formatting: paragraphs, bold, italics, lists and links. "
+    "Anything else is removed when the page is shown."
+)
+
+
 class FaqEntry(models.Model):
     """A question and answer on /faq/, written and kept up to date by clinic staff."""
 
     question = models.CharField(max_length=300)
-    answer = models.TextField(
-        help_text=(
-            "Plain paragraphs. Allowed formatting: paragraphs, bold, italics, lists and links. "
-            "Anything else is removed when the page is shown."
-        )
-    )
+    answer = models.TextField(help_text=ANSWER_HELP)
+    # Two languages, so two plain fields side by side in the admin; an entry without its Spanish
+    # is shown in English (marked lang="en") on the Spanish page, never blank.
+    question_es = models.CharField("question in Spanish", max_length=300, blank=True)
+    answer_es = models.TextField("answer in Spanish", blank=True, help_text=ANSWER_HELP)
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
     references = models.ManyToManyField(
@@ -98,9 +105,18 @@ class FaqEntry(models.Model):
     def __str__(self) -> str:
         return self.question
 
+    def language_shown(self) -> str:
+        """The reader's language when the entry has it, English otherwise."""
+        if get_language() == "es" and self.question_es and self.answer_es:
+            return "es"
+        return settings.LANGUAGE_CODE
+
+    def question_shown(self) -> str:
+        return self.question_es if self.language_shown() == "es" else self.question
+
     def answer_html(self) -> SafeString:
-        """The answer with everything but simple formatting removed, safe to show."""
-        return clean_answer_html(self.answer)
+        """The answer shown, with everything but simple formatting removed, safe to show."""
+        return clean_answer_html(self.answer_es if self.language_shown() == "es" else self.answer)
 
 
 class Clinician(models.Model):
@@ -116,6 +132,12 @@ class Clinician(models.Model):
     role = models.CharField(
         max_length=200, help_text="What they do for patients, e.g. “Gives infusions at home”."
     )
+    role_es = models.CharField(
+        "role in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="e.g. “Pone las infusiones en su casa”. Empty: the English shows.",
+    )
     # The name of a re-encoded WebP file under MEDIA_ROOT/clinicians/ (pages.photos), never a
     # file as uploaded. Set through the admin's photo upload.
     photo = models.CharField(max_length=64, blank=True, editable=False)
@@ -129,6 +151,12 @@ class Clinician(models.Model):
         return f"{self.name}, {self.credentials}"
 
     @property
+    def role_language(self) -> str:
+        return "es" if get_language() == "es" and self.role_es else settings.LANGUAGE_CODE
+
+    def role_shown(self) -> str:
+        return self.role_es if self.role_language() == "es" else self.role
+
     def initials(self) -> str:
         """Shown in place of a photo: the first letters of the first and last names."""
         words = self.name.split()

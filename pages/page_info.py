@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from intake.service_area import service_area_name
 
 
 @dataclass(frozen=True)
 class PageInfo:
-    title: str
+    title: str  # lazy translations: read in the language of the request
     description: str
     kind: Literal["medical", "policy"]
     reviewed: date | None
@@ -28,48 +32,51 @@ class PageInfo:
 
 PAGES: dict[str, PageInfo] = {
     "home": PageInfo(
-        title="At-home ketamine therapy for chronic pain in the Seattle area",
-        description=(
-            f"IV ketamine therapy for chronic pain in your own home in {service_area_name()}. "
-            "Plain facts, honest evidence, a clinician with you throughout."
+        title=_("At-home ketamine therapy for chronic pain in the Seattle area"),
+        description=format_lazy(
+            _(
+                "IV ketamine therapy for chronic pain in your own home in {area}. "
+                "Plain facts, honest evidence, a clinician with you throughout."
+            ),
+            area=lazy(service_area_name, str)(),
         ),
         kind="medical",
         reviewed=date(2026, 11, 30),
-        about="Chronic pain",
+        about=_("Chronic pain"),
     ),
     "chronic_pain": PageInfo(
-        title="What is chronic pain?",
-        description=(
+        title=_("What is chronic pain?"),
+        description=_(
             "Chronic pain explained plainly: how it differs from acute pain, how common it is, "
             "what causes it and how it can feel."
         ),
         kind="medical",
         reviewed=date(2026, 11, 30),
-        about="Chronic pain",
+        about=_("Chronic pain"),
     ),
     "ketamine": PageInfo(
-        title="Ketamine for chronic pain",
-        description=(
+        title=_("Ketamine for chronic pain"),
+        description=_(
             "How ketamine eases pain, what the evidence shows for each condition, who may benefit, "
             "the risks, and why its use for chronic pain is off-label."
         ),
         kind="medical",
         reviewed=date(2026, 11, 30),
-        about="Ketamine",
+        about=_("Ketamine"),
     ),
     "at_home": PageInfo(
-        title="At-home ketamine therapy: what to expect",
-        description=(
+        title=_("At-home ketamine therapy: what to expect"),
+        description=_(
             "What happens before, during and after at-home IV ketamine therapy: screening, "
             "a session step by step, the course, boosters, safety checks and when it stops."
         ),
         kind="medical",
         reviewed=date(2026, 11, 30),
-        about="Ketamine infusion therapy",
+        about=_("Ketamine infusion therapy"),
     ),
     "cost": PageInfo(
-        title="What ketamine therapy costs",
-        description=(
+        title=_("What ketamine therapy costs"),
+        description=_(
             "What at-home ketamine therapy costs, whether insurance pays, paying with an HSA or "
             "FSA, superbills, and your right to a Good Faith Estimate."
         ),
@@ -77,18 +84,18 @@ PAGES: dict[str, PageInfo] = {
         reviewed=date(2026, 11, 30),
     ),
     "faq": PageInfo(
-        title="Questions and answers",
-        description=(
+        title=_("Questions and answers"),
+        description=_(
             "Plain answers about chronic pain and ketamine therapy: treatments, addiction, safety, "
             "who gives it, long-term effects and what happens after the first course."
         ),
         kind="medical",
         reviewed=None,
-        about="Ketamine for chronic pain",
+        about=_("Ketamine for chronic pain"),
     ),
     "privacy": PageInfo(
-        title="Privacy notice",
-        description=(
+        title=_("Privacy notice"),
+        description=_(
             "How this website handles your information: no trackers, no third-party requests, "
             "few cookies, and how long we keep what you send us."
         ),
@@ -96,17 +103,26 @@ PAGES: dict[str, PageInfo] = {
         reviewed=date(2026, 11, 25),
     ),
     "health_data_privacy": PageInfo(
-        title="Consumer Health Data Privacy Policy",
-        description=(
+        title=_("Consumer Health Data Privacy Policy"),
+        description=_(
             "Our policy under Washington's My Health My Data Act: the health data we collect, why, "
             "who sees it, and how to see, delete or withdraw consent for it."
         ),
         kind="policy",
         reviewed=date(2026, 11, 25),
     ),
+    "language_assistance": PageInfo(
+        title=_("Language help"),
+        description=_(
+            "Help in your language is free. How to ask for an interpreter, in Spanish, Chinese, "
+            "Vietnamese, Russian, Somali, Korean, Tagalog, Ukrainian, Amharic and Arabic."
+        ),
+        kind="policy",
+        reviewed=date(2026, 11, 30),
+    ),
     "terms": PageInfo(
-        title="Terms of use and medical disclaimer",
-        description=(
+        title=_("Terms of use and medical disclaimer"),
+        description=_(
             "The terms of using this website: general information, not medical advice; not for "
             "emergencies; and your right to a Good Faith Estimate."
         ),

@@ -13,6 +13,11 @@ class ContentPageSitemap(Sitemap):
     """Every public page by URL name, with absolute URLs on SITE_URL, not the request host."""
 
     protocol = urlsplit(settings.SITE_URL).scheme
+    # Each page in every language, each entry listing the others as hreflang alternates, with
+    # English as the x-default.
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self) -> list[str]:
         return [f"pages:{name}" for _, name, _ in CONTENT_PAGES] + ["intake:screening"]

@@ -9,11 +9,17 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext
 
 from .models import FaqEntry
 from .page_info import PageInfo
 
 SCHEMA_CONTEXT = "https://schema.org"
+
+
+def content_language() -> str:
+    """The page's language as a BCP 47 tag for US readers: "en-US", "es-US"."""
+    return f"{get_language()}-US"
 
 
 def _clinic_reference() -> dict[str, str]:
@@ -25,14 +31,15 @@ def medical_clinic() -> dict[str, object]:
         "@context": SCHEMA_CONTEXT,
         "@type": "MedicalClinic",
         "name": settings.CLINIC_NAME,
-        "description": "At-home IV ketamine therapy for chronic pain.",
+        "description": gettext("At-home IV ketamine therapy for chronic pain."),
         "url": settings.SITE_URL + "/",
         "telephone": settings.CLINIC_PHONE,
         "email": settings.CLINIC_EMAIL,
         "areaServed": [
             {
                 "@type": "AdministrativeArea",
-                "name": f"{county} County, {settings.SERVICE_AREA_STATE_NAME}",
+                "name": gettext("%(county)s County, %(state)s")
+                % {"county": county, "state": settings.SERVICE_AREA_STATE_NAME},
             }
             for county in settings.SERVICE_AREA_COUNTIES
         ],
@@ -57,7 +64,7 @@ def medical_web_page(*, page: PageInfo, url: str, last_reviewed: date) -> dict[s
         "name": page.title,
         "description": page.description,
         "url": url,
-        "inLanguage": "en-US",
+        "inLanguage": content_language(),
         **_review(last_reviewed),
         "about": {"@type": "MedicalEntity", "name": page.about},
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
@@ -73,13 +80,14 @@ def faq_page(
         "@type": "FAQPage",
         "name": page.title,
         "url": url,
-        "inLanguage": "en-US",
+        "inLanguage": content_language(),
         "publisher": _clinic_reference(),
         "mainEntity": [
             {
                 "@type": "Question",
-                "name": entry.question,
+                "name": entry.question_shown(),
                 "acceptedAnswer": {"@type": "Answer", "text": str(entry.answer_html())},
+                "inLanguage": f"{entry.language_shown()}-US",
             }
             for entry in entries
         ],

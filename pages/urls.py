@@ -14,6 +14,7 @@ CONTENT_PAGES = [
     ("privacy/", "privacy", "pages/privacy.html"),
     ("consumer-health-data-privacy/", "health_data_privacy", "pages/health_data_privacy.html"),
     ("terms/", "terms", "pages/terms.html"),
+    ("language-assistance/", "language_assistance", "pages/language_assistance.html"),
 ]
 
 # Pages that show more than their template and page info.
@@ -21,6 +22,7 @@ PAGE_VIEWS = {
     "faq": views.FaqPageView,
     "home": views.CaringPageView,
     "at_home": views.CaringPageView,
+    "language_assistance": views.LanguageHelpPageView,
 }
 
 app_name = "pages"

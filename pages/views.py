@@ -6,10 +6,14 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.generic import TemplateView
+
+from intake.business_hours import response_time_words
 
 from . import photos, structured_data
 from .cache import SharedPageMixin
+from .language_help import TAGLINES
 from .page_info import PAGES, PageInfo
 from .selectors import clinicians_published, faq_entries_published
 
@@ -24,6 +28,9 @@ class ContentPageView(SharedPageMixin, TemplateView):
     def page(self) -> PageInfo:
         return PAGES[self.page_name]
 
+    def get_template_names(self) -> list[str]:
+        return [page_template(self.template_name, get_language())]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         last_reviewed = self.last_reviewed()
@@ -33,7 +40,7 @@ class ContentPageView(SharedPageMixin, TemplateView):
             medical_reviewer=settings.MEDICAL_REVIEWER,
             medical_reviewer_credentials=settings.MEDICAL_REVIEWER_CREDENTIALS,
             clinic_care=clinic_care(),
-            screening_response_time=settings.SCREENING_RESPONSE_TIME,
+            screening_response_time=response_time_words(),
             screening_retention_months=settings.SCREENING_RETENTION_MONTHS,
             structured_data=self.structured_data(last_reviewed),
         )
@@ -89,6 +96,28 @@ class FaqPageView(ContentPageView):
                 last_reviewed=last_reviewed,
             )
         ]
+
+
+class LanguageHelpPageView(ContentPageView):
+    """Taglines offering free language help, in Washington's most spoken languages."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["taglines"] = TAGLINES
+        return context
+
+
+def page_template(template_name: str, language: str) -> str:
+    """A content page's template in `language`: `pages/es/cost.html` beside `pages/cost.html`.
+
+    A content page is long, cited prose, so each language has the whole page as one template, which
+    a translator reads and checks as a page; the words around it (menus, labels, messages) are in
+    the message files.
+    """
+    if language == settings.LANGUAGE_CODE:
+        return template_name
+    folder, name = template_name.rsplit("/", 1)
+    return f"{folder}/{language}/{name}"
 
 
 def clinic_care() -> dict[str, str]:
