@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology \
-	mutation mutation-ci messages
+	mutation mutation-ci messages messages-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ install-dev: $(VENV)/.dev messages
 ## messages: compile the translations (locale/*/LC_MESSAGES/django.po) with GNU gettext's msgfmt
 MESSAGE_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 messages: $(MESSAGE_FILES)
+
+## messages-update: add new strings to the message files (staff pages stay English), then translate
+messages-update: install-dev
+	$(BIN)/python manage.py makemessages --locale=es --ignore=templates/admin --ignore=.venv \
+	  --ignore=node_modules --ignore=var --no-obsolete
 
 %.mo: %.po
 	@scripts/ensure-gettext

@@ -422,8 +422,9 @@ INFUSION_DURATION = env.str("INFUSION_DURATION", default="")
 INFUSION_FASTING_RULE = env.str("INFUSION_FASTING_RULE", default="")
 # Whether someone must be at home with the patient during and after a session, one sentence.
 INFUSION_COMPANION_RULE = env.str("INFUSION_COMPANION_RULE", default="")
-PRICE_PER_SESSION = env.str("PRICE_PER_SESSION", default="")
-PRICE_PER_COURSE = env.str("PRICE_PER_COURSE", default="")
+# Read as written: django-environ would take "$650" for a reference to a variable named "650".
+PRICE_PER_SESSION = os.environ.get("PRICE_PER_SESSION", "")
+PRICE_PER_COURSE = os.environ.get("PRICE_PER_COURSE", "")
 
 # --- Logging ------------------------------------------------------------------------------------
 

@@ -153,6 +153,21 @@ def _patient(screening_request: ScreeningRequest) -> dict[str, Any]:
         "birthDate": screening_request.date_of_birth.isoformat(),
         "telecom": telecom,
         "address": [{"postalCode": screening_request.zip_code, "country": "US"}],
+        # The language the patient asked in, to call and write to them in it (BCP 47).
+        "communication": [
+            {
+                "language": {
+                    "coding": [
+                        {
+                            "system": "urn:ietf:bcp:47",
+                            "code": screening_request.language,
+                            "display": screening_request.get_language_display(),
+                        }
+                    ]
+                },
+                "preferred": True,
+            }
+        ],
     }
 
 

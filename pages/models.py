@@ -150,13 +150,13 @@ class Clinician(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}"
 
-    @property
     def role_language(self) -> str:
         return "es" if get_language() == "es" and self.role_es else settings.LANGUAGE_CODE
 
     def role_shown(self) -> str:
         return self.role_es if self.role_language() == "es" else self.role
 
+    @property
     def initials(self) -> str:
         """Shown in place of a photo: the first letters of the first and last names."""
         words = self.name.split()

@@ -29,6 +29,9 @@ PATHS = [
     "/privacy/",
     "/consumer-health-data-privacy/",
     "/terms/",
+    "/es/",
+    "/es/chronic-pain/",
+    "/es/language-assistance/",
 ]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 LIGHTHOUSE = PROJECT_DIR / "node_modules" / ".bin" / "lighthouse"

@@ -7,7 +7,7 @@ import importlib
 import pytest
 from django.apps import apps
 
-from tests.pages.content_helpers import CONTENT_PATHS
+from tests.pages.content_helpers import CONTENT_PATHS, LANGUAGE_HELP_PATH, in_spanish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,7 +32,9 @@ def seeded_content(transactional_db) -> None:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("path", list(CONTENT_PATHS.values()))
+@pytest.mark.parametrize(
+    "path", [*CONTENT_PATHS.values(), *(in_spanish(path) for path in CONTENT_PATHS.values())]
+)
 def test_page_is_accessible_and_fits_the_screen(site, path, width):
     site.page.set_viewport_size({"width": width, "height": 900})
     site.visit(path)  # runs axe: zero violations
@@ -40,8 +42,36 @@ def test_page_is_accessible_and_fits_the_screen(site, path, width):
     assert site.page.locator("h1").count() == 1
     assert site.page.evaluate("document.documentElement.scrollWidth") <= width
     last_link = site.page.locator("main a").last
-    assert last_link.get_attribute("href") == "/screening/"
+    screening = "/es/screening/" if path.startswith("/es/") else "/screening/"
+    assert last_link.get_attribute("href") == screening
     assert last_link.is_visible()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", [LANGUAGE_HELP_PATH, in_spanish(LANGUAGE_HELP_PATH)])
+def test_the_language_help_page_is_accessible_in_every_script(site, path, width):
+    site.page.set_viewport_size({"width": width, "height": 900})
+    site.visit(path)  # axe checks every lang attribute is valid
+
+    assert site.page.evaluate("document.documentElement.scrollWidth") <= width
+    assert site.page.locator(".taglines__item").count() == 10
+    assert (
+        site.page.locator('.taglines__item[lang="ar"]').evaluate(
+            "element => getComputedStyle(element).direction"
+        )
+        == "rtl"
+    )
+
+
+def test_a_patient_switches_language_and_back_by_the_header_link(site):
+    site.visit("/chronic-pain/")
+    with site.page.expect_navigation():
+        site.page.get_by_role("link", name="Español").click()
+    assert site.page.url.endswith("/es/chronic-pain/")
+    assert site.page.locator("html").get_attribute("lang") == "es"
+    with site.page.expect_navigation():
+        site.page.get_by_role("link", name="English").click()
+    assert site.page.url.endswith("/chronic-pain/") and "/es/" not in site.page.url
 
 
 def test_faq_with_every_answer_open_is_accessible(site):

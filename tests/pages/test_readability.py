@@ -1,15 +1,17 @@
-"""Reading level: the body prose of every page at Flesch-Kincaid grade 8 or below."""
+"""Reading level: the body prose of every page at Flesch-Kincaid grade 8 or below in English, and
+at Fernández-Huerta 70 or more ("fairly easy" or easier) in Spanish."""
 
 from __future__ import annotations
 
 import pytest
 import textstat
 
-from .content_helpers import CONTENT_PATHS, soup_of
+from .content_helpers import CONTENT_PATHS, SPANISH_PATHS, soup_of
 
 pytestmark = pytest.mark.django_db
 
 MAX_GRADE = 8.0
+MIN_FERNANDEZ_HUERTA = 70.0
 
 
 def body_prose(response) -> str:
@@ -44,3 +46,32 @@ def test_the_measure_fails_dense_prose():
         "in treating chronic pain."
     )
     assert textstat.flesch_kincaid_grade(seed) > MAX_GRADE
+
+
+@pytest.mark.parametrize("path", list(SPANISH_PATHS.values()))
+def test_spanish_page_prose_is_fairly_easy_or_easier(client, path):
+    prose = body_prose(client.get(path))
+    words = len(prose.split())
+    textstat.set_lang("es")
+    try:
+        score = textstat.fernandez_huerta(prose)
+    finally:
+        textstat.set_lang("en")
+
+    print(f"{path}: Fernández-Huerta {score:.1f} over {words} words")
+    assert words > 100, "too little prose to judge"
+    assert score >= MIN_FERNANDEZ_HUERTA
+
+
+def test_the_spanish_measure_fails_dense_prose():
+    dense = (
+        "La administración intravenosa de ketamina constituye una intervención farmacológica "
+        "caracterizada por propiedades antagonistas de los receptores N-metil-D-aspartato, "
+        "cuya eficacia analgésica en condiciones neuropáticas persistentes continúa siendo "
+        "objeto de investigación sistemática."
+    )
+    textstat.set_lang("es")
+    try:
+        assert textstat.fernandez_huerta(dense) < MIN_FERNANDEZ_HUERTA
+    finally:
+        textstat.set_lang("en")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
@@ -156,3 +157,22 @@ def test_the_download_is_get_only(reviewer_client, crisis_request):
 def test_the_review_page_links_to_the_download(manager_client, crisis_request):
     page = manager_client.get(change_url(crisis_request)).content.decode()
     assert fhir_url(crisis_request) in page
+
+
+def test_the_patient_carries_the_language_they_asked_in(reviewer_client, make_request):
+    with translation.override("es"):
+        spanish = make_request()
+    english = make_request()
+
+    for screening_request, code, name in ((spanish, "es", "Español"), (english, "en", "English")):
+        bundle = reviewer_client.get(fhir_url(screening_request)).json()
+        Bundle.model_validate(bundle)
+        (patient,) = by_type(bundle, "Patient")
+        assert patient["communication"] == [
+            {
+                "language": {
+                    "coding": [{"system": "urn:ietf:bcp:47", "code": code, "display": name}]
+                },
+                "preferred": True,
+            }
+        ]
