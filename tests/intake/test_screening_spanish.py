@@ -55,6 +55,15 @@ def test_a_request_sent_from_the_spanish_pages_is_stored_as_spanish(client):
     assert "Gracias. Recibimos su solicitud." in main_text(received)
 
 
+def test_the_confirmation_without_a_recent_request_is_spanish_too(client):
+    response = client.get("/es/screening/received/")
+
+    assert_spanish_page(response)
+    assert "No encontramos una solicitud reciente" in main_text(response)
+    link = BeautifulSoup(response.content.decode(), "html.parser").select_one("main p a")
+    assert link["href"] == "/es/screening/"
+
+
 def test_a_request_sent_from_the_english_pages_is_stored_as_english(client):
     response = post_screening(client)
 
