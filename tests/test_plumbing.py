@@ -42,7 +42,9 @@ def test_sitemap_lists_every_public_page_on_the_site_url(client):
         "/privacy/",
         "/consumer-health-data-privacy/",
         "/terms/",
+        "/language-assistance/",
     ]
+    expected_paths += ["/es" + path for path in expected_paths]
     assert locations == {settings.SITE_URL + path for path in expected_paths}
     for path in expected_paths:
         assert client.get(path).status_code == 200, path

@@ -15,13 +15,19 @@ MIN_FERNANDEZ_HUERTA = 70.0
 
 
 def body_prose(response) -> str:
-    """The visible paragraphs of <main>: no lists, headings, tables or reference list.
+    """The visible paragraphs of <main> in the page's language: no lists, headings, tables or
+    reference list.
 
     Citation marks and text only screen readers hear are not prose, so they are left out.
     """
-    main = soup_of(response).find("main")
+    soup = soup_of(response)
+    main = soup.find("main")
     for hidden in main.select("sup.cite, .visually-hidden, .sources, ul, ol, table"):
         hidden.decompose()
+    # Text in another language than the page's (an FAQ answer not yet translated) is not its prose.
+    for other in main.select("[lang]"):
+        if not other.decomposed and other["lang"] != soup.html["lang"]:
+            other.decompose()
     paragraphs = [p.get_text(" ", strip=True) for p in main.find_all("p")]
     return " ".join(p for p in paragraphs if p)
 

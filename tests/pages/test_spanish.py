@@ -222,3 +222,15 @@ MAKEMESSAGES_ARGS = [
     "--ignore=templates/admin",
     "--no-obsolete",
 ]
+
+
+def test_every_seeded_faq_entry_shows_in_spanish_after_the_migrations(client):
+    entries = list(FaqEntry.objects.filter(published=True))
+    faq = soup_of(client.get("/es/faq/")).select_one(".faq")
+
+    assert len(entries) == 7
+    assert faq.select('[lang="en"]') == []
+    for entry in entries:
+        shown = faq.select_one(f"#question-{entry.pk}")
+        assert shown.summary.get_text(strip=True) == entry.question_es != ""
+        assert entry.answer_es
