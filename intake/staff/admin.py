@@ -44,7 +44,7 @@ from ..models import (
 )
 from . import queue as work_queue
 from . import review, safety
-from .audit import audit_record_many
+from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
 from .presentation import review_page_context
@@ -95,7 +95,10 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         "received_at",
     )
     list_select_related = ("assigned_to",)
-    list_per_page = 50
+    # Each page view is one audit event listing the page's references (see audit_record_queue_view):
+    # 40 references fit its detail, so no page, "show all" included, is longer.
+    list_per_page = 40
+    list_max_show_all = 40
     date_hierarchy = "received_at"
     # Only `reference` is searched as text; the rest goes through the blind indexes.
     search_fields = ("reference",)
@@ -213,13 +216,10 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
             request, {"title": "Work queue", **(extra_context or {})}
         )
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            # Names and phone numbers were shown: one view event per request on the page.
-            audit_record_many(
-                action=AuditEvent.Action.VIEW,
-                actor=request.user,
-                references=[r.reference for r in changelist.result_list],
-                detail="listed in the work queue",
+        if changelist is not None and changelist.result_list:
+            # Names and phone numbers were shown: one event for the page, naming its references.
+            audit_record_queue_view(
+                actor=request.user, references=[r.reference for r in changelist.result_list]
             )
         return response
 
@@ -492,13 +492,26 @@ class SuicideRiskProtocolAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Browse-only: nobody adds, changes or deletes audit events through the admin."""
 
-    list_display = ("occurred_at", "actor_username", "action", "reference", "detail")
+    list_display = ("when", "actor_username", "action", "requests", "detail")
     list_filter = ("action", "occurred_at")
-    search_fields = ("reference", "actor_username")
+    # The detail too: a queue page view lists its references there.
+    search_fields = ("reference", "detail", "actor_username")
     search_help_text = "Search by request reference or by staff username."
     date_hierarchy = "occurred_at"
     list_per_page = 100
     actions = None
+
+    @admin.display(description="When", ordering="occurred_at")
+    def when(self, event: AuditEvent) -> str:
+        return clinic_datetime(event.occurred_at)
+
+    @admin.display(description="Request")
+    def requests(self, event: AuditEvent) -> str:
+        listed = queue_view_references(event)
+        if listed:
+            count = len(listed)
+            return f"{count} request{'s' if count != 1 else ''} in the work queue"
+        return event.reference
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
