@@ -471,6 +471,16 @@ class SuicideRiskProtocolAdmin(admin.ModelAdmin):
             request, object_id, form_url, {"title": title, **(extra_context or {})}
         )
 
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the edit is in the audit trail with who made it.
+        safety.protocol_update(
+            protocol=SuicideRiskProtocol.objects.get(pk=obj.pk),
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            steps=form.cleaned_data["steps"],
+        )
+
     def response_change(self, request, obj):
         self.message_user(
             request, "Protocol saved: every request with a positive screen now shows it."
