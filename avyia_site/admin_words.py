@@ -187,6 +187,16 @@ class StaffModelAdmin(admin.ModelAdmin):
             str(obj),
         )
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        stock = gettext("Hold down “Control”, or “Command” on a Mac, to select more than one.")
+        if field is not None and stock in str(field.help_text):
+            # The two-box chooser (filter_horizontal) needs no key held down; a plain list does.
+            two_boxes = db_field.name in (*self.filter_horizontal, *self.filter_vertical)
+            ours = "" if two_boxes else "Hold down Ctrl (Command on a Mac) to choose more than one."
+            field.help_text = str(field.help_text).replace(stock, ours).strip()
+        return field
+
     def message_user(self, request, message, level=messages.INFO, extra_tags="", **kwargs):
         super().message_user(request, staff_message(message), level, extra_tags, **kwargs)
 

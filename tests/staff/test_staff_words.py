@@ -10,12 +10,16 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import translation
 
 from intake.models import AuditEvent, ScreeningRequest
+from intake.staff.accounts import staff_mfa_enrol
 from intake.staff.safety import protocol_current
+from pages.models import FaqEntry
 
-from .support import ADMIN, QUEUE, change_url
+from .support import ADMIN, PASSWORD, QUEUE, change_url, verified_session
 
 AUDIT = "/staff/intake/auditevent/"
 
@@ -229,3 +233,24 @@ def test_the_staff_pages_stay_english_when_the_site_speaks_spanish(manager_clien
     for spanish in ("Acción", "Filtro", "Buscar", "seleccionados", "Cerrar sesión", "Por "):
         assert spanish not in words, spanish
     assert "With the checked rows:" in words
+
+
+def test_the_faq_admin_editors_use_has_none():
+    editor = get_user_model().objects.create_superuser("editor", "e@example.org", PASSWORD)
+    client = verified_session(Client(), editor, staff_mfa_enrol(user=editor))
+    entry = FaqEntry.objects.first()
+    faq = "/staff/pages/faqentry/"
+
+    pages = {
+        "list": client.get(faq),
+        "edit": client.get(f"{faq}{entry.pk}/change/"),
+        "new": client.get(f"{faq}add/"),
+        "delete": client.post(faq, {"action": "delete_selected", "_selected_action": [entry.pk]}),
+    }
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        words = _words(response)
+        assert _stock_in(words) == [], name
+        assert "Hold down “Control”" not in words, name
+        assert "Add FAQ entry" not in words and "Change FAQ entry" not in words, name
