@@ -8,6 +8,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from avyia_site.admin_words import StaffModelAdmin, titled
+
 from . import photos, services
 from .models import Clinician, FaqEntry, Reference
 
@@ -15,11 +17,11 @@ from .models import Clinician, FaqEntry, Reference
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(StaffModelAdmin):
     list_display = ("question", "in_spanish", "order", "published", "last_reviewed", "source_count")
     list_display_links = ("question",)
     list_editable = ("order", "published")
-    list_filter = ("published",)
+    list_filter = (("published", titled("published", admin.BooleanFieldListFilter)),)
     search_fields = ("question", "answer", "question_es", "answer_es")
     filter_horizontal = ("references",)
     actions = ("publish", "unpublish")
@@ -48,12 +50,12 @@ class FaqEntryAdmin(admin.ModelAdmin):
     def source_count(self, entry: FaqEntry) -> int:
         return entry.reference_count
 
-    @admin.action(description="Publish the selected entries")
+    @admin.action(description="Publish the checked entries")
     def publish(self, request: HttpRequest, queryset: QuerySet[FaqEntry]) -> None:
         changed = services.faq_entries_set_published(entries=queryset, published=True)
         self.message_user(request, f"Published {changed} entries.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected entries")
+    @admin.action(description="Unpublish the checked entries")
     def unpublish(self, request: HttpRequest, queryset: QuerySet[FaqEntry]) -> None:
         changed = services.faq_entries_set_published(entries=queryset, published=False)
         self.message_user(request, f"Unpublished {changed} entries.", messages.SUCCESS)
@@ -69,7 +71,7 @@ class FaqEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(StaffModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("key", "authors", "year", "journal", "doi")
     search_fields = ("key", "authors", "title", "doi", "pmid", "pmcid")
@@ -112,11 +114,11 @@ class ClinicianForm(forms.ModelForm):
 
 
 @admin.register(Clinician)
-class ClinicianAdmin(admin.ModelAdmin):
+class ClinicianAdmin(StaffModelAdmin):
     form = ClinicianForm
     list_display = ("name", "credentials", "role", "has_photo", "order", "published")
     list_editable = ("order", "published")
-    list_filter = ("published",)
+    list_filter = (("published", titled("published", admin.BooleanFieldListFilter)),)
     search_fields = ("name", "credentials", "role")
     readonly_fields = ("current_photo",)
     fieldsets = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import (
@@ -29,7 +30,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
+from avyia_site.admin_words import StaffDateFilter, StaffModelAdmin, titled
 from avyia_site.phones import phone_e164, phone_national
 
 from ..business_hours import due_at_for
@@ -44,7 +47,7 @@ from ..models import (
 )
 from . import queue as work_queue
 from . import review, safety
-from .audit import audit_record_many
+from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
 from .presentation import review_page_context
@@ -53,6 +56,7 @@ from .queue_filters import (
     DueFilter,
     FlagFilter,
     QueueStatusFilter,
+    ServiceAreaFilter,
     WorkQueueChangeList,
 )
 from .retention import requests_past_retention, screening_requests_purge
@@ -74,7 +78,7 @@ Outcome = ContactAttempt.Outcome
 
 
 @admin.register(ScreeningRequest)
-class ScreeningRequestAdmin(admin.ModelAdmin):
+class ScreeningRequestAdmin(StaffModelAdmin):
     form = ScreeningRequestReviewForm
     change_form_template = "admin/intake/screeningrequest/change_form.html"
     list_display = (
@@ -89,13 +93,16 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         QueueStatusFilter,
         DueFilter,
         AssignedFilter,
-        "priority",
+        ("priority", titled("priority", admin.ChoicesFieldListFilter, all_label="Any priority")),
         FlagFilter,
-        "in_service_area",
-        "received_at",
+        ServiceAreaFilter,
+        ("received_at", titled("received", StaffDateFilter)),
     )
     list_select_related = ("assigned_to",)
-    list_per_page = 50
+    # Each page view is one audit event listing the page's references (see audit_record_queue_view):
+    # 40 references fit its detail, so no page, "show all" included, is longer.
+    list_per_page = 40
+    list_max_show_all = 40
     date_hierarchy = "received_at"
     # Only `reference` is searched as text; the rest goes through the blind indexes.
     search_fields = ("reference",)
@@ -213,13 +220,10 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
             request, {"title": "Work queue", **(extra_context or {})}
         )
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            # Names and phone numbers were shown: one view event per request on the page.
-            audit_record_many(
-                action=AuditEvent.Action.VIEW,
-                actor=request.user,
-                references=[r.reference for r in changelist.result_list],
-                detail="listed in the work queue",
+        if changelist is not None and changelist.result_list:
+            # Names and phone numbers were shown: one event for the page, naming its references.
+            audit_record_queue_view(
+                actor=request.user, references=[r.reference for r in changelist.result_list]
             )
         return response
 
@@ -344,6 +348,20 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
                 screening_request=current, author=request.user, text=data["new_note"]
             )
 
+    # What a save did, as the request's change history lists it (no patient data: no notes).
+    CHANGE_WORDS = {
+        "attempt_outcome": "logged a contact attempt",
+        "send_could_not_reach": "sent the “could not reach you” message",
+        "protocol_steps": "confirmed the suicide-risk protocol",
+        "assigned_to": "assigned it",
+        "status": "changed the status",
+        "new_note": "added a note",
+    }
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        done = [words for name, words in self.CHANGE_WORDS.items() if name in form.changed_data]
+        return capfirst("; ".join(done)) + "." if done else "Saved with no change."
+
     def response_change(self, request, obj):
         # Stay on the request after saving: the nurse usually has more to do on it.
         if not getattr(request, "review_refused", False):
@@ -365,7 +383,7 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
 
     # --- Actions ---------------------------------------------------------------------------
 
-    @admin.action(description="Assign the selected requests to me", permissions=["change"])
+    @admin.action(description="Assign the checked requests to me", permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         for screening_request in queryset:
             review.screening_request_assign(
@@ -374,7 +392,7 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
         count = len(queryset)
         self.message_user(request, f"{count} request{'s' if count != 1 else ''} assigned to you.")
 
-    @admin.action(description="Export selected as CSV", permissions=["export"])
+    @admin.action(description="Export the checked requests (CSV file)", permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         # A fresh query: the queue's queryset leaves the encrypted fields out.
         selected = (
@@ -452,12 +470,26 @@ class ScreeningRequestAdmin(admin.ModelAdmin):
 # --- The clinic's suicide-risk protocol ----------------------------------------------------
 
 
+class SuicideRiskProtocolForm(forms.ModelForm):
+    class Meta:
+        model = SuicideRiskProtocol
+        fields = ("title", "text", "steps")
+        labels = {"text": "What staff do", "steps": "Steps to confirm"}
+        help_texts = {
+            "text": "The protocol as staff follow it, in the clinic's words. Every request with "
+            "a positive suicide-risk screen shows it.",
+            "steps": "One step per line. Each line is a box a reviewer checks before such a "
+            "request can be moved on.",
+        }
+
+
 @admin.register(SuicideRiskProtocol)
-class SuicideRiskProtocolAdmin(admin.ModelAdmin):
+class SuicideRiskProtocolAdmin(StaffModelAdmin):
     """One protocol, edited in place: the newest wording is what every review page shows."""
 
     list_display = ("title", "updated_at")
     fields = ("title", "text", "steps")
+    form = SuicideRiskProtocolForm
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -469,6 +501,16 @@ class SuicideRiskProtocolAdmin(admin.ModelAdmin):
         title = "The clinic's suicide-risk protocol"
         return super().change_view(
             request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the edit is in the audit trail with who made it.
+        safety.protocol_update(
+            protocol=SuicideRiskProtocol.objects.get(pk=obj.pk),
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            steps=form.cleaned_data["steps"],
         )
 
     def response_change(self, request, obj):
@@ -489,16 +531,32 @@ class SuicideRiskProtocolAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(StaffModelAdmin):
     """Browse-only: nobody adds, changes or deletes audit events through the admin."""
 
-    list_display = ("occurred_at", "actor_username", "action", "reference", "detail")
-    list_filter = ("action", "occurred_at")
-    search_fields = ("reference", "actor_username")
+    list_display = ("when", "actor_username", "action", "requests", "detail")
+    list_filter = (
+        ("action", titled("action", admin.ChoicesFieldListFilter, all_label="Any action")),
+        ("occurred_at", titled("when", StaffDateFilter)),
+    )
+    # The detail too: a queue page view lists its references there.
+    search_fields = ("reference", "detail", "actor_username")
     search_help_text = "Search by request reference or by staff username."
     date_hierarchy = "occurred_at"
     list_per_page = 100
     actions = None
+
+    @admin.display(description="When", ordering="occurred_at")
+    def when(self, event: AuditEvent) -> str:
+        return clinic_datetime(event.occurred_at)
+
+    @admin.display(description="Request")
+    def requests(self, event: AuditEvent) -> str:
+        listed = queue_view_references(event)
+        if listed:
+            count = len(listed)
+            return f"{count} request{'s' if count != 1 else ''} in the work queue"
+        return event.reference
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -8,7 +8,7 @@ six years without becoming patient data itself.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -63,3 +63,28 @@ def audit_record_many(
         )
         for reference in references
     )
+
+
+# A queue page names its requests in one event's detail: "listed in the work queue: ABCD-EFGH, ...".
+QUEUE_VIEW_DETAIL = "listed in the work queue: "
+QUEUE_VIEW_SEPARATOR = ", "
+
+
+def audit_record_queue_view(*, actor: AbstractBaseUser, references: Sequence[str]) -> AuditEvent:
+    """Record one look at a queue page: one event listing the references shown, never names.
+
+    The queue's page size keeps a full page within the detail's length (a test checks it); a
+    list that did not fit would be a silent gap in the trail, so it is refused instead.
+    """
+    detail = QUEUE_VIEW_DETAIL + QUEUE_VIEW_SEPARATOR.join(references)
+    if len(detail) > AuditEvent._meta.get_field("detail").max_length:
+        raise ValueError(f"{len(references)} references do not fit in one audit event.")
+    return audit_record(action=AuditEvent.Action.VIEW, actor=actor, detail=detail)
+
+
+def queue_view_references(event: AuditEvent) -> list[str]:
+    """The references a queue-view event lists (none for any other event)."""
+    if event.reference or not event.detail.startswith(QUEUE_VIEW_DETAIL):
+        return []
+    listed = event.detail.removeprefix(QUEUE_VIEW_DETAIL)
+    return [reference for reference in listed.split(QUEUE_VIEW_SEPARATOR) if reference]

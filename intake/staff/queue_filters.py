@@ -67,8 +67,9 @@ class QueueStatusFilter(admin.SimpleListFilter):
 
 
 class FlagFilter(admin.SimpleListFilter):
-    title = "flag"
+    title = "reason"
     parameter_name = "flag"
+    all_label = "Any reason"
 
     def lookups(self, request, model_admin):
         return [(flag.code, flag.label) for flag in questionnaire.SCREENING.flags()]
@@ -84,6 +85,7 @@ class DueFilter(admin.SimpleListFilter):
 
     title = "due"
     parameter_name = "due"
+    all_label = "Any time"
 
     def lookups(self, request, model_admin):
         return [("overdue", "Overdue"), ("today", "Due today")]
@@ -99,6 +101,7 @@ class DueFilter(admin.SimpleListFilter):
 class AssignedFilter(admin.SimpleListFilter):
     title = "assigned to"
     parameter_name = "assigned"
+    all_label = "Anyone"
 
     def lookups(self, request, model_admin):
         return [("me", "Me"), ("nobody", "Nobody (unassigned)")]
@@ -108,6 +111,26 @@ class AssignedFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to=request.user)
         if self.value() == "nobody":
             return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class ServiceAreaFilter(admin.SimpleListFilter):
+    """Where the patient's ZIP code puts them, in the words the review page uses."""
+
+    title = "service area"
+    # The boolean filter's parameter, so links made before keep working.
+    parameter_name = "in_service_area__exact"
+    all_label = "Anywhere"
+    UNKNOWN = "unknown"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Likely in area"), ("0", "Likely outside"), (self.UNKNOWN, "ZIP not found")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.UNKNOWN:
+            return queryset.filter(in_service_area__isnull=True)
+        if self.value() in ("0", "1"):
+            return queryset.filter(in_service_area=self.value() == "1")
         return queryset
 
 

@@ -22,7 +22,7 @@ Outcome = ContactAttempt.Outcome
 class ScreeningRequestReviewForm(forms.ModelForm):
     attempt_method = forms.ChoiceField(
         label="How",
-        choices=[("", "---------"), *ContactAttempt.Method.choices],
+        choices=[("", "Choose how"), *ContactAttempt.Method.choices],
         required=False,
     )
     attempt_outcome = forms.ChoiceField(
@@ -75,6 +75,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
                 is_staff=True, is_active=True
             )
             self.fields["assigned_to"].label = "Assigned to"
+            self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
         if self.instance.pk and self.instance.contact_method in ContactAttempt.Method.values:
             self.fields["attempt_method"].initial = self.instance.contact_method
         self.protocol_needed = bool(

@@ -7,6 +7,7 @@ a candidate, closed) only once a reviewer has confirmed the clinic's protocol st
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.conf import settings
@@ -81,6 +82,46 @@ def protocol_current() -> SuicideRiskProtocol:
     if protocol is None:
         protocol = SuicideRiskProtocol.objects.create(
             title=DEFAULT_PROTOCOL_TITLE, text=DEFAULT_PROTOCOL_TEXT, steps=DEFAULT_PROTOCOL_STEPS
+        )
+    return protocol
+
+
+# The protocol's parts, as an edit's audit event names them.
+PROTOCOL_PARTS = (("title", "title"), ("text", "text"), ("steps", "steps to confirm"))
+
+
+def protocol_version(protocol: SuicideRiskProtocol) -> str:
+    """A short fingerprint of the wording: tells two versions apart in the audit trail."""
+    wording = "\x00".join([protocol.title, protocol.text, protocol.steps])
+    return hashlib.sha256(wording.encode()).hexdigest()[:12]
+
+
+@transaction.atomic
+def protocol_update(
+    *, protocol: SuicideRiskProtocol, actor: AbstractBaseUser, title: str, text: str, steps: str
+) -> SuicideRiskProtocol:
+    """Save new wording for the protocol and audit the edit: who, when, which parts, which version.
+
+    The event names the parts changed, the new version's fingerprint and its size, not the
+    wording itself (the text lives on the protocol; the trail says which version was in force).
+    """
+    before = protocol_version(protocol)
+    new = {"title": title, "text": text, "steps": steps}
+    changed = [label for name, label in PROTOCOL_PARTS if getattr(protocol, name) != new[name]]
+    for name, value in new.items():
+        setattr(protocol, name, value)
+    protocol.full_clean()
+    protocol.save()
+    if changed:
+        count = len(protocol.step_list())
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=actor,
+            detail=(
+                f"edited the suicide-risk protocol ({', '.join(changed)}): version {before} -> "
+                f"{protocol_version(protocol)}, text {len(protocol.text)} characters, "
+                f"{count} step{'s' if count != 1 else ''}"
+            ),
         )
     return protocol
 

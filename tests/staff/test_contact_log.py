@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import override_settings
 
 from intake.models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
-from intake.staff.safety import protocol_current
+from intake.staff.safety import protocol_current, protocol_version
 
 from .support import QUEUE, change_url
 
@@ -157,6 +157,41 @@ def test_the_clinic_edits_its_protocol_in_the_admin_and_the_checklist_follows(
     page = reviewer_client.get(change_url(asq_positive)).content.decode()
     assert "Our protocol" in page
     assert 'value="Handed off"' in page
+
+
+def test_an_edit_to_the_protocol_is_in_the_audit_trail_with_who_and_which_version(
+    manager_client, manager
+):
+    protocol = protocol_current()
+    old_version = protocol_version(protocol)
+    url = f"/staff/intake/suicideriskprotocol/{protocol.pk}/change/"
+    text = "Call, ask the acuity question, hand off to 988 or 911."
+
+    response = manager_client.post(url, {"title": protocol.title, "text": text, "steps": "Asked"})
+
+    assert response.status_code == 302, response.content[:500]
+    protocol.refresh_from_db()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGE)
+    assert event.actor == manager[0]
+    assert event.reference == ""
+    assert event.detail == (
+        "edited the suicide-risk protocol (text, steps to confirm): version "
+        f"{old_version} -> {protocol_version(protocol)}, text {len(text)} characters, 1 step"
+    )
+    assert old_version != protocol_version(protocol)
+    audit_page = manager_client.get("/staff/intake/auditevent/").content.decode()
+    assert protocol_version(protocol) in audit_page
+
+
+def test_saving_the_protocol_unchanged_records_no_edit(manager_client):
+    protocol = protocol_current()
+    url = f"/staff/intake/suicideriskprotocol/{protocol.pk}/change/"
+
+    manager_client.post(
+        url, {"title": protocol.title, "text": protocol.text, "steps": protocol.steps}
+    )
+
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).exists()
 
 
 @override_settings(SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE=2)

@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 
 from intake.models import AuditEvent, ScreeningRequest
+from intake.staff.admin import ScreeningRequestAdmin
+from intake.staff.audit import audit_record_queue_view, queue_view_references
 
 from .support import QUEUE
 
@@ -119,18 +121,54 @@ def test_each_row_says_who_how_to_call_why_by_when_and_who_has_it(
     assert page.index(acute.reference) < page.index(heart.reference)
 
 
-def test_each_queue_page_view_is_audited_by_reference_without_names(
+def test_each_queue_page_view_is_one_audit_event_listing_the_references_without_names(
     reviewer_client, reviewer, make_request
 ):
     first, second = make_request(), make_request()
 
-    reviewer_client.get(QUEUE)
+    response = reviewer_client.get(QUEUE)
 
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW)
-    assert sorted(e.reference for e in events) == sorted([first.reference, second.reference])
-    assert {e.detail for e in events} == {"listed in the work queue"}
-    assert {e.actor for e in events} == {reviewer[0]}
-    assert not AuditEvent.objects.filter(detail__icontains="Demo").exists()
+    shown = [r.reference for r in response.context["cl"].result_list]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+    assert queue_view_references(event) == shown
+    assert sorted(shown) == sorted([first.reference, second.reference])
+    assert event.detail == "listed in the work queue: " + ", ".join(shown)
+    assert event.reference == ""
+    assert event.actor == reviewer[0]
+    for name in (first.first_name, first.last_name, second.first_name, second.last_name):
+        assert not AuditEvent.objects.filter(detail__icontains=name).exists()
+
+
+def test_every_queue_page_is_its_own_event_naming_only_the_requests_on_it(
+    reviewer_client, make_request
+):
+    for _ in range(43):
+        make_request()
+
+    first_page = _queue(reviewer_client)
+    second_page = _queue(reviewer_client, "?p=2")
+    _queue(reviewer_client, "?p=2")
+
+    events = list(AuditEvent.objects.filter(action=AuditEvent.Action.VIEW).order_by("pk"))
+    assert len(first_page) == 40 and len(second_page) == 3
+    assert [queue_view_references(e) for e in events] == [first_page, second_page, second_page]
+
+
+def test_a_full_queue_page_of_references_fits_in_one_audit_event(reviewer):
+    page = ScreeningRequestAdmin.list_per_page
+    assert ScreeningRequestAdmin.list_max_show_all <= page
+
+    event = audit_record_queue_view(actor=reviewer[0], references=["ABCD-EFGH"] * page)
+
+    assert queue_view_references(event) == ["ABCD-EFGH"] * page
+
+
+def test_a_queue_view_that_shows_nobody_records_nothing(reviewer_client, make_request):
+    make_request()
+
+    _queue(reviewer_client, "?status=closed")
+
+    assert not AuditEvent.objects.exists()
 
 
 def test_the_overdue_due_today_mine_and_unassigned_filters(reviewer_client, reviewer, make_request):
@@ -370,18 +408,18 @@ def test_a_surname_alone_finds_nothing_and_the_page_does_not_pretend_otherwise(
     assert "e-mail address or phone number you searched" not in page
 
 
-def test_a_full_queue_page_decrypts_its_fifty_rows_in_a_few_queries(
+def test_a_full_queue_page_decrypts_its_forty_rows_in_a_few_queries(
     reviewer_client, make_request, django_assert_max_num_queries
 ):
-    for _ in range(50):
+    for _ in range(40):
         make_request(health_conditions=["not_sure"], health_not_sure=["heart"])
 
     # Session, user, device, counts, the rows with their last attempts, the audit events...
     with django_assert_max_num_queries(20):
         response = reviewer_client.get(QUEUE)
 
-    assert len(response.context["cl"].result_list) == 50
-    assert response.content.decode().count("Heart condition: not sure") == 50
+    assert len(response.context["cl"].result_list) == 40
+    assert response.content.decode().count("Heart condition: not sure") == 40
 
 
 def test_a_column_heading_still_sorts_the_queue(reviewer_client, make_request):
