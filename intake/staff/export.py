@@ -21,7 +21,7 @@ from ..forms import answer_shown
 from ..models import AuditEvent, ScreeningRequest
 from ..questionnaire import Kind, Question
 from .audit import audit_record_many
-from .presentation import flag_labels
+from .presentation import flag_labels, language_name
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV Injection").
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +35,7 @@ REQUEST_COLUMNS: list[tuple[str, str]] = [
     ("peg_score", "PEG score"),
     ("in_service_area", "Likely in service area"),
     ("county", "County"),
+    ("language", "Language"),
     ("assigned_to", "Assigned to"),
 ]
 
@@ -54,6 +55,8 @@ def _request_cell(screening_request: ScreeningRequest, field: str) -> object:
         return {True: "yes", False: "no", None: "unknown"}[screening_request.in_service_area]
     if field == "assigned_to":
         return screening_request.assigned_to.get_username() if screening_request.assigned_to else ""
+    if field == "language":
+        return language_name(screening_request.language)
     if field in {"priority", "status"}:
         return getattr(screening_request, f"get_{field}_display")()
     return getattr(screening_request, field)

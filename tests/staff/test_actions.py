@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.review import internal_note_create
@@ -67,7 +67,9 @@ def test_there_is_no_bulk_mark_contacted_a_contact_needs_its_logged_outcome(
 def test_a_manager_exports_the_selected_requests_as_csv_and_each_export_is_audited(
     manager_client, manager, make_request
 ):
-    first, second, _not_selected = make_request(), make_request(), make_request()
+    with translation.override("es"):
+        first = make_request()
+    second, _not_selected = make_request(), make_request()
 
     response = _act(manager_client, "export_csv", first, second)
 
@@ -77,6 +79,8 @@ def test_a_manager_exports_the_selected_requests_as_csv_and_each_export_is_audit
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {row["Reference"] for row in rows} == {first.reference, second.reference}
     assert {row["E-mail address"] for row in rows} == {first.email, second.email}
+    languages = {row["Reference"]: row["Language"] for row in rows}
+    assert languages == {first.reference: "Spanish", second.reference: "English"}
     events = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT)
     assert {e.reference for e in events} == {first.reference, second.reference}
     assert {e.actor for e in events} == {manager[0]}

@@ -7,7 +7,8 @@ import re
 from urllib.parse import quote, quote_plus, unquote_plus
 
 import pytest
-from django.utils import timezone
+from bs4 import BeautifulSoup
+from django.utils import timezone, translation
 
 from intake.models import AuditEvent, ScreeningRequest
 from intake.staff.admin import ScreeningRequestAdmin
@@ -433,3 +434,19 @@ def test_a_column_heading_still_sorts_the_queue(reviewer_client, make_request):
         first.reference,
         second.reference,
     ]
+
+
+def test_a_request_made_in_spanish_says_so_in_its_row(reviewer_client, make_request):
+    with translation.override("es"):
+        spanish = make_request()
+    english = make_request()
+
+    rows = {
+        row.select_one(".queue-ref").get_text(strip=True): row
+        for row in BeautifulSoup(reviewer_client.get(QUEUE).content, "html.parser").select(
+            "#result_list tbody tr"
+        )
+    }
+
+    assert rows[spanish.reference].select_one(".queue-language").get_text() == "Spanish"
+    assert rows[english.reference].select_one(".queue-language") is None

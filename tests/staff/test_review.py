@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
+from django.utils import translation
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.safety import protocol_current
@@ -188,3 +189,16 @@ def test_the_next_open_request_link_leads_to_the_queues_first_other_request(
     assert f'<a href="{change_url(urgent)}">Next open request ({urgent.reference})</a>' in page
     page = reviewer_client.get(change_url(urgent)).content.decode()
     assert f"Next open request ({urgent_too.reference})" in page
+
+
+def test_the_contact_card_says_which_language_to_call_in(reviewer_client, make_request):
+    with translation.override("es"):
+        spanish = make_request()
+    english = make_request()
+
+    spanish_card = reviewer_client.get(change_url(spanish)).content.decode()
+    english_card = reviewer_client.get(change_url(english)).content.decode()
+
+    assert "Spanish: call and write in Spanish" in spanish_card
+    assert "<dt>Language</dt>" in english_card
+    assert "call and write in" not in english_card
