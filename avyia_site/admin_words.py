@@ -46,6 +46,9 @@ JAVASCRIPT_WORDS: dict[str, str | list[str]] = {
     ),
 }
 
+# Django's own help text on a many-to-many field, as its catalog words it (kept out of ours).
+_STOCK_HOLD_DOWN = "Hold down “Control”, or “Command” on a Mac, to select more than one."
+
 
 class StaffJavaScriptCatalog(JavaScriptCatalog):
     """The admin's JavaScript catalogue with our words in place of Django's."""
@@ -189,7 +192,7 @@ class StaffModelAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        stock = gettext("Hold down “Control”, or “Command” on a Mac, to select more than one.")
+        stock = gettext(_STOCK_HOLD_DOWN)
         if field is not None and stock in str(field.help_text):
             # The two-box chooser (filter_horizontal) needs no key held down; a plain list does.
             two_boxes = db_field.name in (*self.filter_horizontal, *self.filter_vertical)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from avyia_site.clinic_words import clinic_words
 from avyia_site.phones import phone_e164
 from intake.service_area import service_area_name
 
@@ -17,7 +18,7 @@ def clinic(request: HttpRequest) -> dict[str, object]:
             "phone": settings.CLINIC_PHONE,
             "phone_uri": phone_e164(settings.CLINIC_PHONE),
             "email": settings.CLINIC_EMAIL,
-            "opening_hours": settings.CLINIC_OPENING_HOURS,
+            "opening_hours": clinic_words("CLINIC_OPENING_HOURS"),
             "counties": settings.SERVICE_AREA_COUNTIES,
             "area": service_area_name(),
         },

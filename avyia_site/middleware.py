@@ -8,6 +8,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 # Seconds a client or load balancer should wait before trying again after any 503.
@@ -124,5 +125,8 @@ class RequestBodyGuardMiddleware:
 
 
 def _refusal(request: HttpRequest, status: int) -> HttpResponse:
-    # The styled 400 page says the request was too large or not in a form we understand.
-    return HttpResponse(render_to_string("400.html", request=request), status=status)
+    # The styled 400 page says the request was too large or not in a form we understand. It is
+    # refused before LocaleMiddleware runs, so the page's language is read from its path here.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return HttpResponse(render_to_string("400.html", request=request), status=status)

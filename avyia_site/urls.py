@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from intake import views as intake_views
 from pages import views as pages_views
@@ -19,6 +19,13 @@ urlpatterns = [
         "fhir/Questionnaire/screening",
         intake_views.fhir_questionnaire,
         name="fhir_questionnaire",
+    ),
+    # One address per photo, whatever the page's language. Only names pages.photos makes; anything
+    # else is a 404 without touching the disk.
+    re_path(
+        r"^media/clinicians/(?P<name>[0-9a-f]{32}\.webp)$",
+        pages_views.clinician_photo,
+        name="clinician_photo",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": ContentPageSitemap}}, name="sitemap"),

@@ -102,7 +102,7 @@ def demo_form_data(number: int, **answers: Any) -> dict[str, Any]:
 
 
 def demo_request_create(
-    number: int, *, notify_staff: bool = True, **answers: Any
+    number: int, *, notify_staff: bool = True, language: str = "en", **answers: Any
 ) -> ScreeningRequest:
     """Submit a demo patient's form through the screening service, as the website does."""
     form = ScreeningRequestForm(demo_form_data(number, **answers))
@@ -114,6 +114,7 @@ def demo_request_create(
         submission_token=form.token.token_id,
         # TEST-NET-1 documentation addresses, one per demo patient (the rate limit is per address).
         client_address=f"192.0.2.{number}",
+        language=language,
         notify_staff=notify_staff,
     )
 

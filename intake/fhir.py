@@ -161,7 +161,7 @@ def _patient(screening_request: ScreeningRequest) -> dict[str, Any]:
                         {
                             "system": "urn:ietf:bcp:47",
                             "code": screening_request.language,
-                            "display": screening_request.get_language_display(),
+                            "display": screening_request.language_name(),
                         }
                     ]
                 },

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, FlagCodesField
@@ -151,6 +152,10 @@ class ScreeningRequest(models.Model):
     def __str__(self) -> str:
         # Shown everywhere staff see a request (and in Django's own change history): no name.
         return self.reference
+
+    def language_name(self) -> str:
+        """The language asked in, named in English as staff and the EHR read it: "Spanish"."""
+        return get_language_info(self.language)["name"]
 
     @property
     def acute(self) -> bool:

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from . import consent, questionnaire
 from .business_hours import due_at_for
@@ -107,6 +107,7 @@ def screening_request_create(
     answers_as_seen: list[dict[str, Any]],
     submission_token: str,
     client_address: str,
+    language: str = "en",
     notify_staff: bool = True,
 ) -> ScreeningRequest:
     """Store a patient's screening request, triaged, and tell staff once it is committed.
@@ -115,6 +116,7 @@ def screening_request_create(
     one-time token: posting the same token again (a double click, a resubmit) returns the request
     already stored, and the database's unique constraint decides if two posts race.
     Raises ScreeningRateLimited when the client address is over SCREENING_RATE_LIMIT.
+    `language` is the one the patient asked in (the page's): staff call in it, the receipt uses it.
     `notify_staff=False` (the demo queue) sends staff no notice of it.
     """
     existing = ScreeningRequest.objects.filter(submission_token=submission_token).first()
@@ -148,7 +150,7 @@ def screening_request_create(
         consented_at=now,
         sms_reminders_consent=bool(answers.get("sms_reminders")),
         receipt_wanted=bool(answers.get("email_receipt") and answers.get("email")),
-        language=get_language(),
+        language=language,
     )
     # Uniqueness is the database's job (the token's constraint is what makes resubmits safe).
     screening_request.full_clean(validate_unique=False)

@@ -164,6 +164,7 @@ def screening_check(request: HttpRequest) -> HttpResponse:
             answers_as_seen=answers_as_seen,
             submission_token=whole.token.token_id,
             client_address=client_ip(request),
+            language=request.LANGUAGE_CODE,
         )
     except ScreeningRateLimited as limited:
         response = _check_page(request, draft, form, status=429, problem="rate_limited")

@@ -164,4 +164,4 @@ class Clinician(models.Model):
 
     @property
     def photo_url(self) -> str:
-        return reverse("pages:clinician_photo", args=[self.photo]) if self.photo else ""
+        return reverse("clinician_photo", args=[self.photo]) if self.photo else ""

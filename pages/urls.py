@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -33,11 +33,4 @@ urlpatterns = [
         name=name,
     )
     for route, name, template in CONTENT_PAGES
-] + [
-    # Only names pages.photos makes; anything else is a 404 without touching the disk.
-    re_path(
-        r"^media/clinicians/(?P<name>[0-9a-f]{32}\.webp)$",
-        views.clinician_photo,
-        name="clinician_photo",
-    ),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from avyia_site.clinic_words import clinic_words
 from intake.business_hours import response_time_words
 
 from . import photos, structured_data
@@ -123,9 +124,9 @@ def page_template(template_name: str, language: str) -> str:
 def clinic_care() -> dict[str, str]:
     """The clinic's own session details and prices; empty values are not published."""
     return {
-        "infusion_duration": settings.INFUSION_DURATION,
-        "fasting_rule": settings.INFUSION_FASTING_RULE,
-        "companion_rule": settings.INFUSION_COMPANION_RULE,
+        "infusion_duration": clinic_words("INFUSION_DURATION"),
+        "fasting_rule": clinic_words("INFUSION_FASTING_RULE"),
+        "companion_rule": clinic_words("INFUSION_COMPANION_RULE"),
         "price_per_session": settings.PRICE_PER_SESSION,
         "price_per_course": settings.PRICE_PER_COURSE,
     }

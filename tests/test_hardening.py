@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.templatetags.static import static
 from django.test import Client
+from django.utils import translation
 
 from intake.models import ScreeningRequest
 from tests.test_headers import assert_baseline_headers
@@ -36,6 +37,21 @@ def test_a_post_in_another_charset_is_a_styled_400_with_the_security_headers(pat
     assert response.status_code == 400
     assert "We could not read what your browser sent" in response.content.decode()
     assert_baseline_headers(response.headers)
+
+
+def test_the_refusal_is_in_the_language_of_the_page_whatever_came_before():
+    # Refused before the CSRF check, so no token is needed.
+    client = Client()
+    client.get("/")  # the worker's last request was English
+    spanish = client.post("/es/screening/", b"zip_code=98101", content_type=LATIN_1_FORM)
+    with translation.override("es"):  # and now the worker's last language is Spanish
+        english = client.post("/screening/", b"zip_code=98101", content_type=LATIN_1_FORM)
+
+    assert spanish.status_code == english.status_code == 400
+    assert "No pudimos leer lo que envió su navegador" in spanish.content.decode()
+    assert '<html lang="es">' in spanish.content.decode()
+    assert "We could not read what your browser sent" in english.content.decode()
+    assert '<html lang="en">' in english.content.decode()
 
 
 def test_the_screening_form_refuses_a_file_without_storing_it(settings, tmp_path):

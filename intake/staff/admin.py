@@ -50,7 +50,7 @@ from . import review, safety
 from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
-from .presentation import language_name, review_page_context
+from .presentation import review_page_context
 from .queue_filters import (
     AssignedFilter,
     DueFilter,
@@ -132,7 +132,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         when = ScreeningRequest.ContactTime(obj.contact_time).label if obj.contact_time else ""
         # English is the default; any other language is shown, so the right person calls.
         language = (
-            format_html('<span class="queue-language">{}</span>', language_name(obj.language))
+            format_html('<span class="queue-language">{}</span>', obj.language_name())
             if obj.language != settings.LANGUAGE_CODE
             else ""
         )

@@ -21,7 +21,7 @@ from ..forms import answer_shown
 from ..models import AuditEvent, ScreeningRequest
 from ..questionnaire import Kind, Question
 from .audit import audit_record_many
-from .presentation import flag_labels, language_name
+from .presentation import flag_labels
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV Injection").
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +56,7 @@ def _request_cell(screening_request: ScreeningRequest, field: str) -> object:
     if field == "assigned_to":
         return screening_request.assigned_to.get_username() if screening_request.assigned_to else ""
     if field == "language":
-        return language_name(screening_request.language)
+        return screening_request.language_name()
     if field in {"priority", "status"}:
         return getattr(screening_request, f"get_{field}_display")()
     return getattr(screening_request, field)

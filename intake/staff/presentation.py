@@ -8,7 +8,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language_info
 
 from avyia_site.phones import phone_e164, phone_national
 
@@ -90,14 +89,9 @@ def contact_card(screening_request: ScreeningRequest) -> dict[str, Any]:
         if r.contact_method
         else "",
         "time": ScreeningRequest.ContactTime(r.contact_time).label if r.contact_time else "",
-        "language": language_name(r.language),
+        "language": r.language_name(),
         "language_other": r.language != settings.LANGUAGE_CODE,
     }
-
-
-def language_name(code: str) -> str:
-    """The request's language as staff read it, in English: "Spanish"."""
-    return get_language_info(code)["name"]
 
 
 def due_state(screening_request: ScreeningRequest) -> dict[str, Any]:

@@ -244,7 +244,9 @@ def test_response_that_set_a_cookie_is_not_stored(client):
 # --- What is never cached -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/screening/", "/staff/login/", "/no-such-page/", "/robots.txt"])
+@pytest.mark.parametrize(
+    "path", ["/screening/", "/es/screening/", "/staff/login/", "/no-such-page/", "/robots.txt"]
+)
 def test_pages_outside_the_content_pages_are_rendered_every_time(client, path):
     first, first_templates = get(client, path)
     second, second_templates = get(client, path)
@@ -256,7 +258,9 @@ def test_pages_outside_the_content_pages_are_rendered_every_time(client, path):
 
 
 @pytest.mark.urls("tests.pages.urls_shared_page_in_private_places")
-@pytest.mark.parametrize("path", ["/screening/privacy-copy/", "/staff/privacy-copy/"])
+@pytest.mark.parametrize(
+    "path", ["/screening/privacy-copy/", "/es/screening/privacy-copy/", "/staff/privacy-copy/"]
+)
 def test_nothing_under_the_screening_form_or_the_admin_is_cached_whatever_the_view(client, path):
     _, first = get(client, path)
     response, second = get(client, path)

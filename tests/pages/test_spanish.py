@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from avyia_site.phones import phone_e164
+from pages.cache import bump_content_version
 from pages.models import FaqEntry
 from pages.services import faq_entry_save
 
@@ -154,12 +155,30 @@ def test_an_faq_answer_without_spanish_shows_in_english_marked_as_english(client
     assert english.summary.get_text(strip=True) == entry.question
 
 
-def test_the_crisis_line_in_spanish_says_press_2_and_texts_ayuda(client):
-    soup = soup_of(client.get("/es/"))
-    bar = soup.select_one(".crisis-bar").get_text(" ", strip=True)
+@pytest.mark.parametrize("path", ["/es/", "/es/terms/", "/es/screening/"])
+def test_every_crisis_message_in_spanish_says_press_2_and_texts_ayuda(client, path):
+    notices = soup_of(client.get(path)).select(".crisis-notice, .crisis-note")
 
-    assert "marque 2" in bar
-    assert "AYUDA" in bar
+    assert len(notices) >= 2  # the header's bar and the footer's notice at least
+    for notice in notices:
+        words = notice.get_text(" ", strip=True)
+        assert "marque 2" in words and "AYUDA" in words and "911" in words, words
+
+
+def test_the_clinic_s_own_rules_show_in_spanish_or_not_at_all(client, settings):
+    settings.INFUSION_FASTING_RULE = "Do not eat for 6 hours before a session."
+    settings.CLINIC_OPENING_HOURS = "Monday to Friday, 8 am to 6 pm"
+
+    english = soup_of(client.get("/at-home-ketamine-therapy/")).get_text()
+    untranslated = soup_of(client.get("/es/at-home-ketamine-therapy/")).get_text()
+    settings.INFUSION_FASTING_RULE_ES = "No coma nada durante 6 horas antes de la sesión."
+    bump_content_version()
+    translated = soup_of(client.get("/es/at-home-ketamine-therapy/")).get_text()
+
+    assert "Do not eat for 6 hours" in english
+    assert "Do not eat" not in untranslated
+    assert "cuándo dejar de comer" in untranslated  # the clinician tells them
+    assert "No coma nada durante 6 horas" in translated
 
 
 def test_the_taglines_page_speaks_each_language_in_its_own_script(client):
@@ -216,7 +235,8 @@ def test_every_message_is_translated_and_none_is_fuzzy(tmp_path):
     assert fuzzy == []
 
 
-# The same arguments as `make messages-update`: staff pages (the admin's templates) stay English.
+# As `make messages-update` runs it (the copy holds no .venv, node_modules or var to ignore):
+# staff pages (the admin's templates) stay English.
 MAKEMESSAGES_ARGS = [
     "--locale=es",
     "--ignore=templates/admin",

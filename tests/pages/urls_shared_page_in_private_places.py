@@ -23,6 +23,7 @@ cookie_setting_page = CookieSettingPrivacyPage.as_view(
 
 urlpatterns = [
     path("screening/privacy-copy/", privacy_page),
+    path("es/screening/privacy-copy/", privacy_page),
     path(settings.ADMIN_URL + "privacy-copy/", privacy_page),
     path("privacy-with-cookie/", cookie_setting_page),
     *site_urlpatterns,

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.review import internal_note_create
@@ -67,8 +67,7 @@ def test_there_is_no_bulk_mark_contacted_a_contact_needs_its_logged_outcome(
 def test_a_manager_exports_the_selected_requests_as_csv_and_each_export_is_audited(
     manager_client, manager, make_request
 ):
-    with translation.override("es"):
-        first = make_request()
+    first = make_request(language="es")
     second, _not_selected = make_request(), make_request()
 
     response = _act(manager_client, "export_csv", first, second)

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.utils import translation
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
@@ -160,11 +159,10 @@ def test_the_review_page_links_to_the_download(manager_client, crisis_request):
 
 
 def test_the_patient_carries_the_language_they_asked_in(reviewer_client, make_request):
-    with translation.override("es"):
-        spanish = make_request()
+    spanish = make_request(language="es")
     english = make_request()
 
-    for screening_request, code, name in ((spanish, "es", "Español"), (english, "en", "English")):
+    for screening_request, code, name in ((spanish, "es", "Spanish"), (english, "en", "English")):
         bundle = reviewer_client.get(fhir_url(screening_request)).json()
         Bundle.model_validate(bundle)
         (patient,) = by_type(bundle, "Patient")

@@ -8,7 +8,7 @@ from urllib.parse import quote, quote_plus, unquote_plus
 
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from intake.models import AuditEvent, ScreeningRequest
 from intake.staff.admin import ScreeningRequestAdmin
@@ -437,8 +437,7 @@ def test_a_column_heading_still_sorts_the_queue(reviewer_client, make_request):
 
 
 def test_a_request_made_in_spanish_says_so_in_its_row(reviewer_client, make_request):
-    with translation.override("es"):
-        spanish = make_request()
+    spanish = make_request(language="es")
     english = make_request()
 
     rows = {

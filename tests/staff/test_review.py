@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
-from django.utils import translation
 
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.safety import protocol_current
@@ -192,8 +191,7 @@ def test_the_next_open_request_link_leads_to_the_queues_first_other_request(
 
 
 def test_the_contact_card_says_which_language_to_call_in(reviewer_client, make_request):
-    with translation.override("es"):
-        spanish = make_request()
+    spanish = make_request(language="es")
     english = make_request()
 
     spanish_card = reviewer_client.get(change_url(spanish)).content.decode()
