@@ -167,11 +167,14 @@ def test_the_front_door_refuses_what_the_site_cannot_use_at_once_with_the_header
     assert time.monotonic() - started < 2
     assert all(f"\r\n{name}:" in head for name in baseline), head
 
-    multipart = requests.post(
-        f"{site.front}/screening/", files={"scan": ("scan.pdf", b"x" * 1000)}, timeout=10
-    )
-    assert multipart.status_code == 415
-    assert all(name in multipart.headers for name in baseline)
+    for path, words in (("/screening/", "sends no files"), ("/es/screening/", "no envía archivos")):
+        multipart = requests.post(
+            f"{site.front}{path}", files={"scan": ("scan.pdf", b"x" * 1000)}, timeout=10
+        )
+        assert multipart.status_code == 415
+        assert all(name in multipart.headers for name in baseline)
+        assert "charset=utf-8" in multipart.headers["Content-Type"]
+        assert words in multipart.text
 
     assert requests.put(f"{site.front}/healthz", timeout=10).status_code == 405
     head = requests.head(f"{site.front}/healthz", timeout=10)
