@@ -1,8 +1,11 @@
 """The configuration contract: production refuses to start half-configured and passes --deploy."""
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.support import PRODUCTION_ENV, run_django
 
@@ -36,6 +39,8 @@ def test_production_settings_are_https_only():
     result = run_django(
         """
 import json
+import shutil
+from pathlib import Path
 from django.conf import settings as s
 print(json.dumps({
     "redirect": s.SECURE_SSL_REDIRECT,
@@ -164,3 +169,21 @@ def test_prices_are_read_as_written_with_their_dollar_sign():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "$650"
+
+
+def test_check_deploy_refuses_uncompiled_translations(tmp_path):
+    # The message file, without its compiled twin.
+    source = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"
+    locale = tmp_path / "es" / "LC_MESSAGES"
+    locale.mkdir(parents=True)
+    shutil.copy(source, locale / "django.po")
+
+    result = run_django(
+        "from django.core.management import call_command\n"
+        f"from django.conf import settings; settings.LOCALE_PATHS = [{str(tmp_path)!r}]\n"
+        "call_command('check', deploy=True)",
+        env=PRODUCTION_ENV,
+    )
+
+    assert result.returncode != 0
+    assert "pages.E001" in result.stderr
