@@ -49,6 +49,7 @@ def test_the_contact_card_reasons_crisis_answers_and_actions_come_before_the_ans
     assert f"{urgent.first_name} {urgent.last_name}" in top
     assert f'href="tel:{urgent.phone}"' in top
     assert "Suicide risk screen positive: call today" in top
+    assert "In Spanish: call 988 and press 2, or text AYUDA to 988." in top
     assert "Suicide risk: thoughts right now" in top
     assert "Seizures: not sure" in top
     assert "Log a contact attempt" in top
