@@ -8,6 +8,9 @@ worker is printed at the end.
 
     .venv/bin/python -m scripts.bench_topology       (or `make bench`)
 
+Each wrk figure is the median of BENCH_ROUNDS (default 3) rounds taken in turn (stylesheet, page,
+form, again).
+
 Environment: BENCH_SECONDS (per wrk measurement, default 5), BENCH_CONNECTIONS (default 16),
 BENCH_FLOWS (patients per flow measurement, default 300), BENCH_PORT (nginx; default 8280, app
 servers on the next two), WEB_CONCURRENCY (gunicorn workers per app server, default 2).
@@ -25,6 +28,8 @@ from pathlib import Path
 from scripts.bench_content import check_encoding, wrk
 from scripts.bench_screening import Outcome, one_patient, request_pages, routine_answers
 from scripts.cluster import running_cluster
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def stylesheet_path(base: str) -> str:
@@ -101,9 +106,17 @@ def main() -> None:
         for way, base in ways.items():
             for url in (base + "/chronic-pain/", base + css, base + "/screening/"):
                 wrk(url, **{**options, "seconds": 2})  # warm up every worker
-            static = wrk(base + css, **options)
-            page = wrk(base + "/chronic-pain/", **options)
-            form = wrk(base + "/screening/", **options)
+            # Interleaved rounds, medians: on shared cores the machine's speed drifts within a
+            # minute, and back-to-back measurements would compare two different machines.
+            rounds = [
+                (
+                    wrk(base + css, **options),
+                    wrk(base + "/chronic-pain/", **options),
+                    wrk(base + "/screening/", **options),
+                )
+                for _ in range(ROUNDS)
+            ]
+            static, page, form = (statistics.median(r[i] for r in rounds) for i in range(3))
             rate, outcome = flows_per_second(base, patients, 16, offset)
             offset += patients
             print(f"\n{way} ({base})")
