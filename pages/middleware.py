@@ -36,7 +36,11 @@ class SharedPageCacheMiddleware:
         # Belt and braces: whatever a view claims, pages that can carry patient data are never kept.
         self.never_cached_prefixes = (
             "/screening/",
-            *(f"/{code}/screening/" for code, _name in settings.LANGUAGES),
+            *(
+                f"/{code}/screening/"
+                for code, _name in settings.LANGUAGES
+                if code != settings.LANGUAGE_CODE
+            ),
             "/" + settings.ADMIN_URL,
         )
 

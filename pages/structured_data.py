@@ -17,9 +17,9 @@ from .page_info import PageInfo
 SCHEMA_CONTEXT = "https://schema.org"
 
 
-def content_language() -> str:
-    """The page's language as a BCP 47 tag for US readers: "en-US", "es-US"."""
-    return f"{get_language()}-US"
+def content_language(language: str | None = None) -> str:
+    """A language (the page's by default) as a BCP 47 tag for US readers: "en-US", "es-US"."""
+    return f"{language or get_language()}-US"
 
 
 def _clinic_reference() -> dict[str, str]:
@@ -87,7 +87,7 @@ def faq_page(
                 "@type": "Question",
                 "name": entry.question_shown(),
                 "acceptedAnswer": {"@type": "Answer", "text": str(entry.answer_html())},
-                "inLanguage": f"{entry.language_shown()}-US",
+                "inLanguage": content_language(entry.language_shown()),
             }
             for entry in entries
         ],
