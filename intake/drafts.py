@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -55,7 +54,6 @@ def draft_get_or_create(request: HttpRequest) -> ScreeningDraft:
     return draft
 
 
-@transaction.atomic
 def draft_save_step(*, draft: ScreeningDraft, step: str, answers: dict[str, Any]) -> None:
     """Keep one step's answers, exactly as typed, and note the step as done."""
     draft.answers = {**draft.answers, **answers}

@@ -39,6 +39,11 @@ def _zip_index() -> dict[str, tuple[str, str]]:
     }
 
 
+def service_area_preload() -> None:
+    """Build the ZIP code index now rather than on the first patient's request."""
+    _zip_index()
+
+
 def service_area_for_zip(zip_code: str) -> ServiceArea:
     """The county for a 5-digit (or ZIP+4) code and whether it is in SERVICE_AREA_COUNTIES."""
     found = _zip_index().get(zip_code.strip()[:5])

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from avyia_site.client_address import client_ip
 
 from . import journey
+from .blank_form import blank_first_page
 from .business_hours import response_time_words
 from .drafts import draft_forget, draft_get, draft_get_or_create, draft_save_step
 from .fhir import FHIR_JSON, questionnaire_resource
@@ -44,6 +45,7 @@ def _step_page(
     *,
     draft: ScreeningDraft | None,
     problem: str = "",
+    extra_context: dict[str, object] | None = None,
 ) -> HttpResponse:
     step_number = journey.step_number(section)
     context = {
@@ -62,6 +64,7 @@ def _step_page(
         "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
         "problem": problem,
         "response_time": response_time_words(),
+        **(extra_context or {}),
     }
     return render(request, "intake/screening_step.html", context, status=200)
 
@@ -88,6 +91,18 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         return redirect(journey.step_url(missing))
     known = draft.answers if draft else {}
     if request.method != "POST":
+        if draft is None and section == journey.steps()[0] and not request.GET:
+            # A new visitor: the blank first page everyone gets, rendered once per process.
+            return blank_first_page(
+                request,
+                lambda extra: _step_page(
+                    request,
+                    section,
+                    QuestionsForm(questions=section.questions, known={}),
+                    draft=None,
+                    extra_context=extra,
+                ),
+            )
         form = QuestionsForm(initial=known, questions=section.questions, known=known)
         return _step_page(request, section, form, draft=draft)
 

@@ -2,9 +2,10 @@
 
 For each way in it prints: the content page against the main stylesheet, the screening form's first
 page against the stylesheet (both with `Accept-Encoding: br`, wrk), and full patient flows per
-second (serve the form, post it, read the confirmation) with 16 clients. The cluster runs its own
-PostgreSQL database and Redis as the shared cache, as in production; peak memory of each gunicorn
-worker is printed at the end.
+second with 16 clients. A flow is one whole screening request as a patient sends it: the first
+page, each step and the check page posted, the confirmation read (10 HTTP requests). The cluster
+runs its own PostgreSQL database and Redis as the shared cache, as in production. Memory of each
+gunicorn worker is printed at the end: its peak, and the part it does not share with the master.
 
     .venv/bin/python -m scripts.bench_topology       (or `make bench`)
 
@@ -56,17 +57,25 @@ def flows_per_second(base: str, patients: int, clients: int, offset: int) -> tup
     return outcome.acknowledged / elapsed, outcome
 
 
-def peak_memory_mb(pids: list[int]) -> dict[int, float]:
-    peaks = {}
+def memory_mb(pids: list[int]) -> dict[int, tuple[float, float]]:
+    """Per worker: peak resident memory, and the memory it alone holds now (not shared with the
+    master it was forked from, so what one more worker costs)."""
+    figures = {}
     for pid in pids:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmHWM:"):
-                peaks[pid] = int(line.split()[1]) / 1024
-    return peaks
+        kilobytes = {
+            line.split(":")[0]: int(line.split()[1])
+            for text in (status, rollup)
+            for line in text.splitlines()
+            if line.startswith(("VmHWM:", "Private_Clean:", "Private_Dirty:"))
+        }
+        private = kilobytes["Private_Clean"] + kilobytes["Private_Dirty"]
+        figures[pid] = (kilobytes["VmHWM"] / 1024, private / 1024)
+    return figures
 
 
 def worker_pids(master: int) -> list[int]:
@@ -130,16 +139,21 @@ def main() -> None:
             post_ms = statistics.median(outcome.post_seconds) * 1000 if outcome.post_seconds else 0
             print(
                 f"  full flows (16 clients)    {rate:>9,.1f} per second  "
-                f"({outcome.acknowledged}/{patients} acknowledged, median post {post_ms:.0f} ms)"
+                f"({rate * len(outcome.statuses) / max(outcome.acknowledged, 1):,.0f} HTTP "
+                f"requests/s; {outcome.acknowledged}/{patients} acknowledged, median time from "
+                f"first step to sent {post_ms:.0f} ms)"
             )
             if outcome.problems:
                 print("  problems: " + "; ".join(outcome.problems[:5]))
         pids = [p for app in state["apps"] for p in worker_pids(app["pid"])]
-        peaks = peak_memory_mb(pids)
-        if peaks:
+        memory = memory_mb(pids)
+        if memory:
+            peaks, private = zip(*memory.values(), strict=True)
             print(
-                f"\npeak memory per gunicorn worker: max {max(peaks.values()):.0f} MB, "
-                f"median {statistics.median(peaks.values()):.0f} MB ({len(peaks)} workers)"
+                f"\nmemory per gunicorn worker ({len(memory)} workers): peak resident "
+                f"max {max(peaks):.0f} MB (median {statistics.median(peaks):.0f} MB), of which "
+                f"its own, not shared with the master: max {max(private):.0f} MB "
+                f"(median {statistics.median(private):.0f} MB)"
             )
 
 

@@ -95,6 +95,8 @@ def test_gunicorn_binds_loopback_by_default():
 
     config = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     assert config["bind"].startswith("127.0.0.1:")
+    # Workers are forked from a master that has loaded the site (and its ZIP code index) once.
+    assert config["preload_app"] is True
 
 
 @pytest.mark.parametrize(

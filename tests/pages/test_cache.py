@@ -244,9 +244,7 @@ def test_response_that_set_a_cookie_is_not_stored(client):
 # --- What is never cached -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path", ["/screening/", "/es/screening/", "/staff/login/", "/no-such-page/", "/robots.txt"]
-)
+@pytest.mark.parametrize("path", ["/staff/login/", "/no-such-page/", "/robots.txt"])
 def test_pages_outside_the_content_pages_are_rendered_every_time(client, path):
     first, first_templates = get(client, path)
     second, second_templates = get(client, path)
@@ -255,6 +253,19 @@ def test_pages_outside_the_content_pages_are_rendered_every_time(client, path):
     assert first.status_code == second.status_code
     assert "ETag" not in second
     assert second.get("Cache-Control", "") != "max-age=0, must-revalidate, public"
+
+
+@pytest.mark.parametrize("path", ["/screening/", "/es/screening/"])
+def test_the_forms_first_page_is_never_a_shared_copy(path):
+    # Its blank form is rendered once (intake.blank_form), but each visitor gets a response of
+    # their own: their CSRF token and cookie, no validator, and no cache may keep it.
+    first, second = Client().get(path), Client().get(path)
+
+    assert first.status_code == second.status_code == 200
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert first.content != second.content
+    assert "ETag" not in second
+    assert "no-store" in second["Cache-Control"] and "public" not in second["Cache-Control"]
 
 
 @pytest.mark.urls("tests.pages.urls_shared_page_in_private_places")

@@ -141,6 +141,21 @@ def test_production_starts_with_the_right_keys(database_with_a_request):
     assert started.stdout.strip().endswith("started")
 
 
+def test_the_loaded_site_holds_the_zip_index_and_no_database_connection(database_with_a_request):
+    # gunicorn forks its workers from the process that loaded avyia_site.wsgi (preload_app): a
+    # connection left open by the key check would be shared by every worker.
+    started = run_django(
+        "import avyia_site.wsgi\n"
+        "from django.db import connection\n"
+        "from intake.service_area import _zip_index\n"
+        "print(connection.connection is None, _zip_index.cache_info().currsize)",
+        env=database_with_a_request,
+    )
+
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["True", "1"]
+
+
 def test_the_database_check_reports_a_wrong_key_before_migrate_or_make_run(
     database_with_a_request,
 ):

@@ -1,0 +1,91 @@
+"""The first page for a new visitor: rendered once per language and content version, each visitor
+given only their own CSRF token, and never anything of another patient's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from pages.cache import bump_content_version
+
+from .screening_support import PATIENT, step_posts, valid_answers, walk_to_check
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STEP_TEMPLATE = "intake/screening_step.html"
+
+
+def _visit(path: str = "/screening/"):
+    client = Client(enforce_csrf_checks=True)
+    return client, client.get(path)
+
+
+def test_the_first_page_is_rendered_once_then_served_with_each_visitors_own_token():
+    _first_client, first = _visit()
+    client, second = _visit()
+
+    assert STEP_TEMPLATE in [t.name for t in first.templates]
+    assert second.templates == []  # not rendered again
+    first_token = TOKEN_RE.search(first.content.decode()).group(1)
+    second_token = TOKEN_RE.search(second.content.decode()).group(1)
+    assert first_token != second_token
+    assert first.content.decode().replace(first_token, "") == second.content.decode().replace(
+        second_token, ""
+    )
+    # The token works: the first step posts with it and the cookie the page set.
+    where = dict(step_posts(valid_answers()))["/screening/"]
+    posted = client.post("/screening/", {**where, "csrfmiddlewaretoken": second_token})
+    assert posted.status_code == 302
+    assert posted["Location"] == "/screening/pain/"
+
+
+def test_a_page_without_a_token_cookie_gets_one():
+    _client, page = _visit()
+
+    assert page.cookies["csrftoken"].value
+    assert page["Cache-Control"].startswith("max-age=0")
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_a_content_change_renders_it_again():
+    _visit()
+    bump_content_version()
+    _client, again = _visit()
+
+    assert STEP_TEMPLATE in [t.name for t in again.templates]
+
+
+def test_each_language_has_its_own_page():
+    _visit("/screening/")
+    _client, spanish = _visit("/es/screening/")
+    _client, english = _visit("/screening/")
+
+    assert '<html lang="es"' in spanish.content.decode()
+    assert 'action="/es/screening/"' in spanish.content.decode()
+    assert '<html lang="en"' in english.content.decode()
+    assert english.templates == []
+
+
+def test_a_patient_with_a_draft_sees_their_answers_and_no_one_else_does(client):
+    _visit()
+    walk_to_check(client)
+
+    own = client.get("/screening/")
+    _other, stranger = _visit()
+
+    assert STEP_TEMPLATE in [t.name for t in own.templates]
+    assert 'value="98103"' in own.content.decode()
+    assert "98103" not in stranger.content.decode()
+    assert PATIENT["last_name"] not in stranger.content.decode()
+    assert stranger.templates == []
+
+
+def test_a_query_string_is_rendered_for_that_visitor():
+    _visit()
+    _client, tagged = _visit("/screening/?utm_source=leaflet")
+
+    assert STEP_TEMPLATE in [t.name for t in tagged.templates]
+    assert 'action="/screening/?utm_source=leaflet"' in tagged.content.decode()
