@@ -31,6 +31,7 @@ from scripts.bench_screening import Outcome, one_patient, request_pages, routine
 from scripts.cluster import running_cluster
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WARM_UP_FLOWS = 32
 
 
 def stylesheet_path(base: str) -> str:
@@ -126,6 +127,9 @@ def main() -> None:
                 for _ in range(ROUNDS)
             ]
             static, page, form = (statistics.median(r[i] for r in rounds) for i in range(3))
+            # A few whole requests first, so every worker has compiled every page's template.
+            flows_per_second(base, WARM_UP_FLOWS, 16, offset)
+            offset += WARM_UP_FLOWS
             rate, outcome = flows_per_second(base, patients, 16, offset)
             offset += patients
             print(f"\n{way} ({base})")
