@@ -30,7 +30,9 @@ preload_app = True
 control_socket_disable = True
 
 
-def pre_fork(server, worker):
-    # What the master loaded lives as long as the workers do: freezing it keeps each worker's
-    # garbage collector from writing to those objects, which would copy the shared pages.
+def when_ready(server):
+    # Once, before the first worker is forked: what the master loaded lives as long as the workers
+    # do, and freezing it keeps each worker's garbage collector from writing to those objects,
+    # which would copy the shared pages into every worker.
+    gc.collect()
     gc.freeze()

@@ -172,7 +172,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 # Each worker keeps its connection between requests: opening one (and, for SQLite, running the
-# pragmas above) cost about as much as the rest of a form step. A dropped connection is replaced.
+# pragmas above) cost about as much as the rest of a form step. PostgreSQL connections are checked
+# before reuse, so one the server dropped is replaced instead of failing a patient's request.
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -4,17 +4,21 @@ Every visitor without a draft sees the same first page apart from the CSRF token
 rendered once per path (so per language) and content version, with a marker where the token goes;
 each request then puts in only its own token, which costs microseconds where a render costs
 milliseconds. Nothing about a patient is ever in it: a visitor with a draft, or with anything in
-the query string, gets a page rendered for them.
+the query string, gets a page rendered for them. The page is kept for one day at most, so nothing
+dated can go stale. Whatever else the first step shows must depend only on its path and the
+published content.
 """
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 from pages.cache import content_version
 
@@ -24,7 +28,7 @@ _TOKEN_MARKER = secrets.token_hex(20)
 
 @dataclass(frozen=True)
 class _BlankPage:
-    version: str
+    version: tuple[str, datetime.date]
     before_token: bytes
     after_token: bytes
     content_type: str
@@ -39,7 +43,7 @@ def blank_first_page(
 ) -> HttpResponse:
     """The blank first page with this request's CSRF token; `render(extra_context)` makes it."""
     try:
-        version = content_version()
+        version = (content_version(), timezone.localdate())
     except Exception:
         # The shared cache is down: render for this visitor alone, as the page cache does.
         return render({})

@@ -91,7 +91,7 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         return redirect(journey.step_url(missing))
     known = draft.answers if draft else {}
     if request.method != "POST":
-        if draft is None and section == journey.steps()[0] and not request.GET:
+        if draft is None and section == journey.steps()[0] and not request.META.get("QUERY_STRING"):
             # A new visitor: the blank first page everyone gets, rendered once per process.
             return blank_first_page(
                 request,

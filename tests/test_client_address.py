@@ -1,5 +1,7 @@
 """Reading the client address behind our proxies without trusting what anyone else wrote."""
 
+import gc
+
 import pytest
 from django.test import Client, RequestFactory
 
@@ -95,8 +97,14 @@ def test_gunicorn_binds_loopback_by_default():
 
     config = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     assert config["bind"].startswith("127.0.0.1:")
-    # Workers are forked from a master that has loaded the site (and its ZIP code index) once.
+    # Workers are forked from a master that has loaded the site (and its ZIP code index) once,
+    # and what it loaded is frozen so the workers' collectors leave the shared pages alone.
     assert config["preload_app"] is True
+    try:
+        config["when_ready"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 @pytest.mark.parametrize(

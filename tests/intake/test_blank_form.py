@@ -3,10 +3,17 @@ given only their own CSRF token, and never anything of another patient's."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from unittest import mock
 
 import pytest
-from django.test import Client
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.utils import timezone
+from django.utils.html import escape
 
 from pages.cache import bump_content_version
 
@@ -58,6 +65,15 @@ def test_a_content_change_renders_it_again():
     assert STEP_TEMPLATE in [t.name for t in again.templates]
 
 
+def test_a_new_day_renders_it_again():
+    _visit()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with mock.patch("intake.blank_form.timezone.localdate", return_value=tomorrow):
+        _client, next_day = _visit()
+
+    assert STEP_TEMPLATE in [t.name for t in next_day.templates]
+
+
 def test_each_language_has_its_own_page():
     _visit("/screening/")
     _client, spanish = _visit("/es/screening/")
@@ -83,9 +99,38 @@ def test_a_patient_with_a_draft_sees_their_answers_and_no_one_else_does(client):
     assert stranger.templates == []
 
 
-def test_a_query_string_is_rendered_for_that_visitor():
-    _visit()
-    _client, tagged = _visit("/screening/?utm_source=leaflet")
+@pytest.mark.parametrize("query", ["utm_source=leaflet", "&&"])
+def test_a_query_string_is_rendered_for_that_visitor_alone(query):
+    _client, tagged = _visit(f"/screening/?{query}")
+    _client, plain = _visit()
 
     assert STEP_TEMPLATE in [t.name for t in tagged.templates]
-    assert 'action="/screening/?utm_source=leaflet"' in tagged.content.decode()
+    assert f'action="/screening/?{escape(query)}"' in tagged.content.decode()
+    assert 'action="/screening/"' in plain.content.decode()
+
+
+def test_a_message_waiting_for_the_visitor_who_causes_the_render_is_not_kept():
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(messages.INFO, "You have been signed out of the staff pages.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    staff = Client()
+    staff.cookies["messages"] = carrier.cookies["messages"].value
+
+    rendered = staff.get("/screening/")
+    _client, next_visitor = _visit()
+
+    assert STEP_TEMPLATE in [t.name for t in rendered.templates]
+    assert "signed out" not in rendered.content.decode()
+    assert "signed out" not in next_visitor.content.decode()
+
+
+def test_a_visitor_who_already_has_a_token_cookie_can_post_with_the_pages_token():
+    client, _first = _visit()
+    again = client.get("/screening/")
+    token = TOKEN_RE.search(again.content.decode()).group(1)
+
+    where = dict(step_posts(valid_answers()))["/screening/"]
+    posted = client.post("/screening/", {**where, "csrfmiddlewaretoken": token})
+    assert again.templates == []
+    assert posted.status_code == 302
