@@ -63,9 +63,13 @@ def draft_save_step(*, draft: ScreeningDraft, step: str, answers: dict[str, Any]
     draft.save(update_fields=["answers", "steps_done", "updated_at"])
 
 
-def draft_forget(request: HttpRequest, draft: ScreeningDraft) -> None:
-    """The draft became a request (or was abandoned): remove it and its key."""
+def draft_delete(draft: ScreeningDraft) -> None:
+    """The draft became a request: remove it, in the transaction that stores the request."""
     ScreeningDraft.objects.filter(pk=draft.pk).delete()
+
+
+def draft_forget(request: HttpRequest) -> None:
+    """Forget this browser's draft key, once its draft is gone for good (committed)."""
     request.session.pop(SESSION_DRAFT_KEY, None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -22,7 +22,13 @@ from avyia_site.client_address import client_ip
 from . import journey
 from .blank_form import blank_first_page
 from .business_hours import response_time_words
-from .drafts import draft_forget, draft_get, draft_get_or_create, draft_save_step
+from .drafts import (
+    draft_delete,
+    draft_forget,
+    draft_get,
+    draft_get_or_create,
+    draft_save_step,
+)
 from .fhir import FHIR_JSON, questionnaire_resource
 from .forms import QuestionsForm, ScreeningRequestForm
 from .models import ScreeningDraft, ScreeningRequest
@@ -174,13 +180,17 @@ def screening_check(request: HttpRequest) -> HttpResponse:
     with translation.override("en"):
         answers_as_seen = whole.answers_as_seen()
     try:
-        created = screening_request_create(
-            answers=whole.cleaned_data,
-            answers_as_seen=answers_as_seen,
-            submission_token=whole.token.token_id,
-            client_address=client_ip(request),
-            language=request.LANGUAGE_CODE,
-        )
+        # Stored and draft removed together: a failure in either leaves the patient's answers
+        # where they were, to send again, and never a stored request behind an error page.
+        with transaction.atomic():
+            created = screening_request_create(
+                answers=whole.cleaned_data,
+                answers_as_seen=answers_as_seen,
+                submission_token=whole.token.token_id,
+                client_address=client_ip(request),
+                language=request.LANGUAGE_CODE,
+            )
+            draft_delete(draft)
     except ScreeningRateLimited as limited:
         response = _check_page(request, draft, form, status=429, problem="rate_limited")
         response["Retry-After"] = str(limited.retry_after)
@@ -189,7 +199,7 @@ def screening_check(request: HttpRequest) -> HttpResponse:
         # Busy or unreachable database: keep the answers and ask for another try.
         logger.error("Screening request not stored: database error (%s).", type(exc).__name__)
         return _check_page(request, draft, form, status=503, problem="unavailable")
-    draft_forget(request, draft)
+    draft_forget(request)
     request.session[SESSION_REFERENCE] = created.reference
     request.session[SESSION_SENT_AT] = int(time.time())
     # The session cookie goes when the browser closes.

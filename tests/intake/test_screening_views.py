@@ -686,6 +686,47 @@ def test_a_failing_database_gives_a_calm_503_with_the_answers_kept(client):
     assert NO_STORE in response["Cache-Control"]
 
 
+_REFUSE_DRAFT_DELETE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_draft_delete BEFORE DELETE ON intake_screeningdraft "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_draft_delete() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        "CREATE TRIGGER refuse_draft_delete BEFORE DELETE ON intake_screeningdraft "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_draft_delete()",
+    ],
+}
+_ALLOW_DRAFT_DELETE = {
+    "sqlite": ["DROP TRIGGER refuse_draft_delete"],
+    "postgresql": ["DROP TRIGGER refuse_draft_delete ON intake_screeningdraft"],
+}
+
+
+def test_a_request_is_never_stored_behind_an_error_page(client):
+    # The request is stored and the draft removed in one transaction: when removing the draft
+    # fails, nothing is stored, the patient is told to try again, and trying again sends it once.
+    with connection.cursor() as cursor:
+        for statement in _REFUSE_DRAFT_DELETE[connection.vendor]:
+            cursor.execute(statement)
+
+    refused = post_screening(client)
+
+    assert refused.status_code == 503
+    assert "We could not save your request just now" in refused.content.decode()
+    assert ScreeningRequest.objects.count() == 0
+    assert ScreeningDraft.objects.count() == 1
+    with connection.cursor() as cursor:
+        for statement in _ALLOW_DRAFT_DELETE[connection.vendor]:
+            cursor.execute(statement)
+    check_url, consents = step_posts(valid_answers())[-1]
+    sent = client.post(check_url, consents)
+    assert sent.status_code == 302
+    assert ScreeningRequest.objects.count() == 1
+    assert not ScreeningDraft.objects.exists()
+
+
 def test_error_reports_never_show_what_was_posted(client):
     response = post_screening(client, last_name="")
 
