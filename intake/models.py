@@ -158,6 +158,11 @@ class ScreeningRequest(models.Model):
         return get_language_info(self.language)["name"]
 
     @property
+    def in_other_language(self) -> bool:
+        """Asked in a language other than the site's default: staff call and write in it."""
+        return self.language != settings.LANGUAGE_CODE
+
+    @property
     def acute(self) -> bool:
         """The patient said they are having thoughts of suicide right now."""
         return self.priority == self.Priority.ACUTE

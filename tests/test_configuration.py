@@ -39,8 +39,6 @@ def test_production_settings_are_https_only():
     result = run_django(
         """
 import json
-import shutil
-from pathlib import Path
 from django.conf import settings as s
 print(json.dumps({
     "redirect": s.SECURE_SSL_REDIRECT,

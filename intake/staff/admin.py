@@ -133,7 +133,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         # English is the default; any other language is shown, so the right person calls.
         language = (
             format_html('<span class="queue-language">{}</span>', obj.language_name())
-            if obj.language != settings.LANGUAGE_CODE
+            if obj.in_other_language
             else ""
         )
         return format_html(

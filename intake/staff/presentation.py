@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -90,7 +89,7 @@ def contact_card(screening_request: ScreeningRequest) -> dict[str, Any]:
         else "",
         "time": ScreeningRequest.ContactTime(r.contact_time).label if r.contact_time else "",
         "language": r.language_name(),
-        "language_other": r.language != settings.LANGUAGE_CODE,
+        "language_other": r.in_other_language,
     }
 
 
