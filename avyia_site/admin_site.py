@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -90,6 +94,10 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         raise self._failed(user, "invalid_token")
 
 
+def _idle_seconds() -> int:
+    return int(settings.STAFF_SESSION_IDLE_TIMEOUT.total_seconds())
+
+
 class StaffAdminSite(OTPAdminSite):
     site_header = "AVYIA staff"
     site_title = "AVYIA staff"
@@ -109,6 +117,27 @@ class StaffAdminSite(OTPAdminSite):
         super().__init__(name)
         # Same name, so it replaces Django's "delete selected" on every model: our words.
         self.add_action(delete_selected)
+
+    def get_urls(self):
+        keepalive = path(
+            "session/keepalive/",
+            self.admin_view(self.session_keepalive),
+            name="session_keepalive",
+        )
+        return [keepalive, *super().get_urls()]
+
+    @never_cache
+    def session_keepalive(self, request: HttpRequest) -> JsonResponse:
+        """ "Stay signed in": any staff request restarts the idle time; this says how long."""
+        return JsonResponse({"idle_seconds": _idle_seconds()})
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        # The warning before the idle sign-out (static/js/staff-session.js reads these).
+        context["session_idle_seconds"] = _idle_seconds()
+        context["session_warning_seconds"] = int(settings.STAFF_SESSION_WARNING.total_seconds())
+        context["session_keepalive_url"] = reverse("admin:session_keepalive")
+        return context
 
     def password_change(self, request, extra_context=None):
         title = "Change your password"

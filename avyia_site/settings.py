@@ -227,6 +227,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Automatic sign-out for staff (avyia_site.staff_sessions); patients never sign in.
 STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=15)
 STAFF_SESSION_MAX_AGE = timedelta(hours=12)
+# How long after the idle time an ended session is still recognised (to keep unsaved work).
+STAFF_SESSION_ENDED_GRACE = timedelta(hours=1)
+# The staff pages warn this long before the idle sign-out, with a "Stay signed in" button.
+STAFF_SESSION_WARNING = timedelta(minutes=3)
 
 # --- Internationalisation -----------------------------------------------------------------------
 

@@ -4,6 +4,12 @@ Only staff ever sign in; patients fill the screening form anonymously, so these 
 them. A session ends after `STAFF_SESSION_IDLE_TIMEOUT` without a request, and in any case
 `STAFF_SESSION_MAX_AGE` after sign-in. A password change ends the user's other sessions through
 Django's session auth hash.
+
+The server decides when a session has ended: its cookie outlives the idle time by
+`STAFF_SESSION_ENDED_GRACE`, so the request that arrives after the end is still recognised as that
+person's. Before signing them out, `staff_session_ending` is sent with the request, so what they
+were saving is not lost (the intake app keeps a review page's typed work); a receiver returns a
+sentence for the sign-in page, or "".
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 
 SIGNED_IN_AT = "staff_signed_in_at"
 LAST_SEEN_AT = "staff_last_seen_at"
+
+# Sent with the request whose session has just ended, before the sign-out.
+staff_session_ending = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="staff_session_started")
@@ -37,6 +46,7 @@ class StaffSessionMiddleware:
         self.admin_prefix = "/" + settings.ADMIN_URL
         self.idle_seconds = int(settings.STAFF_SESSION_IDLE_TIMEOUT.total_seconds())
         self.max_age_seconds = int(settings.STAFF_SESSION_MAX_AGE.total_seconds())
+        self.grace_seconds = int(settings.STAFF_SESSION_ENDED_GRACE.total_seconds())
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Only the admin shows anything to a signed-in user. Public pages leave the session
@@ -63,8 +73,10 @@ class StaffSessionMiddleware:
             reason = f"You were signed out because sessions last at most {hours} hours."
         else:
             request.session[LAST_SEEN_AT] = now
-            # The stored session and its cookie expire on their own if the staff member leaves.
-            request.session.set_expiry(self.idle_seconds)
+            # The stored session and its cookie expire on their own if the staff member leaves,
+            # a while after the idle time, so that the end is seen and nothing typed is lost.
+            request.session.set_expiry(self.idle_seconds + self.grace_seconds)
             return
+        kept = [said for _, said in staff_session_ending.send(sender=type(self), request=request)]
         logout(request)
-        messages.info(request, reason)
+        messages.info(request, " ".join([reason, *filter(None, kept)]))

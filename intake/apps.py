@@ -7,3 +7,4 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the encryption-key check)
+        from .staff import unsaved  # noqa: F401  (keeps a review typed as the session ends)

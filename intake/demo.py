@@ -249,6 +249,11 @@ def demo_requests_seed() -> list[ScreeningRequest]:
                     method=ContactAttempt.Method.PHONE,
                     outcome=ContactAttempt.Outcome.REACHED,
                 )
+            if case.note:
+                # Before the protocol, which needs the call documented in a note.
+                review.internal_note_create(
+                    screening_request=screening_request, author=staff, text=case.note
+                )
             if screening_request.asq_positive and case.statuses:
                 safety.protocol_confirm(
                     screening_request=screening_request,
@@ -268,9 +273,5 @@ def demo_requests_seed() -> list[ScreeningRequest]:
                 screening_request.status_changes.update(changed_at=moved)
                 screening_request.contact_attempts.update(made_at=moved)
                 screening_request.protocol_confirmations.update(confirmed_at=moved)
-            if case.note:
-                review.internal_note_create(
-                    screening_request=screening_request, author=staff, text=case.note
-                )
             created.append(screening_request)
     return created

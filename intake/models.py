@@ -64,6 +64,9 @@ class ScreeningRequest(models.Model):
         EVENING = "evening", _("Early evening (5 pm to 7 pm)")
 
     OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.CONTACTED, Status.SCHEDULED)
+    # Still being worked on and not yet answered: a subset of the open statuses. A request with a
+    # positive suicide-risk screen may be in any other status only with the protocol on record.
+    UNANSWERED_STATUSES = (Status.NEW, Status.IN_REVIEW)
 
     # --- Plain: what the staff queue filters and sorts on --------------------------------------
     reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
@@ -97,6 +100,9 @@ class ScreeningRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_screening_requests",
     )
+    # One more with every staff change (intake.staff): a review page saved from an older version
+    # is refused rather than silently undoing someone else's work.
+    version = models.PositiveIntegerField(default=0, editable=False)
     submission_token = models.CharField(
         max_length=64, unique=True, editable=False, help_text="The form's one-time token."
     )
@@ -166,6 +172,11 @@ class ScreeningRequest(models.Model):
     def acute(self) -> bool:
         """The patient said they are having thoughts of suicide right now."""
         return self.priority == self.Priority.ACUTE
+
+    def bump_version(self) -> None:
+        """Count one more staff change (see `version`), in the database and on this instance."""
+        type(self).objects.filter(pk=self.pk).update(version=models.F("version") + 1)
+        self.version += 1
 
 
 class ScreeningDraft(models.Model):
@@ -267,6 +278,9 @@ class ContactAttempt(models.Model):
     # Outcomes that did not reach the patient; enough of them and the "could not reach you"
     # message is offered.
     FAILED_OUTCOMES = (Outcome.VOICEMAIL, Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
+    # A conversation with the patient: the only first contact the figures and deadlines count
+    # (a text or e-mail sent is one-way, and nobody knows yet that it was read).
+    TWO_WAY_OUTCOMES = (Outcome.REACHED,)
 
     screening_request = models.ForeignKey(
         ScreeningRequest, on_delete=models.CASCADE, related_name="contact_attempts"
@@ -297,6 +311,9 @@ class SuicideRiskProtocol(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField(help_text="What staff do, in the clinic's words.")
     steps = models.TextField(help_text="One step to confirm per line: the checklist staff tick.")
+    # When the patient cannot be reached: what to do next, and the steps confirmed on that path.
+    unreached_text = models.TextField("when the patient cannot be reached", blank=True, default="")
+    unreached_steps = models.TextField("steps to confirm when not reached", blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -306,12 +323,17 @@ class SuicideRiskProtocol(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def step_list(self) -> list[str]:
-        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+    def step_list(self, path: str = "reached") -> list[str]:
+        text = self.unreached_steps if path == ProtocolConfirmation.Path.UNREACHED else self.steps
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class ProtocolConfirmation(models.Model):
     """A reviewer's confirmation that the suicide-risk protocol was followed for a request."""
+
+    class Path(models.TextChoices):
+        REACHED = "reached", "Spoke with the patient"
+        UNREACHED = "unreached", "Could not reach the patient"
 
     screening_request = models.ForeignKey(
         ScreeningRequest, on_delete=models.CASCADE, related_name="protocol_confirmations"
@@ -320,6 +342,7 @@ class ProtocolConfirmation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
+    path = models.CharField(max_length=10, choices=Path.choices, default=Path.REACHED)
     # The steps as worded when confirmed (staff wording, never patient data).
     steps = models.JSONField(default=list)
 
@@ -328,6 +351,29 @@ class ProtocolConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"Protocol confirmed by {self.confirmed_by} at {self.confirmed_at:%Y-%m-%d %H:%M}"
+
+
+class UnsavedReview(models.Model):
+    """What a staff member typed on a review page when their session ended before it was saved.
+
+    Kept encrypted, for that person and that request only, for UNSAVED_REVIEW_KEPT; it fills the
+    review page in again after they sign in, and is saved only when they press Save.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    screening_request = models.ForeignKey(
+        ScreeningRequest, on_delete=models.CASCADE, related_name="+"
+    )
+    data = EncryptedJSONField(default=dict)
+    kept_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "screening_request"], name="one_unsaved_review")
+        ]
+
+    def __str__(self) -> str:
+        return f"Unsaved review of {self.screening_request} by {self.user}"
 
 
 class AuditEvent(models.Model):

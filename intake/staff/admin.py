@@ -17,6 +17,7 @@ from django.contrib.admin.views.main import (
     SEARCH_VAR,
 )
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import (
     Http404,
@@ -35,7 +36,6 @@ from django.utils.text import capfirst
 from avyia_site.admin_words import StaffDateFilter, StaffModelAdmin, titled
 from avyia_site.phones import phone_e164, phone_national
 
-from ..business_hours import due_at_for
 from ..crypto import email_blind_index
 from ..fhir import FHIR_JSON
 from ..models import (
@@ -46,7 +46,7 @@ from ..models import (
     normalise_reference,
 )
 from . import queue as work_queue
-from . import review, safety
+from . import review, safety, unsaved
 from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
@@ -59,8 +59,8 @@ from .queue_filters import (
     ServiceAreaFilter,
     WorkQueueChangeList,
 )
-from .retention import requests_past_retention, screening_requests_purge
-from .review_form import ScreeningRequestReviewForm
+from .retention import requests_held_for_protocol, requests_past_retention, screening_requests_purge
+from .review_form import PROTOCOL_PATH_FIELDS, ScreeningRequestReviewForm
 from .search import (
     BLIND_INDEX_SHAPE,
     INDEX_SEARCH_PREFIX,
@@ -170,10 +170,11 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         due = getattr(obj, "next_due", None)
         if due is None:
             return format_html('<span class="queue-small">{}</span>{}', "Answered", received)
-        if obj.priority == Priority.ACUTE and obj.status in review.UNANSWERED_STATUSES:
-            state = format_html('<strong class="due-badge due-now">{}</strong>', "Call now")
-        elif getattr(obj, "overdue", False):
-            state = format_html('<strong class="due-badge due-overdue">{}</strong>', "Overdue")
+        acute_waiting = obj.acute and obj.status in work_queue.UNANSWERED_STATUSES
+        words = work_queue.due_words(next_due=due, acute_waiting=acute_waiting)
+        if words:
+            kind = "due-now" if acute_waiting else "due-overdue"
+            state = format_html('<strong class="due-badge {}">{}</strong>', kind, words)
         else:
             state = ""
         return format_html("{}{}{}", state, clinic_datetime(due), received)
@@ -311,62 +312,90 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             review.screening_request_record_view(screening_request=obj, actor=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        kept = unsaved.unsaved_review_get(user=request.user, screening_request=obj)
+        if request.method != "GET" or kept is None:
+            return form
+        # Typed before a sign-out or a refused save: filled in again, saved only on Save.
+        messages.warning(
+            request,
+            "What you typed on this request was not saved yet (your session ended, or the save "
+            "was refused). It is filled in below: check it and press Save, or leave the page to "
+            "drop it. It is kept for one hour.",
+        )
+        return type(form.__name__, (form,), {"kept_initial": kept})
+
     def save_model(self, request, obj, form, change):
         # Only the services write, so every change is checked and audited. The order matters:
-        # the attempt and the protocol are on record before the status move that needs them.
-        current = ScreeningRequest.objects.get(pk=obj.pk)
+        # the attempt and the note are on record before the protocol that needs them, and the
+        # protocol before the status move that needs it. All of it or nothing.
         data = form.cleaned_data
+        request.review_done = []
         try:
-            if data.get("attempt_outcome"):
-                failed = data["attempt_outcome"] in ContactAttempt.FAILED_OUTCOMES
-                next_due = data.get("next_attempt_due")
-                if failed and next_due is None:
-                    next_due = due_at_for(
-                        priority=max(current.priority, Priority.URGENT), received_at=timezone.now()
-                    )
-                safety.contact_attempt_log(
-                    screening_request=current,
-                    actor=request.user,
-                    method=data["attempt_method"],
-                    outcome=data["attempt_outcome"],
-                    note=data.get("attempt_note", ""),
-                    next_attempt_due=next_due,
-                )
-            if data.get("send_could_not_reach"):
-                safety.could_not_reach_send(screening_request=current, actor=request.user)
-            if data.get("protocol_steps"):
-                safety.protocol_confirm(
-                    screening_request=current, actor=request.user, steps=data["protocol_steps"]
-                )
-            if "assigned_to" in form.changed_data:
-                review.screening_request_assign(
-                    screening_request=current, assignee=data["assigned_to"], actor=request.user
-                )
-            if "status" in form.changed_data:
-                review.screening_request_set_status(
-                    screening_request=current, status=data["status"], actor=request.user
-                )
+            with transaction.atomic():
+                current = ScreeningRequest.objects.select_for_update().get(pk=obj.pk)
+                if data.get("version") != current.version:
+                    raise ValidationError(form.stale_message(), code="stale")
+                self._save_review(request, current, data)
         except ValidationError as exc:
             request.review_refused = True
+            request.review_done = []
+            unsaved.unsaved_review_keep(user=request.user, screening_request=obj, data=form.data)
             messages.error(request, " ".join(exc.messages))
+            return
+        unsaved.unsaved_review_drop(user=request.user, screening_request=obj)
+
+    def _save_review(self, request, current: ScreeningRequest, data: dict) -> None:
+        done = request.review_done
+        if data.get("attempt_outcome"):
+            next_due = data.get("next_attempt_due")
+            if data["attempt_outcome"] in ContactAttempt.FAILED_OUTCOMES and next_due is None:
+                next_due = safety.next_attempt_due_default(
+                    screening_request=current, now=timezone.now()
+                )
+            safety.contact_attempt_log(
+                screening_request=current,
+                actor=request.user,
+                method=data["attempt_method"],
+                outcome=data["attempt_outcome"],
+                note=data.get("attempt_note", ""),
+                next_attempt_due=next_due,
+            )
+            done.append("logged a contact attempt")
+        if data.get("send_could_not_reach"):
+            safety.could_not_reach_send(screening_request=current, actor=request.user)
+            done.append("sent the “could not reach you” message")
         # The form always has the note field; only those allowed to add notes may use it.
         if data.get("new_note") and request.user.has_perm("intake.add_internalnote"):
             review.internal_note_create(
                 screening_request=current, author=request.user, text=data["new_note"]
             )
-
-    # What a save did, as the request's change history lists it (no patient data: no notes).
-    CHANGE_WORDS = {
-        "attempt_outcome": "logged a contact attempt",
-        "send_could_not_reach": "sent the “could not reach you” message",
-        "protocol_steps": "confirmed the suicide-risk protocol",
-        "assigned_to": "assigned it",
-        "status": "changed the status",
-        "new_note": "added a note",
-    }
+            done.append("added a note")
+        path = data.get("protocol_path")
+        if path:
+            safety.protocol_confirm(
+                screening_request=current,
+                actor=request.user,
+                steps=data[PROTOCOL_PATH_FIELDS[path]],
+                path=path,
+            )
+            done.append("confirmed the suicide-risk protocol")
+        if data.get("assigned_to") != current.assigned_to:
+            review.screening_request_assign(
+                screening_request=current, assignee=data.get("assigned_to"), actor=request.user
+            )
+            done.append("assigned it")
+        if data.get("status") and data["status"] != current.status:
+            before = Status(current.status).label
+            review.screening_request_set_status(
+                screening_request=current, status=data["status"], actor=request.user
+            )
+            done.append(f"changed the status: {before} → {Status(data['status']).label}")
 
     def construct_change_message(self, request, form, formsets, add=False):
-        done = [words for name, words in self.CHANGE_WORDS.items() if name in form.changed_data]
+        # What the save did, as the change history lists it (no patient data: no notes).
+        done = getattr(request, "review_done", [])
         return capfirst("; ".join(done)) + "." if done else "Saved with no change."
 
     def response_change(self, request, obj):
@@ -467,6 +496,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             "title": "Delete requests past the retention period",
             "opts": self.opts,
             "references": list(requests_past_retention().values_list("reference", flat=True)),
+            "held": list(requests_held_for_protocol().values_list("reference", flat=True)),
             "retention_months": settings.SCREENING_RETENTION_MONTHS,
         }
         return TemplateResponse(
@@ -478,15 +508,32 @@ class ScreeningRequestAdmin(StaffModelAdmin):
 
 
 class SuicideRiskProtocolForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Both paths always exist: every request has a way through the protocol.
+        for name in ("unreached_text", "unreached_steps"):
+            self.fields[name].required = True
+
     class Meta:
         model = SuicideRiskProtocol
-        fields = ("title", "text", "steps")
-        labels = {"text": "What staff do", "steps": "Steps to confirm"}
+        fields = ("title", "text", "steps", "unreached_text", "unreached_steps")
+        labels = {
+            "text": "What staff do",
+            "steps": "Steps to confirm when staff spoke with the patient",
+            "unreached_text": "What staff do when they cannot reach the patient",
+            "unreached_steps": "Steps to confirm when staff could not reach the patient",
+        }
         help_texts = {
             "text": "The protocol as staff follow it, in the clinic's words. Every request with "
             "a positive suicide-risk screen shows it.",
             "steps": "One step per line. Each line is a box a reviewer checks before such a "
-            "request can be moved on.",
+            "request can be moved on. Confirming them needs a phone call logged as “Reached the "
+            "patient” and an internal note.",
+            "unreached_text": "Shown after a failed attempt on an acute request: the next steps "
+            "(call again, a safe message, the 988 number, the on-call clinician, a welfare check).",
+            "unreached_steps": "One step per line, confirmed instead when the patient could not "
+            "be reached. Confirming them needs an attempt that did not reach the patient and an "
+            "internal note.",
         }
 
 
@@ -495,7 +542,7 @@ class SuicideRiskProtocolAdmin(StaffModelAdmin):
     """One protocol, edited in place: the newest wording is what every review page shows."""
 
     list_display = ("title", "updated_at")
-    fields = ("title", "text", "steps")
+    fields = ("title", "text", "steps", "unreached_text", "unreached_steps")
     form = SuicideRiskProtocolForm
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -518,6 +565,8 @@ class SuicideRiskProtocolAdmin(StaffModelAdmin):
             title=form.cleaned_data["title"],
             text=form.cleaned_data["text"],
             steps=form.cleaned_data["steps"],
+            unreached_text=form.cleaned_data["unreached_text"],
+            unreached_steps=form.cleaned_data["unreached_steps"],
         )
 
     def response_change(self, request, obj):

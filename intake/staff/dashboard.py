@@ -1,9 +1,9 @@
 """The staff home page as a dashboard: what is pressing now, and how fast patients hear from us.
 
 Counts of acute, overdue and due-today requests; the median time from a request to the first
-attempt that reached the patient over the last four weeks; and requests received and first
-contacted per day over the last 30 days, drawn as a small SVG on the server (no script, no
-inline style: the page's CSP stays strict).
+conversation with the patient (a one-way text or e-mail is not one) over the last four weeks;
+and requests received and first contacted per day over the last 30 days, drawn as a small SVG
+on the server (no script, no inline style: the page's CSP stays strict).
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from ..business_hours import clinic_zone
 from ..models import ContactAttempt, ScreeningRequest
-from .queue import due_today, overdue, queue_annotate
-from .review import UNANSWERED_STATUSES
-from .safety import CONTACT_MADE_OUTCOMES
+from .queue import UNANSWERED_STATUSES, due_today, overdue, queue_annotate
+from .queue import duration_words as wait_words
 
 Priority = ScreeningRequest.Priority
 CHART_DAYS = 30
@@ -38,10 +37,10 @@ def pressing_counts(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def _first_contacts(since: datetime) -> dict[int, datetime]:
-    """Each request's first attempt that reached the patient, for requests received since."""
+    """Each request's first conversation with the patient, for requests received since."""
     rows = (
         ContactAttempt.objects.filter(
-            outcome__in=CONTACT_MADE_OUTCOMES, screening_request__received_at__gte=since
+            outcome__in=ContactAttempt.TWO_WAY_OUTCOMES, screening_request__received_at__gte=since
         )
         .values("screening_request")
         .annotate(first=Min("made_at"))
@@ -61,13 +60,7 @@ def median_first_contact(*, now: datetime | None = None) -> timedelta | None:
 def duration_words(value: timedelta | None) -> str:
     if value is None:
         return "no contact yet in the last 4 weeks"
-    minutes = round(value.total_seconds() / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    return f"{hours / 24:.1f} days"
+    return wait_words(value)
 
 
 @dataclass(frozen=True)
@@ -90,7 +83,7 @@ def daily_counts(*, now: datetime | None = None) -> list[ChartDay]:
         )
     ]
     rows = (
-        ContactAttempt.objects.filter(outcome__in=CONTACT_MADE_OUTCOMES)
+        ContactAttempt.objects.filter(outcome__in=ContactAttempt.TWO_WAY_OUTCOMES)
         .values("screening_request")
         .annotate(first=Min("made_at"))
         .filter(first__gte=start)

@@ -15,8 +15,7 @@ from ..forms import answer_shown
 from ..models import ScreeningRequest
 from ..questionnaire import scoring
 from . import safety
-from .queue import QUEUE_ORDERING, queue_annotate, request_reasons
-from .review import UNANSWERED_STATUSES
+from .queue import UNANSWERED_STATUSES, due_words, most_pressing, queue_annotate, request_reasons
 
 
 def _shown(value: Any) -> str:
@@ -94,21 +93,37 @@ def contact_card(screening_request: ScreeningRequest) -> dict[str, Any]:
 
 
 def due_state(screening_request: ScreeningRequest) -> dict[str, Any]:
-    """When the next contact is due (after a failed attempt, the time it set) and if it is late."""
+    """When the next contact is due (after a failed attempt, the time it set), if it is late, and
+    the words the queue uses for it."""
     row = (
         queue_annotate(ScreeningRequest.objects.filter(pk=screening_request.pk))
-        .values("overdue", "next_due")
+        .values("overdue", "next_due", "patient_reached", "last_attempt_outcome")
         .first()
-    ) or {"overdue": False, "next_due": None}
-    return {"overdue": row["overdue"], "next_due": row["next_due"]}
+    ) or {
+        "overdue": False,
+        "next_due": None,
+        "patient_reached": False,
+        "last_attempt_outcome": None,
+    }
+    acute_waiting = screening_request.acute and screening_request.status in UNANSWERED_STATUSES
+    return {
+        "overdue": row["overdue"],
+        "next_due": row["next_due"],
+        "patient_reached": row["patient_reached"],
+        "acute_waiting": acute_waiting,
+        "due_words": due_words(next_due=row["next_due"], acute_waiting=acute_waiting),
+        # After a failed attempt on an acute request: the protocol's next steps, in view.
+        "acute_unreached": acute_waiting
+        and not row["patient_reached"]
+        and row["last_attempt_outcome"] is not None,
+    }
 
 
 def next_open_request(screening_request: ScreeningRequest) -> ScreeningRequest | None:
     """The request the queue puts first among those still awaiting an answer, other than this."""
-    waiting = ScreeningRequest.objects.filter(status__in=UNANSWERED_STATUSES).exclude(
-        pk=screening_request.pk
+    return most_pressing(
+        ScreeningRequest.objects.exclude(pk=screening_request.pk).only("pk", "reference")
     )
-    return queue_annotate(waiting.only("pk", "reference")).order_by(*QUEUE_ORDERING).first()
 
 
 def review_page_context(
@@ -128,8 +143,6 @@ def review_page_context(
         "reasons": request_reasons(screening_request),
         "attempts": list(screening_request.contact_attempts.select_related("made_by")),
         "could_not_reach_message": safety.could_not_reach_message(screening_request),
-        "acute_waiting": screening_request.acute
-        and screening_request.status in UNANSWERED_STATUSES,
         **due_state(screening_request),
     }
     if screening_request.asq_positive:

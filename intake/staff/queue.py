@@ -1,19 +1,22 @@
 """The work queue's order, its "overdue" and "due today", and what each row says about a request.
 
 A request is awaiting its first answer while it is new or in review. It is overdue when its due
-time has passed, or, once an attempt failed, when the next attempt it set has passed. The queue
-shows acute requests awaiting an answer first, then overdue ones, then the rest by due time.
+time has passed, or, once an attempt failed, when the next attempt it set has passed. Until someone
+has spoken with the patient, an acute or urgent request's deadline holds: a failed attempt may set
+an earlier next try, never a later one (an acute request stays due at once). The queue shows acute
+requests awaiting an answer first, then overdue ones, then the rest by due time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import (
     BooleanField,
     Case,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -23,15 +26,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from .. import questionnaire
 from ..business_hours import clinic_day_bounds
 from ..models import ContactAttempt, ScreeningRequest
-from .review import UNANSWERED_STATUSES
 
 Priority = ScreeningRequest.Priority
+UNANSWERED_STATUSES = ScreeningRequest.UNANSWERED_STATUSES
+# Priorities whose due time a failed attempt can never push back.
+DEADLINE_HOLDS = (Priority.ACUTE, Priority.URGENT)
 
 
 def _last_attempt(field: str) -> Subquery:
@@ -49,10 +54,21 @@ def queue_annotate(queryset: QuerySet, *, now: datetime | None = None) -> QueryS
         last_attempt_outcome=_last_attempt("outcome"),
         last_attempt_at=_last_attempt("made_at"),
         last_attempt_next_due=_last_attempt("next_attempt_due"),
+        patient_reached=Exists(
+            ContactAttempt.objects.filter(
+                screening_request=OuterRef("pk"), outcome__in=ContactAttempt.TWO_WAY_OUTCOMES
+            )
+        ),
     )
+    held = Q(priority__in=DEADLINE_HOLDS, patient_reached=False)
     queryset = queryset.annotate(
         # After a failed attempt the next try sets the pace; without one the first due time does.
+        # An acute or urgent request nobody has spoken with keeps its own due time at the latest.
         next_due=Case(
+            When(
+                unanswered & held & Q(last_attempt_at__isnull=False),
+                then=Least(F("due_at"), Coalesce(F("last_attempt_next_due"), F("due_at"))),
+            ),
             When(unanswered & Q(last_attempt_at__isnull=False), then=F("last_attempt_next_due")),
             When(unanswered, then=F("due_at")),
             default=Value(None, output_field=DateTimeField()),
@@ -82,6 +98,41 @@ QUEUE_ORDERING = ("queue_rank", F("queue_due").asc(nulls_last=True), "received_a
 
 def overdue(queryset: QuerySet) -> QuerySet:
     return queryset.filter(overdue=True)
+
+
+def most_pressing(queryset: QuerySet | None = None) -> ScreeningRequest | None:
+    """The request awaiting an answer that the queue puts first (acute, then overdue, then due)."""
+    if queryset is None:
+        queryset = ScreeningRequest.objects.all()
+    waiting = queue_annotate(queryset.filter(status__in=UNANSWERED_STATUSES))
+    return waiting.order_by(*QUEUE_ORDERING).first()
+
+
+def duration_words(value: timedelta) -> str:
+    """A wait in staff words: "12 min", "3 h 05 min", "2.5 days"."""
+    minutes = max(round(value.total_seconds() / 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    return f"{hours / 24:.1f} days"
+
+
+def due_words(
+    *, next_due: datetime | None, acute_waiting: bool, now: datetime | None = None
+) -> str:
+    """What the queue row, the review page and the home page say about a deadline: one wording.
+
+    "Call now" for an acute request awaiting an answer, with "overdue 12 min" once past due;
+    "Overdue 3 h 05 min" for any other late request; nothing otherwise.
+    """
+    now = now or timezone.now()
+    late = next_due is not None and next_due < now
+    lateness = duration_words(now - next_due) if late else ""
+    if acute_waiting:
+        return f"Call now: overdue {lateness}" if late else "Call now"
+    return f"Overdue {lateness}" if late else ""
 
 
 def due_today(queryset: QuerySet, *, now: datetime | None = None) -> QuerySet:

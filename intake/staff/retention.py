@@ -1,8 +1,10 @@
 """How long screening requests and audit events are kept.
 
 A request that is no longer open (closed, not a candidate or withdrawn) is deleted, with its notes
-and status history, SCREENING_RETENTION_MONTHS after its last status change. Audit events, which
-hold no patient data, are kept AUDIT_RETENTION_YEARS (HIPAA's six-year documentation rule).
+and status history, SCREENING_RETENTION_MONTHS after its last status change; never one with a
+positive suicide-risk screen whose protocol is not on record (it is held, and the purge says so).
+Audit events, which hold no patient data, are kept AUDIT_RETENTION_YEARS (HIPAA's six-year
+documentation rule).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from ..models import AuditEvent, ScreeningRequest
 from .audit import audit_record_many
+from .safety import protocol_incomplete
 
 
 def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -28,12 +31,24 @@ def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
-def requests_past_retention(*, now: datetime.datetime | None = None) -> QuerySet[ScreeningRequest]:
-    """Requests that ended longer ago than SCREENING_RETENTION_MONTHS."""
+def _ended_before_retention(now: datetime.datetime | None) -> QuerySet[ScreeningRequest]:
     cutoff = months_before(now or timezone.now(), settings.SCREENING_RETENTION_MONTHS)
     return ScreeningRequest.objects.exclude(status__in=ScreeningRequest.OPEN_STATUSES).filter(
         status_changed_at__lt=cutoff
     )
+
+
+def requests_past_retention(*, now: datetime.datetime | None = None) -> QuerySet[ScreeningRequest]:
+    """Requests that ended longer ago than SCREENING_RETENTION_MONTHS and may be deleted."""
+    ended = _ended_before_retention(now)
+    return ended.exclude(pk__in=protocol_incomplete(ended).values("pk"))
+
+
+def requests_held_for_protocol(
+    *, now: datetime.datetime | None = None
+) -> QuerySet[ScreeningRequest]:
+    """Requests past retention kept because a positive screen has no protocol on record."""
+    return protocol_incomplete(_ended_before_retention(now))
 
 
 @transaction.atomic

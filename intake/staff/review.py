@@ -48,9 +48,6 @@ ALLOWED_STATUS_MOVES: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset({Status.IN_REVIEW}),
 }
 
-# Still being worked on, and not yet answered: what the dashboard's "oldest unanswered" means.
-UNANSWERED_STATUSES = (Status.NEW, Status.IN_REVIEW)
-
 
 def status_moves_from(status: str) -> list[str]:
     """The statuses a request in `status` may move to, in the workflow's order."""
@@ -89,6 +86,7 @@ def screening_request_set_status(
     request.status_changed_at = change.changed_at
     request.save(update_fields=["status", "status_changed_at"])
     change.save()
+    screening_request.bump_version()
     screening_request.status = request.status
     screening_request.status_changed_at = request.status_changed_at
     audit_record(
@@ -114,6 +112,7 @@ def screening_request_assign(
         return
     screening_request.assigned_to = assignee
     screening_request.save(update_fields=["assigned_to"])
+    screening_request.bump_version()
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=actor,
@@ -130,6 +129,7 @@ def internal_note_create(
     note = InternalNote(screening_request=screening_request, author=author, text=text.strip())
     note.full_clean()
     note.save()
+    screening_request.bump_version()
     audit_record(
         action=AuditEvent.Action.NOTE,
         actor=author,

@@ -1,20 +1,52 @@
 """The review page's form: a contact attempt, the protocol checklist, status, assignee and note.
 
 It checks what a status move needs (a contact that reached the patient; the confirmed protocol on
-a positive suicide-risk screen) together with what is being recorded in the same save.
+a positive suicide-risk screen) and what a protocol path needs (a call, a note) together with what
+is being recorded in the same save. It carries the request's version: a save made from a page that
+someone else has changed since is refused, naming their changes, and keeps what was typed.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from ..models import ContactAttempt, ScreeningRequest
+from ..models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
 from . import review, safety
+from .dates import clinic_datetime_text
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
+Path = ProtocolConfirmation.Path
+
+# The fields of the protocol's two paths: one is confirmed, all its steps at once.
+PROTOCOL_PATH_FIELDS = {Path.REACHED: "protocol_steps", Path.UNREACHED: "protocol_unreached_steps"}
+# Audit actions that change a request (a view changes nothing).
+CHANGE_ACTIONS = (
+    AuditEvent.Action.CHANGE,
+    AuditEvent.Action.NOTE,
+    AuditEvent.Action.CONTACT,
+    AuditEvent.Action.PROTOCOL,
+)
+
+
+def changes_since(screening_request: ScreeningRequest, since: datetime | None) -> list[str]:
+    """Staff changes to a request since a moment, in words: who, what, when (newest first)."""
+    events = AuditEvent.objects.filter(
+        reference=screening_request.reference, action__in=CHANGE_ACTIONS
+    )
+    if since is not None:
+        events = events.filter(occurred_at__gt=since)
+    return [
+        f"{event.actor_username} {event.detail or event.get_action_display().lower()} "
+        f"({clinic_datetime_text(event.occurred_at)})"
+        for event in events.order_by("-occurred_at", "-pk")[:6]
+    ]
+
 
 # --- Review page form ------------------------------------------------------------------------
 
@@ -43,7 +75,12 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         help_text="Empty after a failed try: the usual allowance from now.",
     )
     protocol_steps = forms.MultipleChoiceField(
-        label="Suicide-risk protocol: confirm every step",
+        label="Spoke with the patient: confirm every step",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    protocol_unreached_steps = forms.MultipleChoiceField(
+        label="Could not reach the patient: confirm every step",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -58,6 +95,9 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only staff see notes; a note cannot be edited.",
     )
+    # The request's version and the moment the page was made, as the page was shown.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ScreeningRequest
@@ -65,6 +105,11 @@ class ScreeningRequestReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stale = self.is_bound and self.instance.pk and self._stale()
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["opened_at"] = timezone.now().isoformat()
+            self.initial.update(self._kept())
         if "status" in self.fields:
             current = self.instance.status
             allowed = {current, *review.status_moves_from(current)}
@@ -83,27 +128,105 @@ class ScreeningRequestReviewForm(forms.ModelForm):
             and self.instance.asq_positive
             and not safety.protocol_confirmed(self.instance)
         )
-        if self.protocol_needed:
-            steps = safety.protocol_current().step_list()
-            self.fields["protocol_steps"].choices = [(step, step) for step in steps]
-        else:
-            del self.fields["protocol_steps"]
+        protocol = safety.protocol_current() if self.protocol_needed else None
+        for path, name in PROTOCOL_PATH_FIELDS.items():
+            steps = protocol.step_list(path) if protocol else []
+            if steps:
+                self.fields[name].choices = [(step, step) for step in steps]
+            else:
+                del self.fields[name]
+
+    # Set on a subclass by the admin when typed work was kept (intake.staff.unsaved).
+    kept_initial: dict[str, list[str]] | None = None
+
+    def _kept(self) -> dict:
+        """Kept typed work as initial values: lists for the checklists, single values otherwise.
+
+        Its version is the one the person saw, so a change made meanwhile is caught on Save.
+        """
+        kept = {}
+        for name, values in (self.kept_initial or {}).items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            multiple = isinstance(field, forms.MultipleChoiceField)
+            kept[name] = values if multiple else (values[-1] if values else "")
+        return kept
+
+    def _stale(self) -> bool:
+        """Whether the page was made from an older version; if so, show the current values.
+
+        The status and assignee go back to what they are now (so saving again cannot undo
+        someone else's move); everything else typed stays, to save again once checked.
+        """
+        current = self.instance.version
+        if self.data.get("version", "") == str(current):
+            return False
+        data = self.data.copy()
+        data["status"] = self.instance.status
+        data["assigned_to"] = self.instance.assigned_to_id or ""
+        data["version"] = str(current)
+        try:
+            self.stale_since = self.fields["opened_at"].to_python(data.get("opened_at", ""))
+        except ValidationError:
+            self.stale_since = None
+        data["opened_at"] = timezone.now().isoformat()
+        self.data = data
+        return True
+
+    def stale_message(self) -> str:
+        changes = changes_since(self.instance, getattr(self, "stale_since", None))
+        done = "; ".join(changes) if changes else "someone else saved changes"
+        return (
+            f"Not saved: this request changed after you opened it ({done}). The page now shows "
+            "its current status, assignee, contact log and notes. What you typed is kept below: "
+            "check it against the changes, choose the status and assignee again if needed, and "
+            "press Save."
+        )
+
+    def confirming_path(self, cleaned: dict) -> str | None:
+        """The protocol path whose every step is checked, or None; errors for half a checklist."""
+        checked = []
+        for path, name in PROTOCOL_PATH_FIELDS.items():
+            steps = cleaned.get(name) or []
+            if not steps:
+                continue
+            if len(set(steps)) != len(self.fields[name].choices):
+                self.add_error(name, "Confirm every step, or none for now.")
+            else:
+                checked.append(path)
+        if len(checked) > 1:
+            self.add_error(
+                PROTOCOL_PATH_FIELDS[Path.UNREACHED],
+                "Confirm one path: either you spoke with the patient or you could not reach them.",
+            )
+            return None
+        return checked[0] if checked else None
 
     def clean(self):
         cleaned = super().clean()
+        if self.stale:
+            raise ValidationError(self.stale_message(), code="stale")
         outcome = cleaned.get("attempt_outcome")
         if outcome and not cleaned.get("attempt_method"):
             self.add_error("attempt_method", "Say how you tried to reach the patient.")
         if cleaned.get("send_could_not_reach") and not outcome:
             outcome = Outcome.EMAIL_SENT  # the e-mail is logged as an attempt when it goes out
-        steps = cleaned.get("protocol_steps") or []
-        confirming = False
-        if steps:
-            required = self.fields["protocol_steps"].choices
-            if len(set(steps)) != len(required):
-                self.add_error("protocol_steps", "Confirm every step, or none for now.")
-            else:
-                confirming = True
+        path = self.confirming_path(cleaned)
+        cleaned["protocol_path"] = path
+        confirming = path is not None
+        if confirming:
+            try:
+                safety.protocol_records_check(
+                    screening_request=self.instance,
+                    path=path,
+                    method_logging=cleaned.get("attempt_method") or "" if outcome else "",
+                    outcome_logging=outcome or "",
+                    note_writing=bool((cleaned.get("new_note") or "").strip()),
+                )
+            except ValidationError as exc:
+                self.add_error(PROTOCOL_PATH_FIELDS[path], exc)
+                confirming = False
         status = cleaned.get("status")
         if status and status != self.instance.status:
             try:

@@ -1,8 +1,11 @@
 """Contact attempts and the suicide-risk protocol: what must be on record before a request moves on.
 
 A request moves to "contacted" only once an attempt reached the patient (a call answered, an e-mail
-or text sent); a request with a positive suicide-risk screen (ASQ) leaves the queue (contacted, not
-a candidate, closed) only once a reviewer has confirmed the clinic's protocol steps.
+or text sent). A request with a positive suicide-risk screen (ASQ) may be in no status other than
+the unanswered ones (new, in review) until a reviewer has confirmed the clinic's protocol: so it
+leaves the open queue by no door (withdrawn included) without it. The protocol has two paths, each
+with records that must agree with it: "spoke with the patient" needs a call that reached them, and
+"could not reach the patient" needs an attempt that did not; both need an internal note.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
+from ..business_hours import due_at_for
 from ..models import (
     AuditEvent,
     ContactAttempt,
@@ -27,11 +31,11 @@ from .audit import audit_record
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
+Method = ContactAttempt.Method
+Path = ProtocolConfirmation.Path
 
 # Outcomes after which the patient has heard from the clinic.
 CONTACT_MADE_OUTCOMES = frozenset({Outcome.REACHED, Outcome.EMAIL_SENT, Outcome.TEXT_SENT})
-# Moves that take a request with a positive ASQ out of the queue's hands.
-PROTOCOL_GATED_STATUSES = frozenset({Status.CONTACTED, Status.NOT_A_CANDIDATE, Status.CLOSED})
 
 # The default protocol, after the NIMH ASQ Suicide Risk Screening Pathway (outpatient/primary
 # care version); the clinic edits it in the admin.
@@ -62,6 +66,27 @@ DEFAULT_PROTOCOL_STEPS = "\n".join(
         "Documented the call in an internal note",
     ]
 )
+# When the patient cannot be reached: shown after a failed attempt, and its own checklist.
+DEFAULT_PROTOCOL_UNREACHED_TEXT = "\n\n".join(
+    [
+        "1. Call again now, and again within the hour.",
+        "2. Leave a safe message: your name, the clinic and a number to call back. Say nothing "
+        "about suicide or about their answers: someone else may hear or read it.",
+        "3. Text or e-mail them the 988 Suicide & Crisis Lifeline (call or text 988, any time), "
+        "with no other details.",
+        "4. Tell the on-call clinician now. They decide what happens next, including asking for "
+        "a welfare check (911) if they judge the patient may be in danger.",
+        "5. Document every attempt and what was decided in an internal note.",
+    ]
+)
+DEFAULT_PROTOCOL_UNREACHED_STEPS = "\n".join(
+    [
+        "Called again and left a safe message (nothing about suicide or the answers)",
+        "Sent the patient the 988 Suicide & Crisis Lifeline number",
+        "Told the on-call clinician, who decided the next steps (welfare check or not)",
+        "Documented the attempts and the decision in an internal note",
+    ]
+)
 
 # The clinic's "we could not reach you" message, offered after repeated failed attempts.
 COULD_NOT_REACH_MESSAGE = "\n\n".join(
@@ -81,24 +106,41 @@ def protocol_current() -> SuicideRiskProtocol:
     protocol = SuicideRiskProtocol.objects.first()
     if protocol is None:
         protocol = SuicideRiskProtocol.objects.create(
-            title=DEFAULT_PROTOCOL_TITLE, text=DEFAULT_PROTOCOL_TEXT, steps=DEFAULT_PROTOCOL_STEPS
+            title=DEFAULT_PROTOCOL_TITLE,
+            text=DEFAULT_PROTOCOL_TEXT,
+            steps=DEFAULT_PROTOCOL_STEPS,
+            unreached_text=DEFAULT_PROTOCOL_UNREACHED_TEXT,
+            unreached_steps=DEFAULT_PROTOCOL_UNREACHED_STEPS,
         )
     return protocol
 
 
 # The protocol's parts, as an edit's audit event names them.
-PROTOCOL_PARTS = (("title", "title"), ("text", "text"), ("steps", "steps to confirm"))
+PROTOCOL_PARTS = (
+    ("title", "title"),
+    ("text", "text"),
+    ("steps", "steps to confirm"),
+    ("unreached_text", "what to do when the patient cannot be reached"),
+    ("unreached_steps", "steps to confirm when not reached"),
+)
 
 
 def protocol_version(protocol: SuicideRiskProtocol) -> str:
     """A short fingerprint of the wording: tells two versions apart in the audit trail."""
-    wording = "\x00".join([protocol.title, protocol.text, protocol.steps])
+    wording = "\x00".join(getattr(protocol, name) for name, _ in PROTOCOL_PARTS)
     return hashlib.sha256(wording.encode()).hexdigest()[:12]
 
 
 @transaction.atomic
 def protocol_update(
-    *, protocol: SuicideRiskProtocol, actor: AbstractBaseUser, title: str, text: str, steps: str
+    *,
+    protocol: SuicideRiskProtocol,
+    actor: AbstractBaseUser,
+    title: str,
+    text: str,
+    steps: str,
+    unreached_text: str,
+    unreached_steps: str,
 ) -> SuicideRiskProtocol:
     """Save new wording for the protocol and audit the edit: who, when, which parts, which version.
 
@@ -106,7 +148,13 @@ def protocol_update(
     wording itself (the text lives on the protocol; the trail says which version was in force).
     """
     before = protocol_version(protocol)
-    new = {"title": title, "text": text, "steps": steps}
+    new = {
+        "title": title,
+        "text": text,
+        "steps": steps,
+        "unreached_text": unreached_text,
+        "unreached_steps": unreached_steps,
+    }
     changed = [label for name, label in PROTOCOL_PARTS if getattr(protocol, name) != new[name]]
     for name, value in new.items():
         setattr(protocol, name, value)
@@ -130,8 +178,42 @@ def protocol_confirmed(screening_request: ScreeningRequest) -> bool:
     return screening_request.protocol_confirmations.exists()
 
 
+def protocol_needed(*, screening_request: ScreeningRequest, to_status: str) -> bool:
+    """Whether being in `to_status` needs the suicide-risk protocol on record.
+
+    Defined from the unanswered statuses, a subset of the open ones, so every status outside the
+    open queue (today's and any added later) is behind the protocol, and so is "contacted".
+    """
+    return screening_request.asq_positive and to_status not in ScreeningRequest.UNANSWERED_STATUSES
+
+
+def protocol_incomplete(queryset):
+    """The requests in `queryset` with a positive screen and no protocol confirmation."""
+    return queryset.filter(asq_positive=True, protocol_confirmations__isnull=True)
+
+
 def contact_made(screening_request: ScreeningRequest) -> bool:
     return screening_request.contact_attempts.filter(outcome__in=CONTACT_MADE_OUTCOMES).exists()
+
+
+def patient_reached(screening_request: ScreeningRequest) -> bool:
+    """A conversation with the patient is on record (not a one-way text or e-mail)."""
+    return screening_request.contact_attempts.filter(
+        outcome__in=ContactAttempt.TWO_WAY_OUTCOMES
+    ).exists()
+
+
+def next_attempt_due_default(*, screening_request: ScreeningRequest, now: datetime) -> datetime:
+    """When to try again after a failed attempt, when the reviewer gave no time.
+
+    An acute request: at once. Otherwise the urgent allowance from now (the routine one for a
+    routine request). The queue never lets this push an acute or urgent request past its own
+    due time (intake.staff.queue).
+    """
+    if screening_request.acute:
+        return now
+    priority = max(screening_request.priority, ScreeningRequest.Priority.URGENT)
+    return due_at_for(priority=priority, received_at=now)
 
 
 def failed_attempts(screening_request: ScreeningRequest) -> int:
@@ -191,6 +273,61 @@ def could_not_reach_send(
     )
 
 
+def protocol_records_check(
+    *,
+    screening_request: ScreeningRequest,
+    path: str,
+    method_logging: str = "",
+    outcome_logging: str = "",
+    note_writing: bool = False,
+) -> None:
+    """Raise ValidationError unless the records agree with the protocol path being confirmed.
+
+    "Spoke with the patient" says the acuity question was asked by phone: it needs a phone call
+    logged as reached. "Could not reach the patient" needs an attempt that did not reach them. Both
+    say the call was documented: they need an internal note. What is logged or written in the same
+    save counts.
+    """
+    attempts = screening_request.contact_attempts
+    errors = []
+    if path == Path.REACHED:
+        logging_call = method_logging == Method.PHONE and outcome_logging == Outcome.REACHED
+        if not (
+            logging_call or attempts.filter(method=Method.PHONE, outcome=Outcome.REACHED).exists()
+        ):
+            errors.append(
+                ValidationError(
+                    "The protocol says you spoke with the patient by phone: log the call as "
+                    "“Phone call: Reached the patient” first (or in the same save).",
+                    code="protocol_no_call",
+                )
+            )
+    else:
+        logging_failed = bool(outcome_logging) and outcome_logging not in (
+            ContactAttempt.TWO_WAY_OUTCOMES
+        )
+        if not (
+            logging_failed or attempts.exclude(outcome__in=ContactAttempt.TWO_WAY_OUTCOMES).exists()
+        ):
+            errors.append(
+                ValidationError(
+                    "The protocol says you could not reach the patient: log the attempts that "
+                    "did not reach them first (or in the same save).",
+                    code="protocol_no_attempt",
+                )
+            )
+    if not (note_writing or screening_request.notes.exists()):
+        errors.append(
+            ValidationError(
+                "The protocol says the call was documented: add an internal note (in the same "
+                "save is fine).",
+                code="protocol_no_note",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def status_move_requirements_check(
     *,
     screening_request: ScreeningRequest,
@@ -210,15 +347,15 @@ def status_move_requirements_check(
                 code="no_contact",
             )
         )
-    if (
-        screening_request.asq_positive
-        and to_status in PROTOCOL_GATED_STATUSES
-        and not (protocol_confirming or protocol_confirmed(screening_request))
+    if protocol_needed(screening_request=screening_request, to_status=to_status) and not (
+        protocol_confirming or protocol_confirmed(screening_request)
     ):
         errors.append(
             ValidationError(
                 "This request has a positive suicide-risk screen: confirm the protocol steps "
-                f"before moving it to “{Status(to_status).label}”.",
+                f"(spoke with the patient, or could not reach them) before moving it to "
+                f"“{Status(to_status).label}”. A patient who asks to withdraw still goes through "
+                "the protocol.",
                 code="protocol_unconfirmed",
             )
         )
@@ -247,6 +384,7 @@ def contact_attempt_log(
     )
     attempt.full_clean()
     attempt.save()
+    screening_request.bump_version()
     audit_record(
         action=AuditEvent.Action.CONTACT,
         actor=actor,
@@ -258,21 +396,30 @@ def contact_attempt_log(
 
 @transaction.atomic
 def protocol_confirm(
-    *, screening_request: ScreeningRequest, actor: AbstractBaseUser, steps: list[str]
+    *,
+    screening_request: ScreeningRequest,
+    actor: AbstractBaseUser,
+    steps: list[str],
+    path: str = Path.REACHED,
 ) -> ProtocolConfirmation:
-    """Record that a reviewer confirmed every step of the current protocol; audit it."""
-    required = protocol_current().step_list()
+    """Record that a reviewer confirmed every step of one path of the protocol; audit it.
+
+    The contact log and the notes must agree with the path (protocol_records_check).
+    """
+    required = protocol_current().step_list(path)
     if not screening_request.asq_positive:
         raise ValidationError("Only a request with a positive suicide-risk screen needs this.")
-    if sorted(steps) != sorted(required):
+    if not required or sorted(steps) != sorted(required):
         raise ValidationError("Confirm every step of the protocol.", code="protocol_incomplete")
+    protocol_records_check(screening_request=screening_request, path=path)
     confirmation = ProtocolConfirmation.objects.create(
-        screening_request=screening_request, confirmed_by=actor, steps=required
+        screening_request=screening_request, confirmed_by=actor, steps=required, path=path
     )
+    screening_request.bump_version()
     audit_record(
         action=AuditEvent.Action.PROTOCOL,
         actor=actor,
         reference=screening_request.reference,
-        detail=f"{len(required)} steps confirmed",
+        detail=f"{len(required)} steps confirmed ({Path(path).label.lower()})",
     )
     return confirmation

@@ -12,8 +12,8 @@ from django.utils.http import urlencode
 from intake.models import ScreeningRequest
 from intake.staff import dashboard
 from intake.staff.dates import clinic_datetime
+from intake.staff.queue import due_words, most_pressing
 from intake.staff.retention import requests_past_retention
-from intake.staff.review import UNANSWERED_STATUSES
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def _queue_url(**filters: Any) -> str:
 
 @register.inclusion_tag("admin/intake/_queue_summary.html", takes_context=True)
 def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
-    """Counts of requests by status and priority, and the oldest unanswered urgent request."""
+    """Counts of requests by status and priority, and the most pressing unanswered request."""
     user = context["request"].user
     if not user.has_perm("intake.view_screeningrequest"):
         return {"visible": False}
@@ -54,14 +54,7 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
                 "url": _queue_url(status=status),
             }
         )
-    oldest_urgent = (
-        ScreeningRequest.objects.filter(
-            priority__lte=Priority.URGENT, status__in=UNANSWERED_STATUSES
-        )
-        .order_by("received_at")
-        .only("pk", "reference", "received_at")
-        .first()
-    )
+    pressing = most_pressing(ScreeningRequest.objects.only("pk", "reference", "priority", "status"))
     can_purge = user.has_perm("intake.purge_screeningrequest")
     days = dashboard.daily_counts()
     return {
@@ -76,11 +69,12 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
         "priorities": Priority.labels,
         "rows": rows,
         "open_url": _queue_url(),
-        "oldest_urgent": oldest_urgent,
-        "oldest_urgent_url": (
-            reverse("admin:intake_screeningrequest_change", args=[oldest_urgent.pk])
-            if oldest_urgent
-            else ""
+        "most_pressing": pressing,
+        "most_pressing_due": (
+            due_words(next_due=pressing.next_due, acute_waiting=pressing.acute) if pressing else ""
+        ),
+        "most_pressing_url": (
+            reverse("admin:intake_screeningrequest_change", args=[pressing.pk]) if pressing else ""
         ),
         "past_retention": requests_past_retention().count() if can_purge else 0,
         "purge_url": reverse("admin:intake_screeningrequest_purge") if can_purge else "",

@@ -75,3 +75,17 @@ def verified_session(client: Client, user, device: TOTPDevice) -> Client:
 
 def change_url(screening_request) -> str:
     return reverse("admin:intake_screeningrequest_change", args=[screening_request.pk])
+
+
+def review_post(client: Client, screening_request, **fields):
+    """Save the review page as a browser would: the request's current values and version, plus
+    the fields given."""
+    screening_request.refresh_from_db()
+    data = {
+        "status": screening_request.status,
+        "assigned_to": screening_request.assigned_to_id or "",
+        "new_note": "",
+        "version": screening_request.version,
+        **fields,
+    }
+    return client.post(change_url(screening_request), data)

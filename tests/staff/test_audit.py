@@ -10,7 +10,7 @@ from django.utils import timezone
 from intake.models import AuditEvent, ScreeningRequest
 from intake.staff.retention import screening_requests_purge
 
-from .support import QUEUE, change_url
+from .support import QUEUE, change_url, review_post
 
 AUDIT = "/staff/intake/auditevent/"
 
@@ -68,8 +68,12 @@ def test_the_audit_trail_of_a_whole_request_life_holds_no_patient_data(
     url = change_url(screening_request)
 
     manager_client.get(url)
-    manager_client.post(
-        url, {"status": "in_review", "assigned_to": manager[0].pk, "new_note": "Dilaudid mentioned"}
+    review_post(
+        manager_client,
+        screening_request,
+        status="in_review",
+        assigned_to=manager[0].pk,
+        new_note="Dilaudid mentioned",
     )
     manager_client.post(QUEUE, {"action": "export_csv", "_selected_action": [screening_request.pk]})
     ScreeningRequest.objects.filter(pk=screening_request.pk).update(

@@ -12,7 +12,7 @@ from django.test import override_settings
 from intake.models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
 from intake.staff.safety import protocol_current, protocol_version
 
-from .support import QUEUE, change_url
+from .support import QUEUE, change_url, review_post
 
 Status = ScreeningRequest.Status
 
@@ -28,9 +28,7 @@ def asq_positive(make_request):
 
 
 def _post(client, screening_request, **fields):
-    screening_request.refresh_from_db()
-    data = {"status": screening_request.status, "assigned_to": "", "new_note": "", **fields}
-    return client.post(change_url(screening_request), data)
+    return review_post(client, screening_request, **fields)
 
 
 def _errors(response) -> list[str]:
@@ -129,6 +127,7 @@ def test_a_positive_asq_shows_the_protocol_and_cannot_leave_the_queue_unconfirme
         asq_positive,
         status=Status.CONTACTED,
         protocol_steps=protocol.step_list(),
+        new_note="Asked the acuity question: no thoughts right now. On-call clinician told.",
     )
 
     assert done.status_code == 302
@@ -150,13 +149,28 @@ def test_the_clinic_edits_its_protocol_in_the_admin_and_the_checklist_follows(
     protocol = protocol_current()
     url = f"/staff/intake/suicideriskprotocol/{protocol.pk}/change/"
     response = manager_client.post(
-        url, {"title": "Our protocol", "text": "Call, ask, hand off.", "steps": "Asked\nHanded off"}
+        url,
+        {
+            "title": "Our protocol",
+            "text": "Call, ask, hand off.",
+            "steps": "Asked\nHanded off",
+            "unreached_text": "Call again; tell the clinician.",
+            "unreached_steps": "Called again\nClinician told",
+        },
     )
     assert response.status_code == 302, response.content[:500]
 
     page = reviewer_client.get(change_url(asq_positive)).content.decode()
     assert "Our protocol" in page
     assert 'value="Handed off"' in page
+    assert 'value="Clinician told"' in page
+
+    # Neither path may be left empty: a request must always have a way through the protocol.
+    emptied = manager_client.post(
+        url, {"title": "Our protocol", "text": "x", "steps": "Asked", "unreached_text": "x"}
+    )
+    assert emptied.status_code == 200
+    assert protocol_current().unreached_steps == "Called again\nClinician told"
 
 
 def test_an_edit_to_the_protocol_is_in_the_audit_trail_with_who_and_which_version(
@@ -167,7 +181,16 @@ def test_an_edit_to_the_protocol_is_in_the_audit_trail_with_who_and_which_versio
     url = f"/staff/intake/suicideriskprotocol/{protocol.pk}/change/"
     text = "Call, ask the acuity question, hand off to 988 or 911."
 
-    response = manager_client.post(url, {"title": protocol.title, "text": text, "steps": "Asked"})
+    response = manager_client.post(
+        url,
+        {
+            "title": protocol.title,
+            "text": text,
+            "steps": "Asked",
+            "unreached_text": protocol.unreached_text,
+            "unreached_steps": protocol.unreached_steps,
+        },
+    )
 
     assert response.status_code == 302, response.content[:500]
     protocol.refresh_from_db()
@@ -188,7 +211,14 @@ def test_saving_the_protocol_unchanged_records_no_edit(manager_client):
     url = f"/staff/intake/suicideriskprotocol/{protocol.pk}/change/"
 
     manager_client.post(
-        url, {"title": protocol.title, "text": protocol.text, "steps": protocol.steps}
+        url,
+        {
+            "title": protocol.title,
+            "text": protocol.text,
+            "steps": protocol.steps,
+            "unreached_text": protocol.unreached_text,
+            "unreached_steps": protocol.unreached_steps,
+        },
     )
 
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.CHANGE).exists()

@@ -53,13 +53,16 @@ def test_the_home_page_counts_requests_by_status_and_priority(reviewer_client, m
     # Acute, urgent, needs review, routine, all.
     assert re.findall(r"<td>\s*(?:<a [^>]*>)?(\d+)", new_row) == ["0", "2", "1", "0", "3"]
     assert "?status=closed&amp;priority__exact=3" in summary
-    assert "No acute or urgent request" not in summary
+    assert "No request is waiting" not in summary
 
 
 def test_with_nothing_urgent_the_home_page_says_so(reviewer_client, make_request):
     make_request()
 
-    assert "No acute or urgent request is waiting for an answer." in _summary(reviewer_client)
+    make_request()
+    ScreeningRequest.objects.update(status="contacted")
+
+    assert "No request is waiting for an answer." in _summary(reviewer_client)
 
 
 def test_only_a_manager_is_offered_the_purge_of_requests_past_retention(
@@ -100,7 +103,12 @@ def test_the_home_page_counts_acute_overdue_and_due_today_and_the_median_first_c
     # The acute request is due at once, so it is overdue too.
     assert re.search(r"<strong>2</strong> <a [^>]*>overdue</a>", summary)
     assert "<strong>4 h 00 min</strong> median time from request to first contact" in summary
-    assert acute.reference not in summary or "Oldest unanswered" in summary
+    # The most pressing request is named first: the acute one, overdue since it arrived.
+    pressing = re.search(
+        r"Most pressing unanswered request:</strong>\s*<a [^>]*>([^<]+)</a>", summary
+    )
+    assert pressing and pressing.group(1) == acute.reference
+    assert "Call now: overdue" in summary
 
 
 def test_the_chart_is_an_svg_drawn_on_the_server_with_its_numbers_in_a_table(

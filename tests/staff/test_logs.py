@@ -7,7 +7,7 @@ import logging
 from intake.models import ScreeningRequest
 from intake.services import screening_notice_send
 
-from .support import QUEUE, change_url
+from .support import QUEUE, change_url, review_post
 
 PRESSING_WORDS = ["acute", "urgent", "suicide", "call now", "priority", "crisis", "asq"]
 
@@ -22,10 +22,7 @@ def test_no_log_line_pairs_a_reference_with_its_priority(
     screening_notice_send(screening_request_id=acute.pk)
     reviewer_client.get(QUEUE)
     reviewer_client.get(change_url(acute))
-    reviewer_client.post(
-        change_url(acute),
-        {"status": ScreeningRequest.Status.IN_REVIEW, "assigned_to": "", "new_note": ""},
-    )
+    review_post(reviewer_client, acute, status=ScreeningRequest.Status.IN_REVIEW)
 
     assert any(acute.reference in r.getMessage() for r in caplog.records)
     for record in caplog.records:

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from intake.models import InternalNote
 
-from .support import ROLES_MIGRATION, change_url
+from .support import ROLES_MIGRATION, change_url, review_post
 
 
 def test_someone_who_may_change_requests_but_not_add_notes_cannot_add_one(
@@ -24,10 +24,7 @@ def test_someone_who_may_change_requests_but_not_add_notes_cannot_add_one(
     screening_request = make_request()
 
     page = reviewer_client.get(change_url(screening_request)).content.decode()
-    response = reviewer_client.post(
-        change_url(screening_request),
-        {"status": screening_request.status, "assigned_to": "", "new_note": "Posted anyway."},
-    )
+    response = review_post(reviewer_client, screening_request, new_note="Posted anyway.")
 
     assert 'name="new_note"' not in page
     assert response.status_code == 302

@@ -9,7 +9,7 @@ from django.db import connection
 from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.safety import protocol_current
 
-from .support import change_url
+from .support import change_url, review_post
 
 Status = ScreeningRequest.Status
 
@@ -25,8 +25,7 @@ def urgent(make_request):
 
 
 def _post(client, screening_request, **fields):
-    data = {"status": screening_request.status, "assigned_to": "", "new_note": "", **fields}
-    return client.post(change_url(screening_request), data)
+    return review_post(client, screening_request, **fields)
 
 
 def test_the_page_shows_every_answer_in_the_sections_the_patient_filled_in(reviewer_client, urgent):
@@ -92,6 +91,7 @@ def test_a_status_change_is_kept_in_the_history_and_audited(reviewer_client, rev
         attempt_method="phone",
         attempt_outcome="reached",
         protocol_steps=protocol_current().step_list(),
+        new_note="Asked the acuity question by phone; on-call clinician told.",
     )
 
     assert response.status_code == 302

@@ -19,7 +19,7 @@ from intake.staff.accounts import staff_mfa_enrol
 from intake.staff.safety import protocol_current
 from pages.models import FaqEntry
 
-from .support import ADMIN, PASSWORD, QUEUE, change_url, verified_session
+from .support import ADMIN, PASSWORD, QUEUE, change_url, review_post, verified_session
 
 AUDIT = "/staff/intake/auditevent/"
 
@@ -177,8 +177,8 @@ def test_the_review_page_its_errors_history_and_delete_page_have_none(manager_cl
     url = change_url(screening_request)
 
     review = _words(manager_client.get(url))
-    refused = _words(manager_client.post(url, {"status": "contacted"}))
-    manager_client.post(url, {"status": "in_review"})
+    refused = _words(review_post(manager_client, screening_request, status="contacted"))
+    review_post(manager_client, screening_request, status="in_review")
     history = _words(manager_client.get(url.replace("/change/", "/history/")))
     delete = _words(manager_client.get(url.replace("/change/", "/delete/")))
 
@@ -186,7 +186,7 @@ def test_the_review_page_its_errors_history_and_delete_page_have_none(manager_cl
         assert _stock_in(words) == []
     assert "Not saved:" in refused
     assert f"Changes to {screening_request.reference}" in history
-    assert "Changed the status." in history
+    assert "Changed the status: New → In review." in history
     assert f"Delete the screening request “{screening_request.reference}”?" in delete
 
 

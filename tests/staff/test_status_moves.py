@@ -199,7 +199,9 @@ def test_a_positive_screen_leaves_the_queue_only_with_the_protocol_confirmed(
     contact_attempt_log(
         screening_request=urgent, actor=reviewer[0], method="phone", outcome=Outcome.REACHED
     )
-    gated = to_status in {CONTACTED, NOT_A_CANDIDATE, CLOSED}
+    internal_note_create(screening_request=urgent, author=reviewer[0], text="Called; safe.")
+    # Every status but the unanswered ones (new, in review) needs the protocol.
+    gated = to_status not in {NEW, REVIEW}
 
     if gated:
         with pytest.raises(ValidationError) as refused:
@@ -232,6 +234,10 @@ def test_both_missing_steps_are_named_at_once(make_request):
 def test_the_protocol_is_confirmed_only_with_every_step(make_request, reviewer):
     urgent = make_request(asq_wish_dead="yes", asq_now="no")
     steps = protocol_current().step_list()
+    contact_attempt_log(
+        screening_request=urgent, actor=reviewer[0], method="phone", outcome=Outcome.REACHED
+    )
+    internal_note_create(screening_request=urgent, author=reviewer[0], text="Called; safe.")
 
     with pytest.raises(ValidationError):
         protocol_confirm(screening_request=urgent, actor=reviewer[0], steps=steps[:-1])
@@ -240,7 +246,7 @@ def test_the_protocol_is_confirmed_only_with_every_step(make_request, reviewer):
     confirmation = protocol_confirm(screening_request=urgent, actor=reviewer[0], steps=steps)
     assert confirmation.steps == steps
     event = AuditEvent.objects.filter(action=AuditEvent.Action.PROTOCOL).get()
-    assert event.detail == f"{len(steps)} steps confirmed"
+    assert event.detail == f"{len(steps)} steps confirmed (spoke with the patient)"
 
 
 # --- All or nothing: each change and its audit event are one transaction -------------------------

@@ -43,7 +43,9 @@ WORK_ON_A_REQUEST = textwrap.dedent(
     assert signed_in.status_code == 302, signed_in.content
     url = f"/staff/intake/screeningrequest/{{request.pk}}/change/"
     assert staff.get(url).status_code == 200
-    saved = staff.post(url, {{"status": "in_review", "assigned_to": "", "new_note": {NOTE!r}}})
+    saved = staff.post(url, {{
+        "status": "in_review", "assigned_to": "", "new_note": {NOTE!r}, "version": request.version,
+    }})
     assert saved.status_code == 302, saved.content
     exported = staff.post("/staff/intake/screeningrequest/", {{
         "action": "export_csv", "_selected_action": [request.pk],

@@ -9,9 +9,11 @@ from intake.drafts import drafts_purge
 from intake.staff.audit import command_actor_label
 from intake.staff.retention import (
     audit_events_expire,
+    requests_held_for_protocol,
     requests_past_retention,
     screening_requests_purge,
 )
+from intake.staff.unsaved import unsaved_reviews_expire
 
 
 class Command(BaseCommand):
@@ -29,6 +31,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, **options) -> None:
         months = settings.SCREENING_RETENTION_MONTHS
+        held = list(requests_held_for_protocol().values_list("reference", flat=True))
+        if held:
+            self.stdout.write(
+                f"Kept {len(held)} request(s) past retention: a positive suicide-risk screen "
+                f"with no protocol on record ({', '.join(held)}). Confirm the protocol on each "
+                "(reopen it for review) before it can be deleted."
+            )
         if dry_run:
             count = requests_past_retention().count()
             self.stdout.write(f"{count} request(s) ended more than {months} months ago.")
@@ -38,6 +47,7 @@ class Command(BaseCommand):
         )
         expired = audit_events_expire()
         drafts = drafts_purge()
+        unsaved_reviews_expire()
         self.stdout.write(
             f"Deleted {len(references)} request(s) that ended more than {months} months ago, "
             f"{expired} audit event(s) older than {settings.AUDIT_RETENTION_YEARS} years "
