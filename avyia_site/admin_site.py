@@ -15,7 +15,6 @@ from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
-from django.views.decorators.cache import never_cache
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -126,9 +125,10 @@ class StaffAdminSite(OTPAdminSite):
         )
         return [keepalive, *super().get_urls()]
 
-    @never_cache
     def session_keepalive(self, request: HttpRequest) -> JsonResponse:
-        """ "Stay signed in": any staff request restarts the idle time; this says how long."""
+        """ "Stay signed in": any staff request restarts the idle time; this says how long.
+
+        admin_view makes it no-store and sends a signed-out person to the sign-in page."""
         return JsonResponse({"idle_seconds": _idle_seconds()})
 
     def each_context(self, request):

@@ -71,7 +71,7 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
     page.get_by_role("button", name="Sign in").click()
 
     summary = page.locator(".queue-summary")
-    expect(summary).to_contain_text("Oldest unanswered acute or urgent request")
+    expect(summary).to_contain_text(f"Most pressing unanswered request: {queue.reference}")
     expect(summary.locator(".dashboard-chart")).to_be_visible()
     assert_accessible(page)
 
@@ -81,7 +81,7 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
     expect(first_row.locator(".priority-badge")).to_have_text("Acute: call now")
     expect(first_row).to_contain_text("Suicide risk: thoughts right now")
     expect(first_row).to_contain_text("Heart condition: not sure")
-    expect(first_row.locator(".due-now")).to_have_text("Call now")
+    expect(first_row.locator(".due-now")).to_contain_text("Call now: overdue")
     phone = first_row.locator("a.queue-phone")
     expect(phone).to_have_attribute("href", f"tel:{queue.phone}")
     assert_accessible(page)
@@ -107,9 +107,30 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
         assert box is not None and box["y"] + box["height"] <= 800, target
     assert_accessible(page)
 
+    # Every status the page offers beyond new and in review needs the protocol first.
+    offered = page.get_by_label("Status", exact=True).locator("option").all_inner_texts()
+    unanswered = {"New", "In review"}
+    assert set(offered) - unanswered
+    for label in offered:
+        if label in unanswered:
+            continue
+        page.get_by_label("Status", exact=True).select_option(label=label)
+        _save(page, saved=False)
+        expect(page.locator(".errornote")).to_be_visible()
+        expect(page.locator(".errorlist")).to_contain_text("confirm the protocol steps")
+        queue.refresh_from_db()
+        assert queue.status == ScreeningRequest.Status.NEW, label
+
+    page.get_by_label("Status", exact=True).select_option(label="New")
     page.get_by_label("Outcome").select_option(label="No answer")
     _save(page)
     expect(page.locator(".review-history").first).to_contain_text("No answer")
+    # Not reached: what to do next, in view, and the request is still due now.
+    next_steps = page.locator(".review-next-steps")
+    expect(next_steps).to_contain_text("Leave a safe message")
+    box = next_steps.bounding_box()
+    assert box is not None and box["y"] < 800
+    expect(page.locator(".review-contact .due-now")).to_contain_text("Call now")
 
     page.get_by_label("Outcome").select_option(label="Reached the patient")
     page.get_by_label("Status", exact=True).select_option(label="Contacted")
@@ -119,7 +140,9 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
     assert queue.status == ScreeningRequest.Status.NEW
     assert_accessible(page)
 
-    for checkbox in page.locator(".review-checklist input[type=checkbox]").all():
+    page.locator("summary", has_text="Spoke with the patient").click()
+    spoke = page.get_by_role("group", name="Spoke with the patient: confirm every step")
+    for checkbox in spoke.locator("input[type=checkbox]").all():
         checkbox.check()
     page.get_by_label("Outcome").select_option(label="Reached the patient")
     page.get_by_label("Status", exact=True).select_option(label="Contacted")
@@ -143,3 +166,28 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
     expect(page.locator(".review-act")).to_be_hidden()
     expect(page.locator(".review-contact")).to_be_visible()
     expect(page.get_by_role("heading", name="Your pain", exact=True)).to_be_visible()
+
+
+def test_a_nurse_is_warned_before_the_idle_sign_out_and_can_stay_signed_in(site, queue, settings):
+    # The warning's lead time is almost the whole idle time here, so it shows after 3 seconds.
+    settings.STAFF_SESSION_IDLE_TIMEOUT = datetime.timedelta(seconds=183)
+    settings.STAFF_SESSION_WARNING = datetime.timedelta(seconds=180)
+    user, device = staff_member("reviewer", username="okafor")
+    page = site.page
+    site.visit("/staff/", check=False)
+    page.get_by_label("Username").fill("okafor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("6-digit code from your authenticator app").fill(current_code(device))
+    page.get_by_role("button", name="Sign in").click()
+    site.visit(f"/staff/intake/screeningrequest/{queue.pk}/change/", check=False)
+    page.get_by_label("Add an internal note").fill("Typed during a long call.")
+
+    warning = page.locator("#session-warning")
+    expect(warning).to_be_visible(timeout=15_000)
+    expect(warning).to_contain_text("You will be signed out in")
+    assert_accessible(page)
+    warning.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    # The note typed before is still there, unsaved, and the session goes on.
+    expect(page.get_by_label("Add an internal note")).to_have_value("Typed during a long call.")
+    assert user.is_authenticated
