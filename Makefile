@@ -75,10 +75,10 @@ mutation: install-dev
 	$(MAKE) --no-print-directory static
 	nice -n 19 $(BIN)/python scripts/mutation.py --fail-under 90 $(MUTATION_ARGS)
 
-## mutation-ci: the blind indexes (intake/crypto.py) and the status workflow (intake/staff/review.py),
-## about four minutes; CI runs it
+## mutation-ci: the blind indexes (intake/crypto.py), the status workflow (intake/staff/review.py) and
+## the suicide-risk protocol gate (intake/staff/safety.py); CI runs it
 mutation-ci: install-dev
-	nice -n 19 $(BIN)/python scripts/mutation.py --fail-under 90 crypto workflow
+	nice -n 19 $(BIN)/python scripts/mutation.py --fail-under 90 crypto workflow protocol_gate
 
 ## lint: ruff, djLint and the migrations check
 lint: install-dev

@@ -74,10 +74,22 @@ TARGETS = (
     Target(
         "protocol_gate",
         "intake/staff/safety.py",
-        ("tests/staff/test_status_moves.py", "tests/staff/test_contact_log.py"),
+        (
+            "tests/staff/test_status_moves.py",
+            "tests/staff/test_safety_net.py::test_the_rule_covers_every_status_outside_the_open_set",
+            "tests/staff/test_safety_net.py::"
+            "test_the_spoke_with_the_patient_path_needs_a_phone_call_that_reached_them_and_a_note",
+            "tests/staff/test_safety_net.py::"
+            "test_the_could_not_reach_path_needs_an_attempt_that_did_not_reach_them",
+            "tests/staff/test_safety_net.py::"
+            "test_the_default_retry_time_is_never_later_than_the_usual_allowance",
+        ),
         scope=(
             "protocol_confirmed",
+            "protocol_needed",
             "contact_made",
+            "next_attempt_due_default",
+            "protocol_records_check",
             "status_move_requirements_check",
             "protocol_confirm",
         ),

@@ -307,6 +307,13 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 )
             )
             context["can_change"] = can_change
+            if getattr(context["adminform"].form, "kept_initial", None):
+                messages.warning(
+                    request,
+                    "What you typed on this request was not saved yet (your session ended, or "
+                    "the save was refused). It is filled in below: check it and press Save. It "
+                    "is kept for one hour.",
+                )
             # Every page that shows the answers is a look at them, whatever the method: a form
             # sent back with errors shows them as much as a first visit does.
             review.screening_request_record_view(screening_request=obj, actor=request.user)
@@ -318,12 +325,6 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         if request.method != "GET" or kept is None:
             return form
         # Typed before a sign-out or a refused save: filled in again, saved only on Save.
-        messages.warning(
-            request,
-            "What you typed on this request was not saved yet (your session ended, or the save "
-            "was refused). It is filled in below: check it and press Save, or leave the page to "
-            "drop it. It is kept for one hour.",
-        )
         return type(form.__name__, (form,), {"kept_initial": kept})
 
     def save_model(self, request, obj, form, change):

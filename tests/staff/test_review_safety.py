@@ -162,7 +162,7 @@ def test_what_a_nurse_typed_survives_the_session_ending_and_is_saved_only_when_s
     verified_session(client, user, device)
     back = client.get(url)
     back_text = _text(back)
-    assert "What you typed on this request was not saved yet" in back_text
+    assert back_text.count("What you typed on this request was not saved yet") == 1
     assert "Safety plan talked through; on-call clinician told." in back_text
     assert "Spoke for 16 minutes." in back_text
     form = back.context["adminform"].form

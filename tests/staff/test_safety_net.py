@@ -149,7 +149,9 @@ def test_the_rule_covers_every_status_outside_the_open_set(make_request):
 # --- Records that agree -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "outcome"), itertools.product(Method.values, Outcome.values))
+@pytest.mark.parametrize(
+    ("method", "outcome"), list(itertools.product(Method.values, Outcome.values))
+)
 def test_the_spoke_with_the_patient_path_needs_a_phone_call_that_reached_them_and_a_note(
     make_request, reviewer, method, outcome
 ):
