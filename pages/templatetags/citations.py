@@ -20,6 +20,8 @@ import logging
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -29,6 +31,8 @@ logger = logging.getLogger(__name__)
 register = template.Library()
 
 _REGISTRY_KEY = "pages.citations"
+# Sources are listed as they were published; every one in the database is in English.
+SOURCES_LANGUAGE = "en"
 
 
 class CitationRegistry:
@@ -79,6 +83,17 @@ def cite(context: template.Context, key: str) -> SafeString:
     )
 
 
+def _sources_lang() -> str:
+    """The `lang` for the listed sources: empty (no attribute) on a page in their own language.
+
+    A part is marked only where its language differs from the page's, so the page's own words in
+    the list (the back links) never carry one. An inclusion tag's template does not see the context
+    processors' LANGUAGE_CODE, so the page's language is read here.
+    """
+    page_language = translation.get_language() or settings.LANGUAGE_CODE
+    return "" if page_language == SOURCES_LANGUAGE else SOURCES_LANGUAGE
+
+
 @register.inclusion_tag("includes/_references.html", takes_context=True)
 def references(context: template.Context) -> dict[str, object]:
     registry = _registry(context)
@@ -94,5 +109,6 @@ def references(context: template.Context) -> dict[str, object]:
         "sources": [
             ListedSource(number=number, key=key, reference=found.get(key))
             for key, number in registry.numbers.items()
-        ]
+        ],
+        "sources_lang": _sources_lang(),
     }
