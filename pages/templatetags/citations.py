@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 
 from ..models import Reference
 
@@ -69,17 +70,21 @@ def cite(context: template.Context, key: str) -> SafeString:
             f"{{% cite {key!r} %}} comes after {{% references %}}: it would have no entry."
         )
     number, first_use = registry.number_for(str(key))
+    # Read aloud before the number, in the page's language.
+    word = pgettext("hidden word a screen reader says before a citation's number", "source")
     # Only the first citation carries the id the reference list links back to.
     if first_use:
         return format_html(
             '<sup class="cite"><a id="cite-{0}" href="#source-{0}">'
-            '<span class="visually-hidden">source </span>[{0}]</a></sup>',
+            '<span class="visually-hidden">{1} </span>[{0}]</a></sup>',
             number,
+            word,
         )
     return format_html(
         '<sup class="cite"><a href="#source-{0}">'
-        '<span class="visually-hidden">source </span>[{0}]</a></sup>',
+        '<span class="visually-hidden">{1} </span>[{0}]</a></sup>',
         number,
+        word,
     )
 
 

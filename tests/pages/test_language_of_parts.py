@@ -67,3 +67,29 @@ def test_a_source_missing_from_the_database_is_listed_in_the_page_language(langu
 
     assert soup.select(".sources [lang]") == []
     assert soup.select_one("#source-1 a.sources__back")["href"] == "#cite-1"
+
+
+# What a screen reader says for citation 1, in each language of the site.
+CITATION_READ_ALOUD = {"en": "source [1]", "es": "fuente [1]"}
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_a_citation_is_read_aloud_in_the_page_language(language):
+    assert set(CITATION_READ_ALOUD) == set(LANGUAGE_CODES)
+    template = Template('{% load citations %}{% cite "hoy-2014" %}{% cite "hoy-2014" %}')
+    with translation.override(language):
+        soup = BeautifulSoup(template.render(Context()), "html.parser")
+
+    read_aloud = [sup.a.get_text(" ", strip=True) for sup in soup.select("sup.cite")]
+    assert read_aloud == [CITATION_READ_ALOUD[language]] * 2
+
+
+@pytest.mark.parametrize(("language", "path"), PAGES)
+def test_the_note_that_sources_are_in_english_shows_only_on_other_pages(client, language, path):
+    sources = soup_of(client.get(path)).select_one(".sources")
+    if sources is None:
+        pytest.skip(f"{path} cites no source")
+
+    note = [p for p in sources.find_all("p") if "english" in p.get_text().lower()]
+    note += [p for p in sources.find_all("p") if "inglés" in p.get_text()]
+    assert bool(note) == (language != SOURCES_LANGUAGE)
