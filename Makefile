@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology \
-	mutation mutation-ci messages messages-update
+	mutation mutation-ci messages messages-update pa11y
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,10 @@ bench: install-dev
 ## lighthouse: Lighthouse scores for the main pages (needs Node)
 lighthouse: install
 	scripts/lighthouse
+
+## pa11y: HTML_CodeSniffer (WCAG 2 AA) on the patient pages in both languages, zero errors (needs Node)
+pa11y: install
+	scripts/pa11y
 
 ci:
 	bash .ci/run

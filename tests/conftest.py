@@ -38,6 +38,15 @@ def _empty_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # A request under /es/ leaves Spanish active on the thread; a template rendered without a
+    # request in the next test would otherwise come out in Spanish.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def live_server(request: pytest.FixtureRequest):
     """pytest-django's live server, with static files left to WhiteNoise in the middleware."""

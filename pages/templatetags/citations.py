@@ -20,8 +20,11 @@ import logging
 from dataclasses import dataclass
 
 from django import template
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 
 from ..models import Reference
 
@@ -29,6 +32,8 @@ logger = logging.getLogger(__name__)
 register = template.Library()
 
 _REGISTRY_KEY = "pages.citations"
+# Sources are listed as they were published; every one in the database is in English.
+SOURCES_LANGUAGE = "en"
 
 
 class CitationRegistry:
@@ -65,18 +70,33 @@ def cite(context: template.Context, key: str) -> SafeString:
             f"{{% cite {key!r} %}} comes after {{% references %}}: it would have no entry."
         )
     number, first_use = registry.number_for(str(key))
+    # Read aloud before the number, in the page's language.
+    word = pgettext("hidden word a screen reader says before a citation's number", "source")
     # Only the first citation carries the id the reference list links back to.
     if first_use:
         return format_html(
             '<sup class="cite"><a id="cite-{0}" href="#source-{0}">'
-            '<span class="visually-hidden">source </span>[{0}]</a></sup>',
+            '<span class="visually-hidden">{1} </span>[{0}]</a></sup>',
             number,
+            word,
         )
     return format_html(
         '<sup class="cite"><a href="#source-{0}">'
-        '<span class="visually-hidden">source </span>[{0}]</a></sup>',
+        '<span class="visually-hidden">{1} </span>[{0}]</a></sup>',
         number,
+        word,
     )
+
+
+def _sources_lang() -> str:
+    """The `lang` for the listed sources: empty (no attribute) on a page in their own language.
+
+    A part is marked only where its language differs from the page's, so the page's own words in
+    the list (the back links) never carry one. An inclusion tag's template does not see the context
+    processors' LANGUAGE_CODE, so the page's language is read here.
+    """
+    page_language = translation.get_language() or settings.LANGUAGE_CODE
+    return "" if page_language == SOURCES_LANGUAGE else SOURCES_LANGUAGE
 
 
 @register.inclusion_tag("includes/_references.html", takes_context=True)
@@ -94,5 +114,6 @@ def references(context: template.Context) -> dict[str, object]:
         "sources": [
             ListedSource(number=number, key=key, reference=found.get(key))
             for key, number in registry.numbers.items()
-        ]
+        ],
+        "sources_lang": _sources_lang(),
     }
