@@ -75,7 +75,14 @@ TARGETS = (
         "protocol_gate",
         "intake/staff/safety.py",
         (
-            "tests/staff/test_status_moves.py",
+            # The gate's own tests; the workflow's whole move table is the "workflow" target's.
+            "tests/staff/test_status_moves.py::test_contacted_needs_an_attempt_that_reached_the_patient",
+            "tests/staff/test_status_moves.py::test_an_outcome_logged_with_the_move_counts",
+            "tests/staff/test_status_moves.py::"
+            "test_a_positive_screen_leaves_the_queue_only_with_the_protocol_confirmed",
+            "tests/staff/test_status_moves.py::test_a_negative_screen_needs_no_protocol",
+            "tests/staff/test_status_moves.py::test_both_missing_steps_are_named_at_once",
+            "tests/staff/test_status_moves.py::test_the_protocol_is_confirmed_only_with_every_step",
             "tests/staff/test_safety_net.py::test_the_rule_covers_every_status_outside_the_open_set",
             "tests/staff/test_safety_net.py::"
             "test_the_spoke_with_the_patient_path_needs_a_phone_call_that_reached_them_and_a_note",

@@ -402,7 +402,7 @@ def protocol_confirm(
     required = protocol_current().step_list(path)
     if not screening_request.asq_positive:
         raise ValidationError("Only a request with a positive suicide-risk screen needs this.")
-    if not required and sorted(steps) != sorted(required):
+    if not required or sorted(steps) != sorted(required):
         raise ValidationError("Confirm every step of the protocol.", code="protocol_incomplete")
     protocol_records_check(screening_request=screening_request, path=path)
     confirmation = ProtocolConfirmation.objects.create(
