@@ -392,8 +392,8 @@ PHQ2_DOWN = Question(
 # is a positive screen.
 ASQ_WISH_DEAD = Question(
     name="asq_wish_dead",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("In the past few weeks, have you wished you were dead?"),
     kind=Kind.ONE,
     choices=ASQ_CHOICES,
@@ -403,8 +403,8 @@ ASQ_WISH_DEAD = Question(
 ASQ_BETTER_OFF = Question(
     name="asq_better_off",
     text=_(
-        # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-        # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+        # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+        # suicidio"), word for word.
         "In the past few weeks, have you felt that you or your family would be better off if you "
         "were dead?"
     ),
@@ -418,8 +418,8 @@ ASQ_BETTER_OFF = Question(
 )
 ASQ_THOUGHTS = Question(
     name="asq_thoughts",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("In the past week, have you been having thoughts about killing yourself?"),
     kind=Kind.ONE,
     choices=ASQ_CHOICES,
@@ -430,8 +430,8 @@ ASQ_THOUGHTS = Question(
 )
 ASQ_ATTEMPT = Question(
     name="asq_attempt",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("Have you ever tried to kill yourself?"),
     kind=Kind.ONE,
     choices=ASQ_CHOICES,
@@ -442,8 +442,8 @@ ASQ_ITEMS = (ASQ_WISH_DEAD, ASQ_BETTER_OFF, ASQ_THOUGHTS, ASQ_ATTEMPT)
 # The acuity question, asked after any "yes"; "yes" here means the patient may be in danger now.
 ASQ_NOW = Question(
     name="asq_now",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("Are you having thoughts of killing yourself right now?"),
     kind=Kind.ONE,
     choices=ASQ_CHOICES,
