@@ -7,7 +7,6 @@ question left blank or answered, both languages, every answer (so every flag), a
 from __future__ import annotations
 
 import datetime
-import time
 from typing import Any
 
 import pytest
@@ -17,12 +16,11 @@ from hypothesis import strategies as st
 
 from intake import questionnaire
 from intake.fhir import TASK_PRIORITY, TASK_STATUS, screening_request_bundle
-from intake.form_token import form_token_issue
-from intake.forms import ScreeningRequestForm
 from intake.models import ScreeningRequest
 from intake.questionnaire import Kind, Question, scoring
-from intake.services import screening_request_create
 from tests.fhir_validation import assert_valid_fhir, empty_values
+
+from .fhir_support import answers_raising_each_flag, calm_answers, request_from_form
 
 pytestmark = pytest.mark.django_db
 
@@ -80,22 +78,6 @@ def screening_forms(draw) -> dict[str, Any]:
         if question.required_when is not None and question.required_when.holds(coded):
             data[question.name] = draw(st.sampled_from(TYPED[question.kind]))
     return data
-
-
-def request_from_form(data: dict[str, Any], *, language: str, number: int) -> ScreeningRequest:
-    """Through the real form and the real service, as the site stores a patient's request."""
-    form = ScreeningRequestForm(
-        {**data, "website": "", "form_token": form_token_issue(served_at=time.time() - 120)}
-    )
-    assert form.is_valid(), form.errors.as_text()
-    return screening_request_create(
-        answers=form.cleaned_data,
-        answers_as_seen=form.answers_as_seen(),
-        submission_token=form.token.token_id,
-        client_address=f"192.0.2.{number % 250}",
-        language=language,
-        notify_staff=False,
-    )
 
 
 def by_type(bundle: dict, resource_type: str) -> list[dict]:
@@ -166,22 +148,6 @@ def test_every_request_the_form_accepts_exports_as_a_valid_bundle(settings, data
     assert_bundle_exports(ScreeningRequest.objects.get(pk=stored.pk))
 
 
-def _calm_answers() -> dict[str, Any]:
-    from intake.demo import routine_answers
-
-    data = routine_answers()
-    data.update(
-        {
-            "zip_code": "98101",
-            "first_name": "Marisol",
-            "last_name": "Quenneville",
-            "date_of_birth": "1979-04-23",
-            "contact_time": "morning",
-        }
-    )
-    return data
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("contact_method", ScreeningRequest.ContactMethod.values)
 def test_each_contact_method_with_only_the_contact_it_needs_exports(
@@ -191,7 +157,7 @@ def test_each_contact_method_with_only_the_contact_it_needs_exports(
     contact = {"email": "marisol@example.com"} if contact_method == "email" else {}
     if contact_method != "email":
         contact = {"phone": "(206) 555-0187"}
-    data = {**_calm_answers(), "contact_method": contact_method, **contact}
+    data = {**calm_answers(), "contact_method": contact_method, **contact}
     # Thoughts of suicide right now: the request the EHR most needs to read right.
     data.update(asq_thoughts="yes", asq_now="yes")
 
@@ -204,27 +170,10 @@ def test_each_contact_method_with_only_the_contact_it_needs_exports(
     assert task["priority"] == "stat"
 
 
-def _answers_raising_each_flag() -> list[tuple[str, dict[str, Any]]]:
-    """For every flag an answer can raise, answers that raise it (and the question's follow-up)."""
-    cases = []
-    definition = questionnaire.SCREENING
-    for question in definition.questions():
-        for choice in question.choices:
-            for flag in question.raised_flags(choice.code):
-                value = [str(choice.code)] if question.kind == Kind.MANY else str(choice.code)
-                answers = {question.name: value}
-                for follow_up in definition.questions():
-                    trigger = follow_up.asked_when
-                    if trigger and trigger.holds(answers) and follow_up.choices:
-                        answers[follow_up.name] = [str(follow_up.choices[0].code)]
-                cases.append((flag.code, answers))
-    return cases
-
-
-@pytest.mark.parametrize(("flag", "answers"), _answers_raising_each_flag())
+@pytest.mark.parametrize(("flag", "answers"), answers_raising_each_flag())
 def test_every_flag_an_answer_raises_reaches_the_bundle_s_task(settings, flag, answers):
     settings.SCREENING_RATE_LIMIT = "off"
-    data = {**_calm_answers(), "contact_method": "phone", "phone": "(206) 555-0187", **answers}
+    data = {**calm_answers(), "contact_method": "phone", "phone": "(206) 555-0187", **answers}
     stored = request_from_form(data, language="en", number=next(numbers))
     assert flag in stored.flags
 
