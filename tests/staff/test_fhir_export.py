@@ -12,6 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from intake import questionnaire
+from intake.fhir import TASK_PRIORITY, TASK_STATUS
 from intake.models import AuditEvent, ScreeningRequest
 from tests.fhir_validation import assert_valid_fhir
 
@@ -287,3 +288,47 @@ def test_a_request_kept_before_versions_were_stored_pins_the_first_version(
 
     (response,) = by_type(bundle, "QuestionnaireResponse")
     assert response["questionnaire"].endswith("|screening-consent-1")
+
+
+def test_an_e_mail_only_acute_request_downloads_as_a_valid_bundle_with_its_risk(
+    reviewer_client, make_request
+):
+    acute = make_request(
+        contact_method="email", phone="", asq_wish_dead="yes", asq_now="yes", how_heard=""
+    )
+    assert acute.phone == ""
+
+    response = reviewer_client.get(fhir_url(acute))
+
+    assert response.status_code == 200
+    bundle = response.json()
+    assert_valid_fhir(bundle)
+    (patient,) = by_type(bundle, "Patient")
+    assert patient["telecom"] == [
+        {"system": "email", "value": acute.email, "use": "home", "rank": 1}
+    ]
+    (flag,) = by_type(bundle, "Flag")
+    assert [c["code"] for c in flag["code"]["coding"]] == ["asq_positive", "asq_acute"]
+    assert flag["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "PH"
+    asq = [o for o in by_type(bundle, "Observation") if "valueCodeableConcept" in o]
+    assert asq[0]["valueCodeableConcept"]["coding"][0]["code"] == "acute-positive"
+    assert {"POS", "AA"} == {i["coding"][0]["code"] for i in asq[0]["interpretation"]}
+    (task,) = by_type(bundle, "Task")
+    assert (task["priority"], task["status"]) == ("stat", "requested")
+
+
+@pytest.mark.parametrize("status", ScreeningRequest.Status.values)
+@pytest.mark.parametrize("priority", ScreeningRequest.Priority.values)
+def test_every_status_and_priority_exports(reviewer_client, make_request, status, priority):
+    screening_request = make_request()
+    ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+        status=status, priority=priority, due_at=None
+    )
+
+    bundle = reviewer_client.get(fhir_url(screening_request)).json()
+
+    assert_valid_fhir(bundle)
+    (task,) = by_type(bundle, "Task")
+    assert task["priority"] == TASK_PRIORITY[priority]
+    assert task["status"] == TASK_STATUS[status]
+    assert "restriction" not in task
