@@ -28,6 +28,7 @@ from .questionnaire.model import CLINIC_SYSTEMS
 from .questionnaire.model import Questionnaire as Definition
 from .questionnaire.screening import ASQ_POSITIVE
 from .service_area import service_area_for_zip
+from .staff.queue import request_reasons
 
 FHIR_JSON = "application/fhir+json"
 ITEM_TYPES = {
@@ -562,7 +563,8 @@ def screening_request_bundle(screening_request: ScreeningRequest) -> dict[str, A
                 authored=authored,
             )
             add(flag)
-    reasons = [definition.flag_reason(code, values) for code in screening_request.flags]
+    # In the queue's words, most pressing first.
+    reasons = [reason.words for reason in request_reasons(screening_request)]
     add(_review_task(screening_request, reasons, patient=patient, response=response))
     bundle = {
         "resourceType": "Bundle",
