@@ -1,58 +1,35 @@
-"""The screening questionnaire and a request's answers as FHIR R4 resources, for an EHR.
+"""A screening request as a FHIR collection Bundle for the clinic's EHR.
 
-Built from the questionnaire definition and validated by `fhir.resources` (its R4B models, which
-read and write R4 JSON for these resources) before anything leaves the site. An element is written
-only when it has a value: FHIR refuses empty strings, lists and objects. Every canonical URL is made
-from SITE_URL, never from the host a request came in on.
+An element is written only when it has a value: FHIR refuses empty strings, lists and objects.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone, translation
 from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.codesystem import CodeSystem
-from fhir.resources.R4B.namingsystem import NamingSystem
-from fhir.resources.R4B.questionnaire import Questionnaire
 
-from . import questionnaire
-from .models import ScreeningRequest
-from .questionnaire import Choice, Coding, Instrument, Kind, Question, codes, scoring
-from .questionnaire.model import CLINIC_SYSTEMS
-from .questionnaire.model import Questionnaire as Definition
-from .questionnaire.screening import ASQ_POSITIVE
-from .service_area import service_area_for_zip
-from .staff.queue import request_reasons
+from .. import questionnaire
+from ..models import ScreeningRequest
+from ..questionnaire import Coding, Kind, Question, codes, scoring
+from ..questionnaire.screening import ASQ_POSITIVE
+from ..service_area import service_area_for_zip
+from ..staff.queue import request_reasons
+from .common import (
+    FIRST_VERSION,
+    FLAGS_SYSTEM,
+    REQUEST_NAMING_SYSTEM,
+    answer_value,
+    canonical_url,
+    coding_json,
+    item_tree,
+    site_url,
+)
 
-FHIR_JSON = "application/fhir+json"
-ITEM_TYPES = {
-    Kind.ONE: "choice",
-    Kind.SCALE: "choice",
-    Kind.MANY: "choice",
-    Kind.SELECT: "choice",
-    Kind.TEXT: "string",
-    Kind.LONG_TEXT: "text",
-    Kind.NAME: "string",
-    Kind.BIRTH_DATE: "date",
-    Kind.EMAIL: "string",
-    Kind.PHONE: "string",
-    Kind.ZIP: "string",
-    Kind.AGREE: "boolean",
-}
-# The clinic's code systems for what no published code covers: answers, and triage flags.
-ANSWERS_SYSTEM = CLINIC_SYSTEMS + "screening"
-FLAGS_SYSTEM = CLINIC_SYSTEMS + "screening-flag"
-# Requests are identified by their reference, under this naming system (served, like the others).
-REQUEST_NAMING_SYSTEM = "/fhir/NamingSystem/screening-request"
-FIRST_VERSION = "screening-consent-1"
-
-ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 FLAG_PRIORITY = "http://hl7.org/fhir/StructureDefinition/flag-priority"
 FLAG_DETAIL = "http://hl7.org/fhir/StructureDefinition/flag-detail"
 INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
@@ -87,210 +64,6 @@ TASK_STATUS = {
 }
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def canonical_url(definition: Definition) -> str:
-    return site_url(definition.url)
-
-
-def clinic_code_system() -> str:
-    """The clinic's code system for answers that have no LOINC code."""
-    return site_url(ANSWERS_SYSTEM)
-
-
-def _coding(coding: Coding) -> dict[str, str]:
-    system = site_url(coding.system) if coding.clinic_system else coding.system
-    return {"system": system, "code": coding.code, "display": coding.display}
-
-
-def _choice_coding(question: Question, choice: Choice) -> Coding:
-    """The choice's published code, else the clinic's: "<question>.<answer>"."""
-    if choice.coding is not None:
-        return choice.coding
-    # Code systems are read in English, whatever language the page was in.
-    with translation.override(settings.LANGUAGE_CODE):
-        return Coding(f"{question.name}.{choice.code}", str(choice.label), ANSWERS_SYSTEM)
-
-
-def _answer_value(question: Question, choice: Choice) -> dict[str, Any]:
-    """A choice as an answer value: a number on a 0-10 scale, else a coding."""
-    if question.kind == Kind.SCALE:
-        return {"valueInteger": int(choice.code)}
-    coding = _coding(_choice_coding(question, choice))
-    if choice.ordinal is not None:
-        coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": choice.ordinal}]
-    return {"valueCoding": coding}
-
-
-def _instrument_of(definition: Definition) -> dict[str, Instrument]:
-    return {
-        name: instrument
-        for instrument in definition.instruments
-        for name in (*instrument.items, instrument.acuity_item)
-        if name
-    }
-
-
-def _item_tree(
-    definition: Definition,
-    leaf: Callable[[Question], dict[str, Any] | None],
-    group: Callable[[str, str, Coding | None], dict[str, Any]],
-) -> list[dict[str, Any]]:
-    """A group per section and, inside, a group per instrument (with its panel code) around its
-    items; `leaf` makes each question's item (None leaves it out). Empty groups are left out."""
-    instrument_of = _instrument_of(definition)
-    tree = []
-    for section in definition.sections:
-        items: list[dict[str, Any]] = []
-        for question in section.questions:
-            item = leaf(question)
-            if item is None:
-                continue
-            instrument = instrument_of.get(question.name)
-            if instrument is None:
-                items.append(item)
-                continue
-            if not items or items[-1]["linkId"] != instrument.key:
-                items.append(group(instrument.key, str(instrument.title), instrument.coding))
-            items[-1]["item"].append(item)
-        if items:
-            tree.append({**group(section.slug, str(section.title), None), "item": items})
-    return tree
-
-
-# --- The questionnaire and the clinic's code systems --------------------------------------------
-
-
-def _question_item(question: Question) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "linkId": question.name,
-        "text": str(question.text),
-        "type": ITEM_TYPES[question.kind],
-        # FHIR applies "required" only while an item is enabled: a follow-up is required when shown.
-        "required": not question.optional,
-    }
-    if question.coding is not None:
-        item["code"] = [_coding(question.coding)]
-    if question.kind == Kind.MANY:
-        item["repeats"] = True
-    if question.max_length:
-        item["maxLength"] = question.max_length
-    if question.choices:
-        item["answerOption"] = [_answer_value(question, choice) for choice in question.choices]
-    if question.asked_when is not None:
-        trigger = question.asked_when
-        conditions = []
-        for name in trigger.questions:
-            asked = questionnaire.SCREENING.question(name)
-            for choice in asked.choices:
-                if choice.code in trigger.codes:
-                    value = _answer_value(asked, choice)
-                    (key,) = value
-                    conditions.append(
-                        {
-                            "question": name,
-                            "operator": "=",
-                            "answer" + key.removeprefix("value"): value[key],
-                        }
-                    )
-        item["enableWhen"] = conditions
-        item["enableBehavior"] = "any"
-    return item
-
-
-def _definition_group(link_id: str, text: str, coding: Coding | None) -> dict[str, Any]:
-    group: dict[str, Any] = {"linkId": link_id, "text": text, "type": "group", "item": []}
-    if coding is not None:
-        group["code"] = [_coding(coding)]
-    return group
-
-
-def questionnaire_resource() -> dict[str, Any]:
-    """The screening questionnaire as a FHIR Questionnaire (public: no patient data)."""
-    definition = questionnaire.SCREENING
-    with translation.override(settings.LANGUAGE_CODE):
-        resource = {
-            "resourceType": "Questionnaire",
-            "id": "screening",
-            "language": settings.LANGUAGE_CODE,
-            "url": canonical_url(definition),
-            "version": definition.version,
-            "name": definition.name,
-            "title": str(definition.title),
-            "status": "active",
-            "subjectType": ["Patient"],
-            "publisher": settings.CLINIC_NAME,
-            "item": _item_tree(definition, _question_item, _definition_group),
-        }
-    return Questionnaire.model_validate(resource).model_dump(mode="json", exclude_none=True)
-
-
-def _clinic_codings(definition: Definition) -> Iterator[Coding]:
-    """Every clinic code the questionnaire and its exports use, in the order they appear."""
-    for question in definition.questions():
-        if question.coding is not None:
-            yield question.coding
-        if question.kind != Kind.SCALE:
-            yield from (_choice_coding(question, choice) for choice in question.choices)
-    for instrument in definition.instruments:
-        yield from (c for c in (instrument.coding, instrument.score_coding) if c is not None)
-    yield from codes.ASQ_CODES
-    yield from (Coding(f.code, str(f.label), FLAGS_SYSTEM) for f in definition.flags())
-
-
-def clinic_code_systems() -> dict[str, list[Coding]]:
-    """The clinic's code systems by id, each with its codes (once each)."""
-    systems: dict[str, dict[str, Coding]] = {}
-    for coding in _clinic_codings(questionnaire.SCREENING):
-        if coding.clinic_system:
-            systems.setdefault(coding.clinic_system, {}).setdefault(coding.code, coding)
-    return {system: list(found.values()) for system, found in systems.items()}
-
-
-def code_system_resource(system_id: str) -> dict[str, Any] | None:
-    """One of the clinic's code systems as a FHIR CodeSystem, at its canonical URL; None if the
-    clinic has no code system of that id."""
-    concepts = clinic_code_systems().get(system_id)
-    if concepts is None:
-        return None
-    definition = questionnaire.SCREENING
-    resource = {
-        "resourceType": "CodeSystem",
-        "id": system_id,
-        "url": site_url(CLINIC_SYSTEMS + system_id),
-        "version": definition.version,
-        "name": "Avyia" + "".join(part.title() for part in system_id.split("-")),
-        "title": f"{settings.CLINIC_NAME} screening codes: {system_id}",
-        "status": "active",
-        "publisher": settings.CLINIC_NAME,
-        "caseSensitive": True,
-        "content": "complete",
-        "count": len(concepts),
-        "concept": [{"code": c.code, "display": c.display} for c in concepts],
-    }
-    return CodeSystem.model_validate(resource).model_dump(mode="json", exclude_none=True)
-
-
-def naming_system_resource() -> dict[str, Any]:
-    """The naming system of request references, so the identifier's system resolves too."""
-    resource = {
-        "resourceType": "NamingSystem",
-        "name": "AvyiaScreeningRequestReference",
-        "status": "active",
-        "kind": "identifier",
-        "date": date(2026, 1, 1).isoformat(),
-        "publisher": settings.CLINIC_NAME,
-        "description": "The reference a screening request is given when the patient sends it.",
-        "uniqueId": [{"type": "uri", "value": site_url(REQUEST_NAMING_SYSTEM), "preferred": True}],
-    }
-    return NamingSystem.model_validate(resource).model_dump(mode="json", exclude_none=True)
-
-
-# --- A request as a Bundle ----------------------------------------------------------------------
-
-
 def _answers(question: Question, value: Any) -> list[dict[str, Any]]:
     if question.kind == Kind.AGREE:
         return [{"valueBoolean": bool(value)}]
@@ -299,7 +72,7 @@ def _answers(question: Question, value: Any) -> list[dict[str, Any]]:
     if question.choices:
         values = value if isinstance(value, list) else [value]
         chosen = [c for v in values for c in question.choices if str(c.code) == str(v)]
-        return [_answer_value(question, choice) for choice in chosen]
+        return [answer_value(question, choice) for choice in chosen]
     if isinstance(value, date):
         return [{"valueDate": value.isoformat()}]
     text = str(value).strip()
@@ -389,7 +162,7 @@ def _questionnaire_response(
 
     # The questions in the words the patient read them in.
     with translation.override(screening_request.language):
-        items = _item_tree(definition, answered, _response_group)
+        items = item_tree(definition, answered, _response_group)
     return {
         "resourceType": "QuestionnaireResponse",
         "language": screening_request.language,
@@ -410,7 +183,7 @@ def _observation(
         "resourceType": "Observation",
         "status": "final",
         "category": [SURVEY],
-        "code": {"coding": [_coding(code)]},
+        "code": {"coding": [coding_json(code)]},
         "subject": {"reference": patient},
         "effectiveDateTime": authored,
         "derivedFrom": [{"reference": response}],
@@ -440,7 +213,7 @@ def _asq_result(*, acute: bool, positive: bool) -> dict[str, Any]:
     interpretation = ("POS", "Positive") if positive else ("NEG", "Negative")
     interpretations = [interpretation] + ([("AA", "Critical abnormal")] if acute else [])
     return {
-        "valueCodeableConcept": {"coding": [_coding(result)], "text": result.display},
+        "valueCodeableConcept": {"coding": [coding_json(result)], "text": result.display},
         "interpretation": [
             {"coding": [{"system": INTERPRETATION, "code": code, "display": display}]}
             for code, display in interpretations
@@ -473,7 +246,7 @@ def _suicide_risk_flag(
         ],
         "code": {
             "coding": [
-                _coding(Coding(code, definition.flag_label(code), FLAGS_SYSTEM))
+                coding_json(Coding(code, definition.flag_label(code), FLAGS_SYSTEM))
                 for code in flag_codes
             ],
             "text": "; ".join(definition.flag_label(code) for code in flag_codes),
