@@ -248,7 +248,7 @@ CONDITIONS = (
         _condition(
             "heart",
             "Heart disease or high blood pressure (even if treated)",
-            "Heart disease or high blood pressure",
+            "Heart condition",
         ),
         _("Heart disease or high blood pressure, even if it is treated"),
     ),
