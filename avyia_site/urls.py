@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
+from intake import fhir_views as intake_fhir_views
 from intake import views as intake_views
 from pages import views as pages_views
 from pages.sitemaps import ContentPageSitemap
@@ -19,6 +20,16 @@ urlpatterns = [
         "fhir/Questionnaire/screening",
         intake_views.fhir_questionnaire,
         name="fhir_questionnaire",
+    ),
+    path(
+        "fhir/CodeSystem/<slug:system_id>",
+        intake_fhir_views.fhir_code_system,
+        name="fhir_code_system",
+    ),
+    path(
+        "fhir/NamingSystem/screening-request",
+        intake_fhir_views.fhir_request_naming_system,
+        name="fhir_request_naming_system",
     ),
     # One address per photo, whatever the page's language. Only names pages.photos makes; anything
     # else is a 404 without touching the disk.

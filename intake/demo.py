@@ -164,6 +164,16 @@ DEMO_CASES = [
         note="Seizure history: the medical team advised against at-home treatment.",
     ),
     DemoCase({"pain_duration": "under_3_months"}, hours_ago=2),
+    # Declined a suicide question (counted as positive) and takes medicines that slow breathing.
+    DemoCase(
+        {
+            "asq_attempt": "declined",
+            "asq_now": "no",
+            "sedating_medicines": ["opioid", "benzodiazepine"],
+            "contact_method": "email",
+        },
+        hours_ago=4,
+    ),
     DemoCase({"zip_code": "99201", "pain_conditions": ["phantom_limb"]}, hours_ago=8),
     DemoCase({"zip_code": "98004", "contact_method": "email"}, hours_ago=12),
     DemoCase(

@@ -144,8 +144,15 @@ class QuestionsForm(forms.Form):
             return "acute"
         return "positive" if scoring.asq_positive(self.questionnaire, answers) else ""
 
+    def crisis_declined(self) -> bool:
+        """A suicide-risk question declined: the crisis message says so in its own words."""
+        return scoring.asq_declined(self.questionnaire, self.posted())
+
     def crisis_when(self) -> When:
         return scoring.asq_positive_when(self.questionnaire)
+
+    def declined_when(self) -> When:
+        return scoring.asq_declined_when(self.questionnaire)
 
     def acute_when(self) -> When:
         return scoring.asq_acute_when(self.questionnaire)

@@ -142,7 +142,8 @@ def screening_request_create(
         in_service_area=area.in_area,
         county=area.county,
         **{name: "" if value is None else value for name, value in columns.items()},
-        answers={"sections": answers_as_seen, "values": coded},
+        # The questionnaire's version is kept with the answers it asked: exports pin to it.
+        answers={"sections": answers_as_seen, "values": coded, "version": definition.version},
         email_index=email_blind_index(answers["email"]) if answers.get("email") else "",
         phone_index=phone_blind_index(answers["phone"]) or "",
         name_birth_index=name_birth_blind_index(answers["last_name"], answers["date_of_birth"]),

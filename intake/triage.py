@@ -35,7 +35,8 @@ def triage(*, answers: Mapping[str, Any], in_service_area: bool | None) -> Triag
       condition answered "yes" or "not sure"; never an automatic "no": a clinician decides).
     - PEG score: the mean of its three 0-10 items, to one decimal place.
     - PHQ-2 positive at a total of 3 or more.
-    - ASQ positive on any "yes", including "thoughts of killing yourself right now" (acute).
+    - ASQ positive on any "yes", including "thoughts of killing yourself right now" (acute), and
+      on any ASQ question declined (noted as its own flag, so staff read why).
     - A ZIP code outside the area, or not found: noted as flags.
 
     Priority: the most pressing that any flag raises (acute for thoughts of suicide right now,
@@ -61,6 +62,8 @@ def triage(*, answers: Mapping[str, Any], in_service_area: bool | None) -> Triag
     asq_acute = scoring.asq_acute(definition, answers)
     if asq_positive:
         flags.append(screening.ASQ_POSITIVE)
+    if scoring.asq_declined(definition, answers):
+        flags.append(screening.ASQ_DECLINED_FLAG)
     if asq_acute:
         flags.append(screening.ASQ_ACUTE)
 

@@ -1,12 +1,13 @@
 """LOINC codes for the validated instruments' panels, items, scores and answers.
 
-Only codes confirmed against a published source are given; the rest are None and left out of
-every export rather than guessed. Confirmed: see the comment above each group.
+Only LOINC codes confirmed against a published source are given, never guessed. Confirmed: see
+the comment above each group. Where no code can be confirmed, the clinic's own code system stands
+in (named by its path under the site; the export makes it absolute with SITE_URL).
 """
 
 from __future__ import annotations
 
-from .model import Coding
+from .model import CLINIC_SYSTEMS, Coding
 
 # Yes / No: checked against HL7's SDC answer list LL2828-3 and the Behavioral Health IG.
 ANSWER_YES = Coding("LA33-6", "Yes")
@@ -41,11 +42,38 @@ PHQ_MORE_THAN_HALF = Coding("LA6570-1", "More than half the days")
 PHQ_NEARLY_EVERY_DAY = Coding("LA6571-9", "Nearly every day")
 
 # ASQ: LOINC 2.83 lists a panel (115564-7) and item codes, but no LOINC page or terminology
-# server we could check confirms them yet (only one third-party implementation guide), so they
-# are left out until they can be.
-ASQ_PANEL: Coding | None = None
-ASQ_WISH_DEAD: Coding | None = None
-ASQ_BETTER_OFF: Coding | None = None
-ASQ_THOUGHTS: Coding | None = None
-ASQ_ATTEMPT: Coding | None = None
-ASQ_NOW: Coding | None = None
+# server we could check confirms them yet (only one third-party implementation guide). Until they
+# can be, the ASQ's items and its result carry the clinic's own codes, from a code system the site
+# serves at its canonical URL (`/fhir/CodeSystem/asq`).
+ASQ_SYSTEM = CLINIC_SYSTEMS + "asq"
+ASQ_PANEL = Coding("panel", "Ask Suicide-Screening Questions (ASQ)", ASQ_SYSTEM)
+ASQ_WISH_DEAD = Coding("wish-dead", "In the past few weeks, wished you were dead", ASQ_SYSTEM)
+ASQ_BETTER_OFF = Coding(
+    "better-off",
+    "In the past few weeks, felt you or your family would be better off if you were dead",
+    ASQ_SYSTEM,
+)
+ASQ_THOUGHTS = Coding(
+    "thoughts", "In the past week, having thoughts about killing yourself", ASQ_SYSTEM
+)
+ASQ_ATTEMPT = Coding("attempt", "Ever tried to kill yourself", ASQ_SYSTEM)
+ASQ_NOW = Coding("now", "Having thoughts of killing yourself right now (acuity)", ASQ_SYSTEM)
+ASQ_DECLINED = Coding("declined", "Declined to answer (counted as a positive screen)", ASQ_SYSTEM)
+# The screen's result, in the toolkit's own three outcomes.
+ASQ_RESULT = Coding("result", "ASQ suicide risk screen result", ASQ_SYSTEM)
+ASQ_NEGATIVE = Coding("negative", "Negative screen", ASQ_SYSTEM)
+ASQ_NON_ACUTE_POSITIVE = Coding("non-acute-positive", "Non-acute positive screen", ASQ_SYSTEM)
+ASQ_ACUTE_POSITIVE = Coding("acute-positive", "Acute positive screen (imminent risk)", ASQ_SYSTEM)
+ASQ_CODES = (
+    ASQ_PANEL,
+    ASQ_WISH_DEAD,
+    ASQ_BETTER_OFF,
+    ASQ_THOUGHTS,
+    ASQ_ATTEMPT,
+    ASQ_NOW,
+    ASQ_DECLINED,
+    ASQ_RESULT,
+    ASQ_NEGATIVE,
+    ASQ_NON_ACUTE_POSITIVE,
+    ASQ_ACUTE_POSITIVE,
+)

@@ -20,6 +20,9 @@ Priority = ScreeningRequest.Priority
 Text = str | Promise  # a string, or one marked for translation (gettext_lazy)
 
 LOINC = "http://loinc.org"
+# The clinic's own code systems are named by their path on the site; an export puts SITE_URL in
+# front, so the canonical URL is the address that serves the CodeSystem.
+CLINIC_SYSTEMS = "/fhir/CodeSystem/"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,11 @@ class Coding:
     code: str
     display: str
     system: str = LOINC
+
+    @property
+    def clinic_system(self) -> str:
+        """The id of the clinic code system this code is in ("asq"); empty for any other."""
+        return self.system.removeprefix(CLINIC_SYSTEMS) if self.system.startswith("/") else ""
 
 
 class Kind(enum.StrEnum):
@@ -71,6 +79,8 @@ class Choice:
     coding: Coding | None = None  # the LOINC answer code, where the instrument has one
     flag: Flag | None = None  # raised when this choice is chosen (a checklist of conditions)
     exclusive: bool = False  # "None of these": cannot be chosen with another answer
+    # The answer's score in its instrument (PHQ-2: 0 to 3), exported as FHIR's ordinalValue.
+    ordinal: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .model import Questionnaire, When
-from .screening import PHQ2_POSITIVE_AT, YES
+from .screening import DECLINED, PHQ2_POSITIVE_AT, YES
 
 
 def peg_score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Decimal | None:
@@ -38,9 +38,16 @@ def asq_acute_when(questionnaire: Questionnaire) -> When:
 
 
 def asq_positive_when(questionnaire: Questionnaire) -> When:
-    """Any "yes" on the ASQ, the acuity question included: a positive screen."""
+    """Any "yes" on the ASQ, the acuity question included, or any item the patient declined to
+    answer (NIMH counts a refusal as positive): a positive screen."""
     asq = questionnaire.instrument("asq")
-    return When((*asq.items, asq.acuity_item), frozenset({YES}))
+    return When((*asq.items, asq.acuity_item), frozenset({YES, DECLINED}))
+
+
+def asq_declined_when(questionnaire: Questionnaire) -> When:
+    """An ASQ question the patient chose not to answer."""
+    asq = questionnaire.instrument("asq")
+    return When((*asq.items, asq.acuity_item), frozenset({DECLINED}))
 
 
 def asq_acute(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> bool:
@@ -49,3 +56,7 @@ def asq_acute(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> bool:
 
 def asq_positive(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> bool:
     return asq_positive_when(questionnaire).holds(answers)
+
+
+def asq_declined(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> bool:
+    return asq_declined_when(questionnaire).holds(answers)

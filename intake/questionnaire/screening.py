@@ -21,6 +21,9 @@ from .model import When as AskedWhen
 
 YES, NO, NOT_SURE = "yes", "no", "not_sure"
 YES_NO = (Choice(YES, _("Yes"), codes.ANSWER_YES), Choice(NO, _("No"), codes.ANSWER_NO))
+# NIMH's ASQ counts a refusal to answer as a positive screen: the patient may decline each item.
+DECLINED = "declined"
+ASQ_CHOICES = (*YES_NO, Choice(DECLINED, _("I'd rather not answer"), codes.ASQ_DECLINED))
 YES_NO_NOT_SURE = (*YES_NO, Choice(NOT_SURE, _("Not sure")))
 ZERO_TO_TEN = tuple(Choice(n, str(n)) for n in range(11))
 
@@ -41,6 +44,13 @@ ASQ_POSITIVE = Flag(
     Priority.URGENT,
     crisis=True,
     short="Suicide risk: screen positive",
+)
+ASQ_DECLINED_FLAG = Flag(
+    "asq_declined",
+    "Declined the suicide questions (ASQ): counted as a positive screen",
+    Priority.URGENT,
+    crisis=True,
+    short="Suicide risk: declined the suicide questions",
 )
 ASQ_ACUTE = Flag(
     "asq_acute",
@@ -232,12 +242,15 @@ SURGERY_PLANNED = Question(
 # staff's. Having one, or not being sure, flags it; never an automatic "no": a clinician decides.
 CONDITIONS = (
     (
+        # Any heart disease or high blood pressure, even treated: patients cannot judge "well
+        # controlled", and an ECG is advised for anyone with or at high risk of heart disease
+        # (Cohen 2018). Broader than the code's first wording, so earlier answers stay true.
         _condition(
             "heart",
-            "High blood pressure or heart disease not well controlled",
+            "Heart disease or high blood pressure (even if treated)",
             "Heart condition",
         ),
-        _("High blood pressure or heart disease that is not well controlled"),
+        _("Heart disease or high blood pressure, even if it is treated"),
     ),
     (
         _condition("psychosis", "Psychosis, schizophrenia or mania", "Psychosis or mania"),
@@ -295,6 +308,44 @@ HEALTH_NOT_SURE = Question(
     required_message=_("Choose the health conditions you are not sure about."),
     flag_note="not sure",
 )
+# Opioids, benzodiazepines and other sedatives with ketamine can slow breathing (the label's
+# interaction): each one taken now is flagged for a clinician to plan around.
+SEDATING_MEDICINES = Question(
+    name="sedating_medicines",
+    text=_("Do you take any of these now?"),
+    help_text=_(
+        "Choose all that apply. With ketamine, these can slow your breathing, so a clinician "
+        "plans for them."
+    ),
+    kind=Kind.MANY,
+    choices=(
+        Choice(
+            "opioid",
+            _("Opioid pain medicine, such as oxycodone, hydrocodone, morphine or tramadol"),
+            flag=_condition(
+                "opioid", "Takes opioid pain medicine (slowed breathing)", "Opioid pain medicine"
+            ),
+        ),
+        Choice(
+            "benzodiazepine",
+            _("A benzodiazepine, such as alprazolam (Xanax), lorazepam (Ativan) or clonazepam"),
+            flag=_condition(
+                "benzodiazepine", "Takes a benzodiazepine (slowed breathing)", "Benzodiazepine"
+            ),
+        ),
+        Choice(
+            "sedative",
+            _("Another sedative or a sleeping pill, such as zolpidem (Ambien)"),
+            flag=_condition(
+                "sedative",
+                "Takes another sedative or sleeping pill (slowed breathing)",
+                "Sedative or sleeping pill",
+            ),
+        ),
+        Choice(NONE, _("None of these"), exclusive=True),
+    ),
+    required_message=_("Choose the medicines you take now, or “None of these”."),
+)
 CURRENT_MEDICINES = Question(
     name="current_medicines",
     text=_("Which medicines do you take now?"),
@@ -306,10 +357,10 @@ CURRENT_MEDICINES = Question(
 # PHQ-2 (Kroenke 2003): each item 0-3 over the last 2 weeks.
 PHQ2_CHOICES = (
     # Translators: the PHQ-2's answers, as in the published Spanish (USA) PHQ screeners.
-    Choice(0, _("Not at all"), codes.PHQ_NOT_AT_ALL),
-    Choice(1, _("Several days"), codes.PHQ_SEVERAL_DAYS),
-    Choice(2, _("More than half the days"), codes.PHQ_MORE_THAN_HALF),
-    Choice(3, _("Nearly every day"), codes.PHQ_NEARLY_EVERY_DAY),
+    Choice(0, _("Not at all"), codes.PHQ_NOT_AT_ALL, ordinal=0),
+    Choice(1, _("Several days"), codes.PHQ_SEVERAL_DAYS, ordinal=1),
+    Choice(2, _("More than half the days"), codes.PHQ_MORE_THAN_HALF, ordinal=2),
+    Choice(3, _("Nearly every day"), codes.PHQ_NEARLY_EVERY_DAY, ordinal=3),
 )
 PHQ2_INTEREST = Question(
     name="phq2_interest",
@@ -337,27 +388,28 @@ PHQ2_DOWN = Question(
     required_message=_("Tell us how often you felt down, depressed or hopeless."),
     coding=codes.PHQ2_DOWN,
 )
-# ASQ (NIMH Ask Suicide-Screening Questions), in its own words. Any "yes" is a positive screen.
+# ASQ (NIMH Ask Suicide-Screening Questions), in its own words. Any "yes", or declining to answer,
+# is a positive screen.
 ASQ_WISH_DEAD = Question(
     name="asq_wish_dead",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("In the past few weeks, have you wished you were dead?"),
     kind=Kind.ONE,
-    choices=YES_NO,
+    choices=ASQ_CHOICES,
     required_message=_("Answer yes or no: in the past few weeks, have you wished you were dead?"),
     coding=codes.ASQ_WISH_DEAD,
 )
 ASQ_BETTER_OFF = Question(
     name="asq_better_off",
     text=_(
-        # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-        # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+        # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+        # suicidio"), word for word.
         "In the past few weeks, have you felt that you or your family would be better off if you "
         "were dead?"
     ),
     kind=Kind.ONE,
-    choices=YES_NO,
+    choices=ASQ_CHOICES,
     required_message=_(
         "Answer yes or no: have you felt that you or your family would be better off if you were "
         "dead?"
@@ -366,11 +418,11 @@ ASQ_BETTER_OFF = Question(
 )
 ASQ_THOUGHTS = Question(
     name="asq_thoughts",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("In the past week, have you been having thoughts about killing yourself?"),
     kind=Kind.ONE,
-    choices=YES_NO,
+    choices=ASQ_CHOICES,
     required_message=_(
         "Answer yes or no: in the past week, have you been having thoughts about killing yourself?"
     ),
@@ -378,11 +430,11 @@ ASQ_THOUGHTS = Question(
 )
 ASQ_ATTEMPT = Question(
     name="asq_attempt",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("Have you ever tried to kill yourself?"),
     kind=Kind.ONE,
-    choices=YES_NO,
+    choices=ASQ_CHOICES,
     required_message=_("Answer yes or no: have you ever tried to kill yourself?"),
     coding=codes.ASQ_ATTEMPT,
 )
@@ -390,12 +442,12 @@ ASQ_ITEMS = (ASQ_WISH_DEAD, ASQ_BETTER_OFF, ASQ_THOUGHTS, ASQ_ATTEMPT)
 # The acuity question, asked after any "yes"; "yes" here means the patient may be in danger now.
 ASQ_NOW = Question(
     name="asq_now",
-    # Translators: ASQ item. A careful translation, to be checked word for word against NIMH's
-    # Spanish ASQ ("Preguntas de detección del riesgo de suicidio").
+    # Translators: ASQ item: NIMH's Spanish ASQ ("Preguntas de detección del riesgo de
+    # suicidio"), word for word.
     text=_("Are you having thoughts of killing yourself right now?"),
     kind=Kind.ONE,
-    choices=YES_NO,
-    asked_when=AskedWhen(tuple(q.name for q in ASQ_ITEMS), frozenset({YES})),
+    choices=ASQ_CHOICES,
+    asked_when=AskedWhen(tuple(q.name for q in ASQ_ITEMS), frozenset({YES, DECLINED})),
     required_message=_("Answer yes or no: are you having thoughts of killing yourself right now?"),
     coding=codes.ASQ_NOW,
 )
@@ -573,7 +625,9 @@ SCREENING = Questionnaire(
     url="/fhir/Questionnaire/screening",
     name="AvyiaScreeningRequest",
     title=_("Request a screening"),
-    version=consent.CONSENT_VERSION,
+    # A new version whenever a question, an answer or a code changes: stored answers keep theirs.
+    # ("screening-consent-1" was the first, before the questionnaire had a version of its own.)
+    version="2",
     sections=(
         Section(
             slug="where",
@@ -610,7 +664,7 @@ SCREENING = Questionnaire(
                     (HEALTH_CONDITIONS, HEALTH_NOT_SURE),
                     intro=_("A clinician needs to know about these before ketamine treatment."),
                 ),
-                Part((CURRENT_MEDICINES,)),
+                Part((SEDATING_MEDICINES, CURRENT_MEDICINES)),
             ),
         ),
         Section(
@@ -646,5 +700,12 @@ SCREENING = Questionnaire(
         ),
     ),
     instruments=(PEG, PHQ2, ASQ),
-    rule_flags=(ASQ_POSITIVE, ASQ_ACUTE, PHQ2_POSITIVE, OUT_OF_AREA, AREA_UNKNOWN),
+    rule_flags=(
+        ASQ_POSITIVE,
+        ASQ_DECLINED_FLAG,
+        ASQ_ACUTE,
+        PHQ2_POSITIVE,
+        OUT_OF_AREA,
+        AREA_UNKNOWN,
+    ),
 )

@@ -5,6 +5,7 @@ Every export is audited."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -21,8 +22,10 @@ from ..forms import answer_shown
 from ..models import AuditEvent, ScreeningRequest
 from ..questionnaire import Kind, Question
 from .audit import audit_record_many
-from .presentation import flag_labels
+from .queue import request_reasons
 
+# Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark.
+BYTE_ORDER_MARK = "\ufeff"
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP, "CSV Injection").
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,9 +51,11 @@ def csv_safe(value: object) -> str:
 
 def _request_cell(screening_request: ScreeningRequest, field: str) -> object:
     if field == "received_at":
-        return timezone.localtime(screening_request.received_at).strftime("%Y-%m-%d %H:%M")
+        # ISO 8601, with the clinic's offset, like every date in the file.
+        return timezone.localtime(screening_request.received_at).isoformat(timespec="minutes")
     if field == "flags":
-        return "; ".join(flag_labels(screening_request))
+        # In the queue's words ("Pregnancy: not sure"), most pressing first.
+        return "; ".join(reason.words for reason in request_reasons(screening_request))
     if field == "in_service_area":
         return {True: "yes", False: "no", None: "unknown"}[screening_request.in_service_area]
     if field == "assigned_to":
@@ -69,6 +74,8 @@ def _answer_cell(screening_request: ScreeningRequest, question: Question) -> str
             return phone_national(value)
     else:
         value = (screening_request.answers or {}).get("values", {}).get(question.name)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return answer_shown(question, value)
 
 
@@ -76,9 +83,11 @@ def _answer_cell(screening_request: ScreeningRequest, question: Question) -> str
 def screening_requests_export_csv(
     *, screening_requests: Iterable[ScreeningRequest], actor: AbstractBaseUser
 ) -> str:
-    """The requests as CSV text, every cell neutralised; one audit event per exported request."""
+    """The requests as CSV text for a spreadsheet (byte-order mark, ISO 8601 dates), every cell
+    neutralised; one audit event per exported request."""
     questions = list(questionnaire.SCREENING.questions())
     buffer = io.StringIO()
+    buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in REQUEST_COLUMNS] + [str(q.text) for q in questions])
     references = []

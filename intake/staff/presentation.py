@@ -51,11 +51,6 @@ def crisis_answers(screening_request: ScreeningRequest) -> list[tuple[str, str]]
     ]
 
 
-def flag_labels(screening_request: ScreeningRequest) -> list[str]:
-    """The request's flags in words, as the questionnaire names them."""
-    return [questionnaire.SCREENING.flag_label(code) for code in screening_request.flags]
-
-
 def triage_flags(screening_request: ScreeningRequest) -> list[dict[str, Any]]:
     """The request's flags in words, crisis flags first."""
     definition = questionnaire.SCREENING

@@ -68,13 +68,15 @@
       return;
     }
     var acute = holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"));
-    var variant = acute ? "acute" : holds(crisisNames, crisisCodes) ? "panel" : "";
+    var declined = holds(words(crisisAlert, "data-declined-when"), words(crisisAlert, "data-declined-when-codes"));
+    var positive = holds(crisisNames, crisisCodes);
+    var variant = acute ? "acute" : positive && declined ? "declined" : positive ? "panel" : "";
     if (crisisAlert.getAttribute("data-showing") === variant) {
       return;
     }
     crisisAlert.setAttribute("data-showing", variant);
     crisisAlert.replaceChildren();
-    var template = document.getElementById(acute ? "crisis-message-acute" : "crisis-message");
+    var template = document.getElementById(variant === "panel" ? "crisis-message" : "crisis-message-" + variant);
     if (variant && template) {
       crisisAlert.appendChild(template.content.cloneNode(true));
       crisisAlert.scrollIntoView({ block: "center", behavior: "instant" });
@@ -107,7 +109,8 @@
     // What the server rendered is what shows now; only a change of answer replaces it.
     var shown = crisisAlert.hasChildNodes();
     var acuteNow = holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"));
-    crisisAlert.setAttribute("data-showing", shown ? (acuteNow ? "acute" : "panel") : "");
+    var declinedNow = holds(words(crisisAlert, "data-declined-when"), words(crisisAlert, "data-declined-when-codes"));
+    crisisAlert.setAttribute("data-showing", shown ? (acuteNow ? "acute" : declinedNow ? "declined" : "panel") : "");
   }
 
   // --- Error links: show the question and its error, not just the input -----------------------

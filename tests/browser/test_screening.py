@@ -32,7 +32,7 @@ CLEAN_RUN = {
         ("tap", "peg_activity", "7"),
     ],
     "treatments": [("tap", "treatment_helped", "a_little"), ("tap", "surgery_planned", "no")],
-    "health": [("tap", "health_conditions", "none")],
+    "health": [("tap", "health_conditions", "none"), ("tap", "sedating_medicines", "none")],
     "feelings": [
         ("tap", "phq2_interest", "0"),
         ("tap", "phq2_down", "1"),
@@ -243,7 +243,10 @@ def test_mistakes_show_on_the_step_where_they_were_made(site):
 
     continue_(page)  # no health condition chosen, not even "None of these"
     assert page.locator("#id_health_conditions_error").is_visible()
-    run_steps(site, {"health": [("tap", "health_conditions", "heart")]})
+    run_steps(
+        site,
+        {"health": [("tap", "health_conditions", "heart"), ("tap", "sedating_medicines", "none")]},
+    )
 
     continue_(page)  # feelings left blank: six questions, six messages
     assert len(page.locator("#error-summary a").all_inner_texts()) == 6

@@ -54,13 +54,14 @@ ANSWER_CODES = {
     "surgery_planned": ["yes", "no", "not_sure"],
     "health_conditions": [*CONDITIONS, "none", "not_sure"],
     "health_not_sure": CONDITIONS,
+    "sedating_medicines": ["opioid", "benzodiazepine", "sedative", "none"],
     "phq2_interest": [0, 1, 2, 3],
     "phq2_down": [0, 1, 2, 3],
-    "asq_wish_dead": ["yes", "no"],
-    "asq_better_off": ["yes", "no"],
-    "asq_thoughts": ["yes", "no"],
-    "asq_attempt": ["yes", "no"],
-    "asq_now": ["yes", "no"],
+    "asq_wish_dead": ["yes", "no", "declined"],
+    "asq_better_off": ["yes", "no", "declined"],
+    "asq_thoughts": ["yes", "no", "declined"],
+    "asq_attempt": ["yes", "no", "declined"],
+    "asq_now": ["yes", "no", "declined"],
     "contact_method": ["phone", "text", "email"],
     "contact_time": ["any", "morning", "afternoon", "evening"],
     "how_heard": ["doctor", "search", "friend", "social", "other"],
@@ -68,7 +69,11 @@ ANSWER_CODES = {
 FLAG_CODES = [
     "pain_under_3_months",
     *CONDITIONS,
+    "opioid",
+    "benzodiazepine",
+    "sedative",
     "asq_positive",
+    "asq_declined",
     "asq_acute",
     "phq2_positive",
     "out_of_area",
@@ -141,10 +146,31 @@ def test_a_yes_on_each_asq_item_is_a_positive_screen(item):
     assert not scoring.asq_acute(SCREENING, answers)
 
 
+@pytest.mark.parametrize("item", [*SCREENING.instrument("asq").items, "asq_now"])
+def test_declining_any_asq_question_is_a_positive_screen_flagged_as_declined(item):
+    answers = {**routine_answers(), item: "declined"}
+    assert scoring.asq_positive(SCREENING, answers)
+    assert not scoring.asq_acute(SCREENING, answers)
+
+    result = triage(answers=answers, in_service_area=True)
+
+    assert result.flags == ["asq_positive", "asq_declined"]
+    assert result.priority == Priority.URGENT
+    assert SCREENING.flag_reason("asq_declined", answers) == (
+        "Suicide risk: declined the suicide questions"
+    )
+
+
+@pytest.mark.parametrize("question", (*SCREENING.instrument("asq").items, "asq_now"))
+def test_every_asq_question_offers_i_d_rather_not_answer(question):
+    choices = {c.code: str(c.label) for c in SCREENING.question(question).choices}
+    assert choices == {"yes": "Yes", "no": "No", "declined": "I'd rather not answer"}
+
+
 def test_the_acuity_question_follows_a_positive_screen():
     acuity = SCREENING.question(SCREENING.instrument("asq").acuity_item)
     assert acuity.asked_when.questions == SCREENING.instrument("asq").items
-    assert acuity.asked_when.codes == {"yes"}
+    assert acuity.asked_when.codes == {"yes", "declined"}
 
 
 def test_validated_instruments_keep_their_published_items():
@@ -169,6 +195,12 @@ def test_instrument_items_carry_their_confirmed_loinc_codes():
         "peg_activity": "91146-1",
         "phq2_interest": "44250-9",
         "phq2_down": "44255-8",
+        # The clinic's own ASQ codes until LOINC's can be confirmed.
+        "asq_wish_dead": "wish-dead",
+        "asq_better_off": "better-off",
+        "asq_thoughts": "thoughts",
+        "asq_attempt": "attempt",
+        "asq_now": "now",
     }
     assert SCREENING.instrument("peg").coding.code == "91148-7"
     assert SCREENING.instrument("peg").score_coding.code == "91147-9"
@@ -194,6 +226,7 @@ def test_contact_questions_are_kept_in_the_requests_own_columns():
 def test_the_crisis_flags_are_the_suicide_risk_screen():
     assert [f.code for f in SCREENING.flags() if f.crisis] == [
         screening.ASQ_POSITIVE.code,
+        screening.ASQ_DECLINED_FLAG.code,
         screening.ASQ_ACUTE.code,
     ]
 

@@ -181,3 +181,26 @@ def test_an_english_receipt_stays_english(client, django_capture_on_commit_callb
     (receipt,) = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
     assert receipt.body.startswith(f"Hello {PATIENT['first_name']},")
     assert "we have your screening request" in receipt.subject
+
+
+# NIMH's Spanish ASQ ("Preguntas de detección del riesgo de suicidio"), word for word.
+NIMH_SPANISH_ASQ = {
+    "asq_wish_dead": "En las últimas semanas, ¿ha deseado estar muerto(a)?",
+    "asq_better_off": (
+        "En las últimas semanas, ¿ha sentido que usted o su familia estarían mejor si usted "
+        "estuviera muerto(a)?"
+    ),
+    "asq_thoughts": "En la última semana, ¿ha estado pensando en suicidarse?",
+    "asq_attempt": "¿Alguna vez ha intentado suicidarse?",
+    "asq_now": "¿Está pensando en suicidarse en este momento?",
+}
+
+
+def test_the_suicide_questions_are_asked_in_nimh_s_spanish_words(client):
+    walk_to_check(client, language="es", asq_wish_dead="declined", asq_now="declined")
+    page = client.get("/es/screening/feelings/")
+    text = main_text(page)
+
+    for words in NIMH_SPANISH_ASQ.values():
+        assert words in text
+    assert text.count("Prefiero no contestar") == len(NIMH_SPANISH_ASQ)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -75,7 +76,9 @@ def test_a_manager_exports_the_selected_requests_as_csv_and_each_export_is_audit
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="screening-requests-')
     assert "no-store" in response["Cache-Control"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    # With a byte-order mark, so Excel reads it as UTF-8.
+    assert response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {row["Reference"] for row in rows} == {first.reference, second.reference}
     assert {row["E-mail address"] for row in rows} == {first.email, second.email}
     languages = {row["Reference"]: row["Language"] for row in rows}
@@ -99,7 +102,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(manager_client, 
 
     response = _act(manager_client, "export_csv", screening_request)
 
-    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
     assert row["First name"] == "'=HYPERLINK(1)"
     assert row["Last name"] == "'@SUM(A1)"
     # Written as people dial it: "+1..." would be a formula, and a quote would be typed out.
@@ -185,3 +188,25 @@ def test_a_manager_reviews_and_purges_requests_past_retention(manager_client, ma
     assert not StatusChange.objects.filter(screening_request=expired.pk).exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.PURGE)
     assert (event.reference, event.actor) == (expired.reference, manager[0])
+
+
+def test_the_csv_says_what_the_queue_says_with_iso_dates(manager_client, make_request):
+    screening_request = make_request(
+        health_conditions=["not_sure"],
+        health_not_sure=["pregnancy"],
+        sedating_medicines=["opioid", "benzodiazepine"],
+        date_of_birth="1979-04-23",
+    )
+
+    response = _act(manager_client, "export_csv", screening_request)
+
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    queue = manager_client.get(QUEUE).content.decode()
+    for reason in ("Pregnancy: not sure", "Opioid pain medicine", "Benzodiazepine"):
+        assert reason in row["Flags"]
+        assert reason in queue
+    assert "Pregnant or breastfeeding" not in row["Flags"]
+    assert row["Date of birth"] == "1979-04-23"
+    received = datetime.datetime.fromisoformat(row["Received"])
+    assert received.utcoffset() is not None
+    assert abs(received - screening_request.received_at) < datetime.timedelta(minutes=1)
