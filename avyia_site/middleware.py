@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 
 from django.conf import settings
@@ -98,8 +99,10 @@ class RequestBodyGuardMiddleware:
       header, so nothing is ever buffered or written to disk. nginx refuses multipart on the
       screening request outright (deploy/nginx.conf). The admin takes one photo at a time, up to
       STAFF_UPLOAD_MAX_BYTES.
-    - A charset other than UTF-8: 400 with the styled page. Django refuses such a form body too, but
-      its error handlers re-read the body for the CSRF check and end in a bare 500.
+    - A charset other than UTF-8: 400 with the styled page. Another name Python's codecs give UTF-8
+      ("UTF8", "utf_8", "U8") becomes "utf-8", the only spelling Django reads a form body in.
+      Django refuses the others too, but its default 400 view re-reads the body for the CSRF check
+      and ends in a bare 500 (`bad_request` below never reads it).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -118,10 +121,23 @@ class RequestBodyGuardMiddleware:
             return _refusal(request, 400)
         if too_large:
             return _refusal(request, 400)
-        charset = request.content_params.get("charset", "utf-8").strip().lower()
-        if charset not in {"utf-8", "utf8"}:
-            return _refusal(request, 400)
+        if "charset" in request.content_params:
+            if not _is_utf_8(request.content_params["charset"]):
+                return _refusal(request, 400)
+            request.encoding = "utf-8"
         return self.get_response(request)
+
+
+def _is_utf_8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset.strip()).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The styled 400 page, for any request Django finds malformed; it never reads the body."""
+    return _refusal(request, 400)
 
 
 def _refusal(request: HttpRequest, status: int) -> HttpResponse:
