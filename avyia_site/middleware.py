@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -50,8 +51,19 @@ def database_writable() -> bool:
         with connection.cursor() as cursor:
             cursor.execute(_WRITE_PROBE)
     except DatabaseError:
+        database_connection_renew()
         return False
     return True
+
+
+def database_connection_renew() -> None:
+    """After a failed write: close this worker's connection when the request ends.
+
+    A connection kept between requests (CONN_MAX_AGE) keeps what it was opened with: SQLite opened
+    while the file was read-only stays read-only, however soon the file is writable again. Django
+    closes a connection at a request's end once `close_at` has passed.
+    """
+    connection.close_at = time.monotonic()
 
 
 class SecurityHeadersMiddleware:

@@ -415,6 +415,8 @@ SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 # The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.
 AUDIT_RETENTION_YEARS = 6
 SCREENING_RATE_LIMIT = env.str("SCREENING_RATE_LIMIT", default="5/hour")
+# New drafts (each a session and a row) started per client address: a sliding count like the above.
+SCREENING_DRAFT_RATE_LIMIT = env.str("SCREENING_DRAFT_RATE_LIMIT", default="30/hour")
 SCREENING_MIN_FILL_SECONDS = env.int("SCREENING_MIN_FILL_SECONDS", default=3)
 # A clinician's name is shown beside review dates only when the clinic sets one; without it the
 # pages say "Last updated", never "reviewed".
