@@ -113,8 +113,6 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Bodies the site cannot use are refused before anything reads them.
-    "avyia_site.middleware.RequestBodyGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "avyia_site.middleware.HealthCheckMiddleware",
     # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
@@ -127,6 +125,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "avyia_site.staff_sessions.StaffSessionMiddleware",
+    # Bodies the site cannot use are refused before anything reads them (the CSRF check, a view),
+    # once it is known whether a signed-in staff member is uploading a photo.
+    "avyia_site.middleware.RequestBodyGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
