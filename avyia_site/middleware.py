@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import codecs
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -49,8 +52,19 @@ def database_writable() -> bool:
         with connection.cursor() as cursor:
             cursor.execute(_WRITE_PROBE)
     except DatabaseError:
+        database_connection_renew()
         return False
     return True
+
+
+def database_connection_renew() -> None:
+    """After a failed write: close this worker's connection when the request ends.
+
+    A connection kept between requests (CONN_MAX_AGE) keeps what it was opened with: SQLite opened
+    while the file was read-only stays read-only, however soon the file is writable again. Django
+    closes a connection at a request's end once `close_at` has passed.
+    """
+    connection.close_at = time.monotonic()
 
 
 class SecurityHeadersMiddleware:
@@ -89,17 +103,47 @@ class NoFilesUploadHandler(FileUploadHandler):
         return None
 
 
+# The only views that take a file: a clinician's photo, added or changed in the staff admin.
+UPLOAD_VIEW_NAMES = frozenset({"admin:pages_clinician_add", "admin:pages_clinician_change"})
+
+
+def takes_files(request: HttpRequest) -> bool:
+    """Whether this request may carry a file: a photo upload view, for signed-in staff only.
+
+    Called before anything reads the body, after the session, authentication and the second factor.
+    """
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        return False
+    user = getattr(request, "user", None)
+    signed_in = bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (not hasattr(user, "is_verified") or user.is_verified())
+    )
+    return view_name in UPLOAD_VIEW_NAMES and signed_in
+
+
 class RequestBodyGuardMiddleware:
     """Refuse request bodies the site has no use for, before anything parses them.
 
+    It runs after the session, authentication and second-factor middleware (which never read a
+    body) and before any view or the CSRF check reads it.
+
     - Over REQUEST_BODY_MAX_BYTES by its Content-Length: 400 (the calm page, as for any body Django
       finds too large), without reading it. nginx answers 413 before it gets here.
-    - A file in a multipart body anywhere but the staff admin: 400, refused at the file's first
-      header, so nothing is ever buffered or written to disk. nginx refuses multipart on the
-      screening request outright (deploy/nginx.conf). The admin takes one photo at a time, up to
-      STAFF_UPLOAD_MAX_BYTES.
-    - A charset other than UTF-8: 400 with the styled page. Django refuses such a form body too, but
-      its error handlers re-read the body for the CSRF check and end in a bare 500.
+    - A file in a multipart body anywhere but a photo upload view, for signed-in staff
+      (`takes_files`): 400, refused at the file's first header, so nothing is ever buffered or
+      written to disk. nginx refuses multipart on the screening request outright and allows large
+      bodies only on the upload paths (deploy/nginx.conf). An upload view takes one photo at a
+      time, up to STAFF_UPLOAD_MAX_BYTES.
+    - A charset other than UTF-8: 400 with the styled page. Another name Python's codecs give UTF-8
+      ("UTF8", "utf_8", "U8") becomes "utf-8", the only spelling Django reads a form body in.
+      Django refuses the others too, but its default 400 view re-reads the body for the CSRF check
+      and ends in a bare 500 (`bad_request` below never reads it).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -107,10 +151,10 @@ class RequestBodyGuardMiddleware:
         self.max_bytes = settings.REQUEST_BODY_MAX_BYTES
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        staff = request.path.startswith("/" + settings.ADMIN_URL)
-        if not staff:
+        uploads = request.method == "POST" and takes_files(request)
+        if not uploads:
             request.upload_handlers = [NoFilesUploadHandler(request)]
-        limit = settings.STAFF_UPLOAD_MAX_BYTES if staff else self.max_bytes
+        limit = settings.STAFF_UPLOAD_MAX_BYTES if uploads else self.max_bytes
         length = request.META.get("CONTENT_LENGTH") or "0"
         try:
             too_large = int(length) > limit
@@ -118,10 +162,23 @@ class RequestBodyGuardMiddleware:
             return _refusal(request, 400)
         if too_large:
             return _refusal(request, 400)
-        charset = request.content_params.get("charset", "utf-8").strip().lower()
-        if charset not in {"utf-8", "utf8"}:
-            return _refusal(request, 400)
+        if "charset" in request.content_params:
+            if not _is_utf_8(request.content_params["charset"]):
+                return _refusal(request, 400)
+            request.encoding = "utf-8"
         return self.get_response(request)
+
+
+def _is_utf_8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset.strip()).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The styled 400 page, for any request Django finds malformed; it never reads the body."""
+    return _refusal(request, 400)
 
 
 def _refusal(request: HttpRequest, status: int) -> HttpResponse:

@@ -113,8 +113,6 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Bodies the site cannot use are refused before anything reads them.
-    "avyia_site.middleware.RequestBodyGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "avyia_site.middleware.HealthCheckMiddleware",
     # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
@@ -127,6 +125,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "avyia_site.staff_sessions.StaffSessionMiddleware",
+    # Bodies the site cannot use are refused before anything reads them (the CSRF check, a view),
+    # once it is known whether a signed-in staff member is uploading a photo.
+    "avyia_site.middleware.RequestBodyGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -419,6 +420,8 @@ SCREENING_RETENTION_MONTHS = env.int("SCREENING_RETENTION_MONTHS", default=24)
 # The audit trail of staff access is kept six years (HIPAA's documentation rule), then purged.
 AUDIT_RETENTION_YEARS = 6
 SCREENING_RATE_LIMIT = env.str("SCREENING_RATE_LIMIT", default="5/hour")
+# New drafts (each a session and a row) started per client address: a sliding count like the above.
+SCREENING_DRAFT_RATE_LIMIT = env.str("SCREENING_DRAFT_RATE_LIMIT", default="30/hour")
 SCREENING_MIN_FILL_SECONDS = env.int("SCREENING_MIN_FILL_SECONDS", default=3)
 # A clinician's name is shown beside review dates only when the clinic sets one; without it the
 # pages say "Last updated", never "reviewed".

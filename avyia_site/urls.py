@@ -43,3 +43,6 @@ urlpatterns = [
     path("robots.txt", pages_views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", pages_views.security_txt, name="security_txt"),
 ]
+
+# Django's own 400 view reads the request body again (for its CSRF check); this one never does.
+handler400 = "avyia_site.middleware.bad_request"

@@ -110,9 +110,12 @@ def phone_blind_index(value: str, *, key: str | None = None) -> str | None:
     return None if e164 is None else blind_index("phone:" + e164, key=key)
 
 
-def client_address_hash(address: str) -> str:
-    """Keyed hash of a client address, so rate limiting never stores the address itself."""
-    return blind_index("client-address:" + address)
+def client_address_hash(address: str, *, scope: str = "") -> str:
+    """Keyed hash of a client address, so rate limiting never stores the address itself.
+
+    Each limit hashes in its own `scope`, so its counts never mix with another's.
+    """
+    return blind_index("client-address:" + (f"{scope}:" if scope else "") + address)
 
 
 def normalise_last_name(value: str) -> str:

@@ -11,12 +11,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from .crypto import blind_index
 from .form_token import form_token_issue
 from .models import ScreeningDraft
+from .services import rate_limit_count
 
 SESSION_DRAFT_KEY = "screening_draft"
 
@@ -41,13 +43,21 @@ def draft_get(request: HttpRequest) -> ScreeningDraft | None:
     return _live().filter(key_hash=_key_hash(key)).first()
 
 
-def draft_get_or_create(request: HttpRequest) -> ScreeningDraft:
-    """This browser's draft, or a new one (with the request's one-time token) tied to it."""
+def draft_get_or_create(request: HttpRequest, *, client_address: str) -> ScreeningDraft:
+    """This browser's draft, or a new one (with the request's one-time token) tied to it.
+
+    Raises ScreeningRateLimited when `client_address` started more than SCREENING_DRAFT_RATE_LIMIT
+    drafts in the last period (each holds a row and a session until it expires).
+    """
     draft = draft_get(request)
     if draft is not None:
         return draft
     key = secrets.token_urlsafe(32)
-    draft = ScreeningDraft.objects.create(key_hash=_key_hash(key), form_token=form_token_issue())
+    with transaction.atomic():
+        rate_limit_count(setting="SCREENING_DRAFT_RATE_LIMIT", client_address=client_address)
+        draft = ScreeningDraft.objects.create(
+            key_hash=_key_hash(key), form_token=form_token_issue()
+        )
     request.session[SESSION_DRAFT_KEY] = key
     # A patient may close the browser and come back within the draft's lifetime.
     request.session.set_expiry(int(draft_lifetime().total_seconds()))

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from .questionnaire import Kind, Question
-from .text_input import ZIP_CODE_RE, clean_free_text, clean_name, clean_text, dedupe_choices
+from .text_input import (
+    ZIP_CODE_RE,
+    clean_free_text,
+    clean_name,
+    clean_text,
+    dedupe_choices,
+    validate_no_hidden_characters,
+)
 
 OLDEST_BIRTH_YEAR = 1900
 
@@ -115,6 +122,8 @@ def _field_for(question: Question) -> forms.Field:
         case Kind.EMAIL:
             return forms.EmailField(
                 max_length=question.max_length,
+                # The address is checked as typed: a hidden character in its domain passes IDNA.
+                validators=[validate_no_hidden_characters],
                 widget=forms.EmailInput(
                     attrs={"class": "form-control", "autocomplete": question.autocomplete}
                 ),

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 
 class ScreeningRateLimited(Exception):
-    """Too many accepted requests from one client address in the current window."""
+    """Too many accepted requests (or new drafts) from one client address in the last period."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"rate limited; retry after {retry_after}s")
@@ -45,15 +45,17 @@ class ScreeningRateLimited(Exception):
 
 _RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+# Each rate limit's setting, and the scope its client address hashes are kept apart in.
+RATE_LIMIT_SCOPES = {"SCREENING_RATE_LIMIT": "", "SCREENING_DRAFT_RATE_LIMIT": "drafts"}
 
 
-def parse_rate(text: str) -> tuple[int, timedelta] | None:
+def parse_rate(text: str, *, setting: str = "SCREENING_RATE_LIMIT") -> tuple[int, timedelta] | None:
     """ "5/hour" -> (5, 1 hour); "10/15minutes" works too; "off" (or empty) -> None."""
     if text.strip().lower() in {"", "off", "none", "0"}:
         return None
     match = _RATE_RE.match(text)
     if not match:
-        raise ValueError(f"SCREENING_RATE_LIMIT must look like '5/hour' or 'off', not {text!r}")
+        raise ValueError(f"{setting} must look like '5/hour' or 'off', not {text!r}")
     count, multiple, unit = match.groups()
     seconds = int(multiple or 1) * _RATE_UNITS[unit.lower()]
     return int(count), timedelta(seconds=seconds)
@@ -65,18 +67,45 @@ def _window_start(now: datetime, period: timedelta) -> datetime:
     return datetime.fromtimestamp(start, tz=UTC)
 
 
-@transaction.atomic
-def screening_rate_limit_check(*, address_hash: str, now: datetime | None = None) -> None:
-    """Count one accepted request for a client (by keyed address hash); raise when over the limit.
+def _longest_period() -> timedelta:
+    periods = [
+        rate[1]
+        for name in RATE_LIMIT_SCOPES
+        if (rate := parse_rate(getattr(settings, name), setting=name))
+    ]
+    return max(periods, default=timedelta(0))
 
-    Called inside the creating transaction, so a request that is rejected (or fails) rolls its
+
+def _retry_after(*, limit: int, previous: int, current: int, elapsed: float, period: float) -> int:
+    """Seconds until one more would pass, if nothing else is counted meanwhile.
+
+    `current` counts the one refused; `elapsed` is the time since the current window began.
+    """
+    accepted = current - 1
+    if accepted < limit:
+        # Later in this window, once enough of the previous one has slid out of the period.
+        wait = period - period * (limit - accepted - 1) / previous - elapsed
+    else:
+        # In the next window, once enough of this one has slid out.
+        wait = 2 * period - period * (limit - 1) / accepted - elapsed
+    return max(math.ceil(wait), 1)
+
+
+@transaction.atomic
+def rate_limit_count(*, setting: str, client_address: str, now: datetime | None = None) -> None:
+    """Count one more for a client (by keyed address hash); raise when over the limit in `setting`.
+
+    A sliding count over the last period: this window's count plus the previous window's, weighted
+    by the share of it still inside the period (so no burst passes at a window's boundary).
+    Called inside the transaction that does what is counted, so a refusal (or a failure) rolls its
     count back. The count is exact across processes: a row per (address hash, window) with a
     unique constraint, incremented with F() so each UPDATE is atomic and row-locked.
     """
-    rate = parse_rate(settings.SCREENING_RATE_LIMIT)
+    rate = parse_rate(getattr(settings, setting), setting=setting)
     if rate is None:
         return
     limit, period = rate
+    address_hash = client_address_hash(client_address, scope=RATE_LIMIT_SCOPES[setting])
     now = now or timezone.now()
     start = _window_start(now, period)
     window = ScreeningRateWindow.objects.filter(address_hash=address_hash, window_start=start)
@@ -89,12 +118,35 @@ def screening_rate_limit_check(*, address_hash: str, now: datetime | None = None
         except IntegrityError:
             window.update(count=F("count") + 1)  # another process created it first
         else:
-            # A new window: forget the ended ones, so no address hash outlives its window.
-            ScreeningRateWindow.objects.filter(window_start__lt=start).delete()
-    count = window.values_list("count", flat=True).get()
-    if count > limit:
-        retry_after = math.ceil((start + period - now).total_seconds())
-        raise ScreeningRateLimited(retry_after=max(retry_after, 1))
+            # A new window: forget those no limit counts any more, so no address hash outlives
+            # the longest limit's two windows.
+            ScreeningRateWindow.objects.filter(
+                window_start__lt=start - 2 * _longest_period()
+            ).delete()
+    current = window.values_list("count", flat=True).get()
+    previous = (
+        ScreeningRateWindow.objects.filter(address_hash=address_hash, window_start=start - period)
+        .values_list("count", flat=True)
+        .first()
+    ) or 0
+    elapsed = (now - start).total_seconds()
+    seconds = period.total_seconds()
+    # previous * (share of it still inside the period) + current > limit, without a division.
+    if previous * (seconds - elapsed) + current * seconds > limit * seconds:
+        raise ScreeningRateLimited(
+            retry_after=_retry_after(
+                limit=limit,
+                previous=previous,
+                current=current,
+                elapsed=elapsed,
+                period=seconds,
+            )
+        )
+
+
+def screening_rate_limit_check(*, client_address: str, now: datetime | None = None) -> None:
+    """Count one accepted screening request; raise when over SCREENING_RATE_LIMIT."""
+    rate_limit_count(setting="SCREENING_RATE_LIMIT", client_address=client_address, now=now)
 
 
 # --- Creation -----------------------------------------------------------------------------------
@@ -164,7 +216,7 @@ def screening_request_create(
             raise
         return existing
 
-    screening_rate_limit_check(address_hash=client_address_hash(client_address), now=now)
+    screening_rate_limit_check(client_address=client_address, now=now)
     from .tasks import screening_email_deliver  # here: the task module imports this one
 
     # Queued in this transaction: each e-mail once for a stored request, none for a refused one.

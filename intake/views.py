@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from avyia_site.client_address import client_ip
+from avyia_site.middleware import database_connection_renew
 
 from . import journey
 from .blank_form import blank_first_page
@@ -51,6 +52,7 @@ def _step_page(
     *,
     draft: ScreeningDraft | None,
     problem: str = "",
+    status: int = 200,
     extra_context: dict[str, object] | None = None,
 ) -> HttpResponse:
     step_number = journey.step_number(section)
@@ -72,7 +74,7 @@ def _step_page(
         "response_time": response_time_words(),
         **(extra_context or {}),
     }
-    return render(request, "intake/screening_step.html", context, status=200)
+    return render(request, "intake/screening_step.html", context, status=status)
 
 
 def _resume_url(draft: ScreeningDraft | None) -> str:
@@ -118,10 +120,23 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
     if request.POST.get("website"):
         # The honeypot, filled in: answer as calmly as for any problem, and keep nothing.
         return _step_page(request, section, form, draft=draft, problem="not_sent")
-    draft = draft or draft_get_or_create(request)
-    draft_save_step(
-        draft=draft, step=section.slug, answers=journey.posted_answers(request.POST, section)
-    )
+    try:
+        draft = draft or draft_get_or_create(request, client_address=client_ip(request))
+        draft_save_step(
+            draft=draft, step=section.slug, answers=journey.posted_answers(request.POST, section)
+        )
+    except ScreeningRateLimited as limited:
+        # Too many requests begun from this connection: nothing is kept, the answers come back.
+        response = _step_page(
+            request, section, form, draft=draft, problem="rate_limited", status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    except DatabaseError as exc:
+        # Busy, read-only or unreachable database: keep the answers and ask for another try.
+        logger.error("Screening step not saved: database error (%s).", type(exc).__name__)
+        database_connection_renew()
+        return _step_page(request, section, form, draft=draft, problem="unavailable", status=503)
     returning = request.GET.get("return") == journey.RETURN_TO_CHECK
     return redirect(journey.next_url(section, returning_to_check=returning))
 
@@ -198,6 +213,7 @@ def screening_check(request: HttpRequest) -> HttpResponse:
     except DatabaseError as exc:
         # Busy or unreachable database: keep the answers and ask for another try.
         logger.error("Screening request not stored: database error (%s).", type(exc).__name__)
+        database_connection_renew()
         return _check_page(request, draft, form, status=503, problem="unavailable")
     draft_forget(request)
     request.session[SESSION_REFERENCE] = created.reference

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -92,11 +91,14 @@ class ReferenceAdmin(StaffModelAdmin):
 
 
 class ClinicianForm(forms.ModelForm):
-    upload = forms.ImageField(
+    # A plain file field: Django's ImageField would open the file with every Pillow decoder.
+    upload = forms.FileField(
         label="Photo",
         required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=(
-            "Optional. A JPEG or PNG of the person's face, shown small and square. It is "
+            "Optional. A JPEG, PNG or WebP of the person's face, up to 10 MB and "
+            f"{photos.MAX_PIXELS // 1_000_000} megapixels, shown small and square. It is "
             "re-saved without its metadata (such as where it was taken)."
         ),
     )
@@ -108,8 +110,8 @@ class ClinicianForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
-        if upload and upload.size > photos.MAX_UPLOAD_BYTES:
-            raise ValidationError("The photo is larger than 10 MB. Please choose a smaller file.")
+        if upload:
+            photos.photo_square(upload)  # a photo we cannot store is a form error, never a 500
         return upload
 
 

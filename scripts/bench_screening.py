@@ -277,6 +277,7 @@ def main() -> int:
                 dict(os.environ),
                 DATABASE_URL=database_url,
                 SCREENING_RATE_LIMIT="off",
+                SCREENING_DRAFT_RATE_LIMIT="off",
                 SCREENING_MIN_FILL_SECONDS="0",
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             )

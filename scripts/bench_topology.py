@@ -92,6 +92,7 @@ def main() -> None:
     options = {"seconds": seconds, "connections": connections, "threads": min(2, connections)}
     env = {
         "SCREENING_RATE_LIMIT": "off",
+        "SCREENING_DRAFT_RATE_LIMIT": "off",
         "SCREENING_MIN_FILL_SECONDS": "0",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),

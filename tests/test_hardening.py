@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from encodings.aliases import aliases
+
 import pytest
 from django.db import connection
 from django.templatetags.static import static
@@ -37,6 +39,68 @@ def test_a_post_in_another_charset_is_a_styled_400_with_the_security_headers(pat
     assert response.status_code == 400
     assert "We could not read what your browser sent" in response.content.decode()
     assert_baseline_headers(response.headers)
+
+
+# Every spelling Python's codecs read as UTF-8, and one codec of every other kind they know.
+UTF_8_SPELLINGS = sorted(
+    {name for name, codec in aliases.items() if codec == "utf_8"} | {"utf-8", "UTF8", "Utf_8 "}
+)
+OTHER_CHARSETS = sorted(
+    {codec for codec in aliases.values() if codec != "utf_8"}
+    | {"utf-8-sig", "utf-16", "no-such-charset"}
+)
+EVERY_KIND_OF_PAGE = ["/screening/", "/es/screening/", "/screening/pain/", "/staff/login/", "/faq/"]
+
+
+@pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
+def test_every_spelling_of_utf_8_is_read_as_utf_8_never_a_500(path):
+    client, token = csrf_client()
+    client.raise_request_exception = False
+    for charset in UTF_8_SPELLINGS:
+        response = client.generic(
+            "POST",
+            path,
+            f"zip_code=9810%C3%A9&username=x&password=y&csrfmiddlewaretoken={token}".encode(),
+            content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        )
+
+        assert response.status_code in {200, 302, 405}, charset
+        if path.endswith("/screening/"):
+            # The form came back with what was typed, decoded as UTF-8.
+            assert 'value="9810é"' in response.content.decode(), charset
+
+
+@pytest.mark.parametrize("path", EVERY_KIND_OF_PAGE)
+def test_every_other_charset_is_the_styled_400_never_a_500(path):
+    client, token = csrf_client()
+    client.raise_request_exception = False
+    for charset in OTHER_CHARSETS:
+        response = client.generic(
+            "POST",
+            path,
+            f"zip_code=98101&csrfmiddlewaretoken={token}".encode(),
+            content_type=f"application/x-www-form-urlencoded; charset={charset}",
+        )
+
+        assert response.status_code == 400, charset
+        assert ("No pudimos leer" if path.startswith("/es/") else "We could not read") in (
+            response.content.decode()
+        ), charset
+        assert_baseline_headers(response.headers)
+
+
+def test_a_request_django_finds_malformed_gets_the_styled_400_without_its_body_read(rf):
+    from django.core.exceptions import BadRequest
+
+    from avyia_site.middleware import bad_request
+
+    request = rf.post("/es/screening/", b"zip_code=98101", content_type=LATIN_1_FORM)
+    response = bad_request(request, BadRequest("malformed"))
+
+    assert response.status_code == 400
+    assert "No pudimos leer lo que envió su navegador" in response.content.decode()
+    assert not hasattr(request, "_post")
+    assert not hasattr(request, "_body")
 
 
 def test_the_refusal_is_in_the_language_of_the_page_whatever_came_before():

@@ -86,3 +86,69 @@ def test_sending_turns_the_draft_into_one_request_and_forgets_it(client):
     assert ScreeningRequest.objects.count() == 1
     assert not ScreeningDraft.objects.exists()
     assert SESSION_DRAFT_KEY not in client.session
+
+
+def test_expired_sessions_are_purged_with_the_drafts(client):
+    from django.contrib.sessions.models import Session
+
+    walk_to_check(client)
+    live = client.session.session_key
+    Client().post("/screening/", {"zip_code": "98103"})  # another browser's draft and session
+    Session.objects.exclude(session_key=live).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    call_command("purge_screening_requests", verbosity=0)
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+
+
+# --- New drafts per client address ------------------------------------------------------------
+
+
+def _start(address: str):
+    return Client(REMOTE_ADDR=address).post("/screening/", {"zip_code": "98103"})
+
+
+def test_new_drafts_per_address_are_capped_with_the_calm_429_and_the_answer_kept(settings):
+    settings.SCREENING_DRAFT_RATE_LIMIT = "4/hour"
+    from django.contrib.sessions.models import Session
+
+    started = [_start("203.0.113.50").status_code for _ in range(4)]
+    refused = _start("203.0.113.50")
+
+    assert started == [302] * 4
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    body = refused.content.decode()
+    assert "cannot take another request from this connection" in body
+    assert 'value="98103"' in body
+    assert "no-store" in refused["Cache-Control"]
+    assert ScreeningDraft.objects.count() == 4
+    assert Session.objects.count() == 4  # the refused one started no session either
+    assert _start("203.0.113.51").status_code == 302  # another address has its own count
+
+
+def test_the_default_cap_on_new_drafts_is_thirty_an_hour():
+    from django.conf import settings
+
+    assert settings.SCREENING_DRAFT_RATE_LIMIT == "30/hour"
+    statuses = [_start("203.0.113.52").status_code for _ in range(31)]
+
+    assert statuses == [302] * 30 + [429]
+
+
+def test_steps_after_the_first_and_a_resumed_draft_are_not_counted_as_new(client, settings):
+    settings.SCREENING_DRAFT_RATE_LIMIT = "1/hour"
+
+    walk_to_check(client)  # every step, one draft
+    # An answer changed: the same draft.
+    assert client.post("/screening/", {"zip_code": "98104"}).status_code == 302
+
+    assert ScreeningDraft.objects.count() == 1
+
+
+def test_the_cap_on_new_drafts_can_be_turned_off(settings):
+    settings.SCREENING_DRAFT_RATE_LIMIT = "off"
+
+    assert {_start("203.0.113.53").status_code for _ in range(40)} == {302}

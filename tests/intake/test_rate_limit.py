@@ -15,7 +15,12 @@ import pytest
 
 from intake.crypto import client_address_hash
 from intake.models import ScreeningRateWindow
-from intake.services import ScreeningRateLimited, parse_rate, screening_rate_limit_check
+from intake.services import (
+    ScreeningRateLimited,
+    parse_rate,
+    rate_limit_count,
+    screening_rate_limit_check,
+)
 from tests.support import PROJECT_DIR
 
 from .databases import migrated_database
@@ -43,33 +48,50 @@ def test_a_malformed_rate_is_refused_clearly(text):
 
 
 @pytest.mark.django_db
-def test_the_count_starts_again_in_the_next_window_and_old_windows_are_forgotten(settings):
+def test_the_previous_window_counts_for_the_part_of_it_still_inside_the_period(settings):
     settings.SCREENING_RATE_LIMIT = "2/hour"
-    key = client_address_hash("192.0.2.1")
+    address = "192.0.2.1"
     start = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
-    screening_rate_limit_check(address_hash=key, now=start + timedelta(minutes=1))
-    screening_rate_limit_check(address_hash=key, now=start + timedelta(minutes=50))
+    screening_rate_limit_check(client_address=address, now=start + timedelta(minutes=1))
+    screening_rate_limit_check(client_address=address, now=start + timedelta(minutes=50))
     with pytest.raises(ScreeningRateLimited) as limited:
-        screening_rate_limit_check(address_hash=key, now=start + timedelta(minutes=55))
-    assert limited.value.retry_after == 5 * 60
+        screening_rate_limit_check(client_address=address, now=start + timedelta(minutes=55))
+    # 5 minutes to the next window, then half of it: the two from this one then weigh 1.
+    assert limited.value.retry_after == 35 * 60
+    with pytest.raises(ScreeningRateLimited):
+        # Two in the last hour still, at the next window's start.
+        screening_rate_limit_check(client_address=address, now=start + timedelta(hours=1))
 
-    screening_rate_limit_check(address_hash=key, now=start + timedelta(hours=1, minutes=1))
+    screening_rate_limit_check(client_address=address, now=start + timedelta(hours=1, minutes=30))
 
-    assert list(ScreeningRateWindow.objects.values_list("window_start", "count")) == [
-        (start + timedelta(hours=1), 1)
+    assert sorted(ScreeningRateWindow.objects.values_list("window_start", "count")) == [
+        (start, 2),
+        (start + timedelta(hours=1), 1),
+    ]
+
+
+@pytest.mark.django_db
+def test_windows_no_limit_counts_any_more_are_forgotten(settings):
+    settings.SCREENING_RATE_LIMIT = "2/hour"
+    settings.SCREENING_DRAFT_RATE_LIMIT = "3/2hours"
+    start = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    for hours in range(6):
+        screening_rate_limit_check(client_address="192.0.2.1", now=start + timedelta(hours=hours))
+
+    # The longest limit counts two windows of two hours: nothing older than four hours is kept.
+    assert sorted(ScreeningRateWindow.objects.values_list("window_start", flat=True)) == [
+        start + timedelta(hours=hours) for hours in range(1, 6)
     ]
 
 
 @pytest.mark.django_db
 def test_a_refused_request_does_not_add_to_the_count(settings):
     settings.SCREENING_RATE_LIMIT = "1/hour"
-    key = client_address_hash("192.0.2.2")
-
-    screening_rate_limit_check(address_hash=key)
+    screening_rate_limit_check(client_address="192.0.2.2")
     for _ in range(3):
         with pytest.raises(ScreeningRateLimited):
-            screening_rate_limit_check(address_hash=key)
+            screening_rate_limit_check(client_address="192.0.2.2")
 
     assert ScreeningRateWindow.objects.get().count == 1
 
@@ -93,10 +115,12 @@ CLIENT = textwrap.dedent(
 COUNT = textwrap.dedent(
     """
     import json
+    from intake.crypto import client_address_hash
     from intake.models import ScreeningRateWindow, ScreeningRequest
+    windows = ScreeningRateWindow.objects.filter(address_hash=client_address_hash("198.51.100.77"))
     print(json.dumps({
         "requests": ScreeningRequest.objects.count(),
-        "window_counts": list(ScreeningRateWindow.objects.values_list("count", flat=True)),
+        "window_counts": list(windows.values_list("count", flat=True)),
     }))
     """
 )
@@ -172,10 +196,8 @@ def test_plural_case_and_multiples_are_read(text, expected):
 @pytest.mark.parametrize("text", ["off", "0", ""])
 def test_with_the_limit_off_nothing_is_counted_or_refused(settings, text):
     settings.SCREENING_RATE_LIMIT = text
-    key = client_address_hash("192.0.2.3")
-
     for _ in range(20):
-        screening_rate_limit_check(address_hash=key)
+        screening_rate_limit_check(client_address="192.0.2.3")
 
     assert not ScreeningRateWindow.objects.exists()
 
@@ -197,40 +219,71 @@ def test_windows_start_on_whole_periods_in_utc(now, period, start):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("after_start", "retry_after"),
+    ("rate", "accepted_at", "refused_at", "retry_after"),
     [
-        (timedelta(minutes=55, milliseconds=500), 5 * 60),  # 299.5 s left: rounded up
-        (timedelta(minutes=59, seconds=59, milliseconds=800), 1),  # 0.2 s left: one second
-        (timedelta(minutes=30), 30 * 60),
-        (timedelta(seconds=1), 3599),
+        # This window is full: wait for its end, then until enough of it has slid out.
+        ("1/hour", ["10:00"], "10:55:30", 3600 - 3330 + 3600),
+        ("1/hour", ["10:00"], "10:59:59.8", 1 + 3600),  # 0.2 s left, rounded up
+        ("5/hour", ["10:00"] * 5, "10:30", 1800 + 720),  # then 4/5 of the next: 12 min
+        # Room in this window: wait until enough of the previous one has slid out.
+        ("2/hour", ["09:10", "09:50"], "10:10", 1800 - 600),
+        ("2/hour", ["09:10", "09:50"], "10:29:59.5", 1),
+        ("3/hour", ["09:10", "09:20", "09:50", "10:20"], "10:21", 2400 - 1260),
+        ("10/15minutes", ["10:14"] * 10, "10:15", 90),
     ],
 )
-def test_retry_after_rounds_the_time_left_in_the_window_up(settings, after_start, retry_after):
-    settings.SCREENING_RATE_LIMIT = "1/hour"
-    key = client_address_hash("192.0.2.4")
-    start = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+def test_retry_after_is_the_first_moment_one_more_passes(
+    settings, rate, accepted_at, refused_at, retry_after
+):
+    settings.SCREENING_RATE_LIMIT = rate
 
-    screening_rate_limit_check(address_hash=key, now=start)
+    def at(clock: str) -> datetime:
+        return datetime.fromisoformat(f"2026-03-01T{clock}+00:00")
+
+    for clock in accepted_at:
+        screening_rate_limit_check(client_address="192.0.2.4", now=at(clock))
     with pytest.raises(ScreeningRateLimited) as limited:
-        screening_rate_limit_check(address_hash=key, now=start + after_start)
+        screening_rate_limit_check(client_address="192.0.2.4", now=at(refused_at))
 
     assert limited.value.retry_after == retry_after
+    moment = at(refused_at) + timedelta(seconds=retry_after)
+    with pytest.raises(ScreeningRateLimited):
+        screening_rate_limit_check(client_address="192.0.2.4", now=moment - timedelta(seconds=1))
+    screening_rate_limit_check(client_address="192.0.2.4", now=moment)
+
+
+@pytest.mark.django_db
+def test_no_burst_passes_at_a_window_boundary(settings):
+    # The review's case: five just before the hour and five just after were all accepted.
+    settings.SCREENING_RATE_LIMIT = "5/hour"
+    before = datetime(2026, 3, 1, 10, 59, 30, tzinfo=UTC)
+    accepted = 0
+    for second in range(60):
+        try:
+            screening_rate_limit_check(
+                client_address="192.0.2.9", now=before + timedelta(seconds=second)
+            )
+        except ScreeningRateLimited:
+            continue
+        accepted += 1
+
+    assert accepted == 5
 
 
 @pytest.mark.django_db
 def test_exactly_the_limit_is_accepted_and_one_more_is_refused(settings):
     settings.SCREENING_RATE_LIMIT = "3/minute"
-    key = client_address_hash("192.0.2.5")
     now = datetime(2026, 3, 1, 10, 0, 30, tzinfo=UTC)
 
     for _ in range(3):
-        screening_rate_limit_check(address_hash=key, now=now)
+        screening_rate_limit_check(client_address="192.0.2.5", now=now)
     with pytest.raises(ScreeningRateLimited):
-        screening_rate_limit_check(address_hash=key, now=now)
+        screening_rate_limit_check(client_address="192.0.2.5", now=now)
 
-    other = client_address_hash("192.0.2.6")
-    screening_rate_limit_check(address_hash=other, now=now)  # another address has its own count
-    assert ScreeningRateWindow.objects.get(address_hash=other).count == 1
+    # Another address, and new drafts from this one, have their own counts.
+    screening_rate_limit_check(client_address="192.0.2.6", now=now)
+    rate_limit_count(setting="SCREENING_DRAFT_RATE_LIMIT", client_address="192.0.2.5", now=now)
+    assert sorted(ScreeningRateWindow.objects.values_list("count", flat=True)) == [1, 1, 3]
 
 
 @pytest.mark.django_db
@@ -258,9 +311,9 @@ def test_a_window_created_by_another_process_first_is_incremented_not_lost(setti
 
     monkeypatch.setattr(QuerySet, "update", update_losing_the_race)
 
-    screening_rate_limit_check(address_hash=key, now=now)
+    screening_rate_limit_check(client_address="192.0.2.7", now=now)
 
     assert ScreeningRateWindow.objects.get(address_hash=key).count == 2
     assert ScreeningRateWindow.objects.filter(pk=old.pk).exists()  # only the creator cleans up
     with pytest.raises(ScreeningRateLimited):
-        screening_rate_limit_check(address_hash=key, now=now)
+        screening_rate_limit_check(client_address="192.0.2.7", now=now)

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from intake.form_fields import question_field
+from intake.questionnaire import SCREENING, Kind
 from intake.text_input import (
+    FILLERS,
     clean_free_text,
     clean_name,
     clean_text,
     dedupe_choices,
     validate_zip_code,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are checked in English, whatever language another test module left active.
+    with translation.override("en"):
+        yield
 
 
 def refused(function, value, code: str) -> None:
@@ -130,3 +142,78 @@ def test_whatever_a_zip_field_receives_only_ascii_zip_codes_pass(value):
     except ValidationError:
         return
     assert value.isascii() and value.replace("-", "").isdigit() and len(value) in {5, 10}
+
+
+# Every Unicode format character, line and paragraph separator, and the fillers that draw nothing.
+HIDDEN = (
+    frozenset(
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in {"Cf", "Zl", "Zp"}
+    )
+    | FILLERS
+)
+TYPED_QUESTIONS = [
+    question
+    for question in SCREENING.questions()
+    if question.kind in {Kind.TEXT, Kind.NAME, Kind.LONG_TEXT, Kind.EMAIL}
+]
+
+
+@pytest.mark.parametrize("question", TYPED_QUESTIONS, ids=lambda question: question.name)
+def test_every_typed_answer_is_stored_without_any_hidden_character_or_refused_plainly(question):
+    field = question_field(question)
+    sample = "name@example.com" if question.kind == Kind.EMAIL else "Jane"
+    for hidden in sorted(HIDDEN):
+        middle = len(sample) // 2 + 1  # in an e-mail address: its domain
+        for value in (sample[:middle] + hidden + sample[middle:], hidden + sample, hidden * 3):
+            try:
+                cleaned = field.clean(value)
+            except ValidationError as error:
+                assert all(message.startswith(("Please", "Answer")) for message in error.messages)
+                continue
+            assert not HIDDEN.intersection(cleaned), (question.name, hex(ord(hidden)))
+
+
+@pytest.mark.parametrize(
+    ("value", "cleaned"),
+    [
+        ("Ja\u200bne", "Jane"),  # zero-width space inside a name
+        ("Jane\u200f", "Jane"),  # right-to-left mark
+        ("\u061cJane", "Jane"),  # Arabic letter mark
+        ("Ja\u00adne", "Jane"),  # soft hyphen
+    ],
+)
+def test_invisible_characters_that_carry_no_letter_are_removed_from_a_name(value, cleaned):
+    assert clean_name(value) == cleaned
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\u3164",  # Hangul filler: looks blank to staff
+        "\u3164\u3164 \u3164",
+        "Jane\U000e0041",  # a tag character
+        "Ja\u2028ne",  # line separator in a one-line answer
+        "Ja\u2029ne",
+        "Jane\u2062",  # invisible times
+        "Jane\ufff9",  # interlinear annotation
+    ],
+)
+def test_a_name_with_a_hidden_or_blank_character_is_refused_with_a_clear_message(value):
+    refused(clean_name, value, "hidden")
+
+
+def test_unicode_line_separators_in_free_text_become_line_breaks():
+    assert clean_free_text("gabapentin\u2028ibuprofen\u2029naproxen") == (
+        "gabapentin\nibuprofen\nnaproxen"
+    )
+
+
+def test_an_email_address_with_a_hidden_character_in_its_domain_is_refused():
+    field = question_field(next(q for q in TYPED_QUESTIONS if q.kind == Kind.EMAIL))
+
+    with pytest.raises(ValidationError) as error:
+        field.clean("jane@exa\u200bmple.com")
+
+    assert "Please remove the hidden or blank characters" in error.value.messages[-1]

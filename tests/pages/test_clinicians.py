@@ -160,3 +160,78 @@ def test_staff_add_a_clinician_with_a_photo_in_the_admin(staff_client):
     soup = soup_of(visitor.get("/"))
     assert "Alex Example, MD" in soup.select_one("main .care-team").get_text()
     assert soup.select_one("main .care-team img")["src"].endswith(".webp")
+
+
+def _admin_add(staff_client, upload):
+    return staff_client.post(
+        reverse("admin:pages_clinician_add"),
+        {
+            "name": "Alex Example",
+            "credentials": "MD",
+            "role": "Medical director",
+            "order": "0",
+            "upload": upload,
+            "_save": "Save",
+        },
+    )
+
+
+def _image_file(format_name: str, size=(64, 48), mode="RGB") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new(mode, size, 128).save(buffer, format_name)
+    return SimpleUploadedFile(f"portrait.{format_name.lower()}", buffer.getvalue())
+
+
+def _saveable_formats() -> list[str]:
+    Image.init()
+    formats = []
+    for format_name in sorted(Image.SAVE):
+        try:
+            _image_file(format_name)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # Pillow cannot write this one from a plain RGB image here
+        formats.append(format_name)
+    return formats
+
+
+@pytest.mark.parametrize("format_name", _saveable_formats())
+def test_only_jpeg_png_and_webp_are_decoded_every_other_format_is_a_form_error(
+    staff_client, format_name
+):
+    response = _admin_add(staff_client, _image_file(format_name))
+
+    # Pillow writes one MPO picture as a plain JPEG file, which the JPEG decoder reads.
+    if format_name in {"JPEG", "MPO", "PNG", "WEBP"}:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Clinician.objects.get().photo.endswith(".webp")
+    else:
+        assert response.status_code == 200
+        assert "Please use a JPEG, PNG or WebP file." in response.content.decode()
+        assert not Clinician.objects.exists()
+
+
+def test_an_eps_file_never_reaches_ghostscript(staff_client, monkeypatch):
+    from PIL import EpsImagePlugin
+
+    def ghostscript(*args, **kwargs):
+        raise AssertionError("Ghostscript ran on an upload")
+
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", ghostscript)
+    eps = SimpleUploadedFile(
+        "portrait.eps",
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 64 48\n0 0 moveto 64 48 lineto stroke\n",
+    )
+
+    response = _admin_add(staff_client, eps)
+
+    assert response.status_code == 200
+    assert "Please use a JPEG, PNG or WebP file." in response.content.decode()
+
+
+def test_a_photo_with_too_many_pixels_is_a_form_error_not_a_500(staff_client):
+    # 49 megapixels, as the review sent: small as a file, far too large to decode.
+    response = _admin_add(staff_client, _image_file("PNG", size=(7000, 7000), mode="1"))
+
+    assert response.status_code == 200
+    assert "7000 x 7000 pixels, more than we take" in response.content.decode()
+    assert not Clinician.objects.exists()

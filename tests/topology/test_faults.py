@@ -35,6 +35,7 @@ def site(tmp_path_factory):
         runtime=tmp_path_factory.mktemp("faults") / "cluster",
         env={
             "SCREENING_RATE_LIMIT": "off",
+            "SCREENING_DRAFT_RATE_LIMIT": "off",
             "SCREENING_MIN_FILL_SECONDS": "0",
             "EMAIL_URL": f"smtp://127.0.0.1:{MAIL_PORT}",
             "NOTICE_RETRY_BASE_SECONDS": "5",

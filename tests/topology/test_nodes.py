@@ -27,6 +27,7 @@ def site(tmp_path_factory):
         runtime=tmp_path_factory.mktemp("nodes") / "cluster",
         env={
             "SCREENING_RATE_LIMIT": "3/hour",
+            "SCREENING_DRAFT_RATE_LIMIT": "off",
             "SCREENING_MIN_FILL_SECONDS": "0",
             "CONTENT_VERSION_MAX_AGE": str(VERSION_MAX_AGE),
         },

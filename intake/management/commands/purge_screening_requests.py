@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -21,7 +23,8 @@ class Command(BaseCommand):
         "Delete screening requests that were closed, found not a candidate or withdrawn more "
         "than SCREENING_RETENTION_MONTHS ago, with their notes and history (each deletion is "
         "audited by reference code), audit events older than AUDIT_RETENTION_YEARS, and "
-        "unfinished drafts untouched for SCREENING_DRAFT_HOURS."
+        "unfinished drafts untouched for SCREENING_DRAFT_HOURS, and expired sessions (each new "
+        "draft starts one)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -48,8 +51,10 @@ class Command(BaseCommand):
         expired = audit_events_expire()
         drafts = drafts_purge()
         unsaved_reviews_expire()
+        # What `manage.py clearsessions` does, whichever session engine is configured.
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         self.stdout.write(
             f"Deleted {len(references)} request(s) that ended more than {months} months ago, "
-            f"{expired} audit event(s) older than {settings.AUDIT_RETENTION_YEARS} years "
-            f"and {drafts} unfinished draft(s)."
+            f"{expired} audit event(s) older than {settings.AUDIT_RETENTION_YEARS} years, "
+            f"{drafts} unfinished draft(s) and every expired session."
         )
