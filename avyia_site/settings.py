@@ -124,10 +124,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "avyia_site.staff_sessions.StaffSessionMiddleware",
-    # Bodies the site cannot use are refused before anything reads them (the CSRF check, a view),
-    # once it is known whether a signed-in staff member is uploading a photo.
+    # Bodies the site cannot use are refused before anything reads them (the CSRF check, a view,
+    # the staff session's end keeping a review page's typing), once it is known whether a signed-in
+    # staff member is uploading a photo.
     "avyia_site.middleware.RequestBodyGuardMiddleware",
+    "avyia_site.staff_sessions.StaffSessionMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -86,7 +86,13 @@ def _keep_review_when_session_ends(sender, request: HttpRequest, **kwargs) -> st
         match = resolve(request.path_info)
     except Resolver404:
         return ""
-    if match.view_name != REVIEW_PAGE or not _csrf_valid(request):
+    if match.view_name != REVIEW_PAGE:
+        return ""
+    try:
+        if not _csrf_valid(request):
+            return ""
+        posted = request.POST
+    except Exception:  # a body the site cannot read is not kept; the body guard refuses it next
         return ""
     object_id = str(match.kwargs.get("object_id", ""))
     screening_request = (
@@ -94,7 +100,7 @@ def _keep_review_when_session_ends(sender, request: HttpRequest, **kwargs) -> st
     )
     if screening_request is None:
         return ""
-    unsaved_review_keep(user=request.user, screening_request=screening_request, data=request.POST)
+    unsaved_review_keep(user=request.user, screening_request=screening_request, data=posted)
     return (
         f"What you typed on {screening_request.reference} was not saved, but it is kept for one "
         "hour: sign in again and it is filled in for you to check and save."
