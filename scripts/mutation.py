@@ -96,6 +96,11 @@ TARGETS = (
             "test_the_could_not_reach_path_needs_an_attempt_that_did_not_reach_them",
             "tests/staff/test_safety_net.py::"
             "test_the_default_retry_time_is_never_later_than_the_usual_allowance",
+            "tests/staff/test_safety_net.py::"
+            "test_what_is_logged_and_written_in_the_same_save_counts_for_each_path",
+            "tests/staff/test_safety_net.py::"
+            "test_the_protocol_is_not_confirmed_with_a_step_it_does_not_have",
+            "tests/staff/test_safety_net.py::test_a_confirmation_is_undone_when_it_cannot_be_audited",
         ),
         scope=(
             "protocol_confirmed",

@@ -374,3 +374,62 @@ def test_the_purge_keeps_a_positive_screen_without_the_protocol_and_says_why(
         action=AuditEvent.Action.PURGE, reference__in=kept
     ).exists()
     assert InternalNote.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", list(Path))
+def test_what_is_logged_and_written_in_the_same_save_counts_for_each_path(make_request, path):
+    urgent = make_request(asq_wish_dead="yes", asq_now="no")
+    for method, outcome, note in itertools.product(
+        ["", *Method.values], ["", *Outcome.values], [False, True]
+    ):
+        if path == Path.REACHED:
+            records_agree = method == Method.PHONE and outcome == Outcome.REACHED
+        else:
+            records_agree = outcome not in ("", *ContactAttempt.TWO_WAY_OUTCOMES)
+        try:
+            safety.protocol_records_check(
+                screening_request=urgent,
+                path=path,
+                method_logging=method,
+                outcome_logging=outcome,
+                note_writing=note,
+            )
+            codes = []
+        except ValidationError as exc:
+            codes = [e.code for e in exc.error_list]
+        assert ("protocol_no_note" in codes) == (not note), (method, outcome, note)
+        assert (set(codes) - {"protocol_no_note"} == set()) == records_agree, (method, outcome)
+
+
+def test_the_protocol_is_not_confirmed_with_a_step_it_does_not_have(make_request, reviewer):
+    urgent = make_request(asq_wish_dead="yes", asq_now="no")
+    safety.contact_attempt_log(
+        screening_request=urgent, actor=reviewer[0], method="phone", outcome="reached"
+    )
+    internal_note_create(screening_request=urgent, author=reviewer[0], text="Called.")
+    steps = safety.protocol_current().step_list()
+
+    for wrong in ([*steps, "A step nobody wrote"], [*steps[:-1], "A step nobody wrote"]):
+        with pytest.raises(ValidationError):
+            safety.protocol_confirm(screening_request=urgent, actor=reviewer[0], steps=wrong)
+    assert not safety.protocol_confirmed(urgent)
+
+
+def test_a_confirmation_is_undone_when_it_cannot_be_audited(make_request, reviewer, monkeypatch):
+    urgent = make_request(asq_wish_dead="yes", asq_now="no")
+    safety.contact_attempt_log(
+        screening_request=urgent, actor=reviewer[0], method="phone", outcome="reached"
+    )
+    internal_note_create(screening_request=urgent, author=reviewer[0], text="Called.")
+
+    def refuse(**kwargs):
+        raise RuntimeError("the audit trail is down")
+
+    monkeypatch.setattr("intake.staff.safety.audit_record", refuse)
+    with pytest.raises(RuntimeError):
+        safety.protocol_confirm(
+            screening_request=urgent,
+            actor=reviewer[0],
+            steps=safety.protocol_current().step_list(),
+        )
+    assert not safety.protocol_confirmed(urgent)
