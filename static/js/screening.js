@@ -83,14 +83,14 @@
     });
   }
 
-  // Scroll just enough for the call buttons to show, but never past a question still to answer.
+  // Scroll just enough for the whole message (its top first, if it cannot all show) to be on the
+  // screen, but never past a question still to answer.
   function bringCrisisIntoView() {
-    var target = crisisAlert.querySelector(".crisis-actions") || crisisAlert;
-    var box = target.getBoundingClientRect();
+    var box = crisisAlert.getBoundingClientRect();
     var margin = 16;
     var by = 0;
-    if (box.bottom > window.innerHeight) {
-      by = box.bottom - window.innerHeight + margin;
+    if (box.bottom > window.innerHeight - margin) {
+      by = Math.min(box.bottom - window.innerHeight + margin, box.top - margin);
     } else if (box.top < 0) {
       by = box.top - margin;
     }

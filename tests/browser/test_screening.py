@@ -319,7 +319,10 @@ def test_yes_right_now_says_stop_and_call_and_the_request_is_acute(site, mailout
     site.assert_accessible()
     continue_(page)
 
-    # Every page after it leads with the same message.
+    # The journey stops on a page to call from; every page after it leads with the same message.
+    page.wait_for_url("**/screening/help-now/")
+    page.locator("#carry-on").click()
+    page.wait_for_url("**/screening/about-you/")
     top = page.locator("main .crisis-callout").first
     assert "call for help now" in top.inner_text()
     assert top.bounding_box()["y"] < PHONE["height"]

@@ -149,8 +149,7 @@ def test_yes_right_now_stops_on_a_page_with_the_call_buttons_and_keeps_the_draft
     main = soup(page).main
     assert main.select_one(".crisis-callout") is main.select_one("#crisis-top")
     assert sorted(crisis_links(main).values()) == sorted(["tel:988", TEXT_988[language], "tel:911"])
-    carry_on = [a["href"] for a in main.select("a.btn-primary")]
-    assert carry_on == [next_url]
+    assert main.select_one("a#carry-on")["href"] == next_url
     assert main.select_one("form.delete-answers")
     draft = ScreeningDraft.objects.get()
     assert journey.crisis_step().slug in draft.steps_done
@@ -169,7 +168,7 @@ def test_a_request_sent_as_it_is_after_the_stop_page_is_acute(client, language):
         if url == crisis_url:
             main = soup(client.get(response["Location"])).main
             # "Carry on and send my request" leads to the next step, then the check page.
-            assert main.select_one("a.btn-primary")["href"] == next_url
+            assert main.select_one("a#carry-on")["href"] == next_url
 
     assert client.post(*posts[-1]).status_code == 302
     assert ScreeningRequest.objects.get().priority == ScreeningRequest.Priority.ACUTE
@@ -189,7 +188,7 @@ def test_from_the_check_page_the_stop_page_leads_back_to_it(client):
 
     assert response["Location"] == journey.help_now_url(returning_to_check=True)
     main = soup(client.get(response["Location"])).main
-    assert main.select_one("a.btn-primary")["href"] == journey.check_url()
+    assert main.select_one("a#carry-on")["href"] == journey.check_url()
 
 
 def test_the_stop_page_is_only_for_a_yes_right_now(client):
