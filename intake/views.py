@@ -139,7 +139,7 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         draft=draft, step=section.slug, answers=journey.posted_answers(request.POST, section)
     )
     returning = request.GET.get("return") == journey.RETURN_TO_CHECK
-    if form.crisis() == "acute":
+    if section == journey.crisis_step() and form.crisis() == "acute":
         # "Yes, right now": the journey stops for the call, as NHS 111 online does.
         return redirect(journey.help_now_url(returning_to_check=returning))
     return redirect(journey.next_url(section, returning_to_check=returning))
@@ -168,6 +168,7 @@ def screening_help_now(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def screening_delete(request: HttpRequest) -> HttpResponse:
     """ "Delete my answers and start again": the draft goes at once, and the page says so."""
