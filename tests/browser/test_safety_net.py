@@ -199,6 +199,9 @@ def test_yes_right_now_stops_on_a_page_to_call_from_and_the_request_can_wait(pat
     assert page.url.endswith("/screening/help-now/")
     assert in_view(page, CALL_988)
     assert page.locator("main a[href^='sms:988']").first.is_visible()
+    for target in page.locator("main a.btn, main button").all():
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, target.inner_text()
     patient.site.assert_accessible()
     # Finish later: the draft is kept, and the form offers to carry on where it stopped.
     patient.press(page.locator("#finish-later"))
@@ -233,7 +236,9 @@ def test_delete_leaves_nothing_and_a_restarted_browser_finds_nothing(patient, br
     restarted.close()
     assert kept == []
 
-    patient.press(page.get_by_role("button", name=DELETE[language]))
+    delete = page.get_by_role("button", name=DELETE[language])
+    assert delete.bounding_box()["height"] >= 44
+    patient.press(delete)
 
     assert page.url == start
     assert DELETED[language] in page.locator("main").inner_text()
