@@ -276,6 +276,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# Like the session's on the screening form: gone when the browser closes, so a shared computer
+# keeps no sign that someone asked for a screening.
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 # The health check answers a plain-HTTP probe by address (see HealthCheckMiddleware).
@@ -424,6 +427,9 @@ SCREENING_RATE_LIMIT = env.str("SCREENING_RATE_LIMIT", default="5/hour")
 # New drafts (each a session and a row) started per client address: a sliding count like the above.
 SCREENING_DRAFT_RATE_LIMIT = env.str("SCREENING_DRAFT_RATE_LIMIT", default="30/hour")
 SCREENING_MIN_FILL_SECONDS = env.int("SCREENING_MIN_FILL_SECONDS", default=3)
+# At most one e-mail receipt to an address in this many hours (0: no limit): the form must not be
+# a way to send mail to anyone, again and again.
+SCREENING_RECEIPT_HOURS = env.int("SCREENING_RECEIPT_HOURS", default=24)
 # A clinician's name is shown beside review dates only when the clinic sets one; without it the
 # pages say "Last updated", never "reviewed".
 MEDICAL_REVIEWER = env.str("MEDICAL_REVIEWER", default="")

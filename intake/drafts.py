@@ -1,7 +1,8 @@
 """Drafts: a patient's answers between steps, kept on the server, encrypted, for a day at most.
 
 Nothing of them is in a URL or a cookie: the browser's session (stored on the server) holds a
-random key, and the draft is found by a keyed hash of that key.
+random key, and the draft is found by a keyed hash of that key. The session's cookie ends with the
+browser session, so on a shared computer the next person cannot open someone else's answers.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def draft_get_or_create(request: HttpRequest, *, client_address: str) -> Screeni
             key_hash=_key_hash(key), form_token=form_token_issue()
         )
     request.session[SESSION_DRAFT_KEY] = key
-    # A patient may close the browser and come back within the draft's lifetime.
-    request.session.set_expiry(int(draft_lifetime().total_seconds()))
+    # No Expires or Max-Age: closing the browser is enough to leave nothing behind.
+    request.session.set_expiry(0)
     return draft
 
 
@@ -81,6 +82,15 @@ def draft_delete(draft: ScreeningDraft) -> None:
 def draft_forget(request: HttpRequest) -> None:
     """Forget this browser's draft key, once its draft is gone for good (committed)."""
     request.session.pop(SESSION_DRAFT_KEY, None)
+
+
+def draft_discard(request: HttpRequest) -> None:
+    """The patient asked to delete their answers: remove this browser's draft now, and end the
+    session that led to it (with the reference of anything just sent)."""
+    key = request.session.get(SESSION_DRAFT_KEY)
+    if isinstance(key, str):
+        ScreeningDraft.objects.filter(key_hash=_key_hash(key)).delete()
+    request.session.flush()
 
 
 def drafts_purge(*, now=None) -> int:

@@ -29,6 +29,11 @@ def final_section() -> Section:
     return questionnaire.SCREENING.sections[-1]
 
 
+def crisis_step() -> Section:
+    """The step that asks the suicide-risk questions."""
+    return next(s for s in steps() if any(part.crisis for part in s.parts))
+
+
 def step_for(slug: str | None) -> Section | None:
     if slug is None:
         return steps()[0]
@@ -43,6 +48,11 @@ def step_url(section: Section) -> str:
 
 def check_url() -> str:
     return reverse("intake:check")
+
+
+def help_now_url(*, returning_to_check: bool) -> str:
+    url = reverse("intake:help_now")
+    return f"{url}?return={RETURN_TO_CHECK}" if returning_to_check else url
 
 
 def step_number(section: Section) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from . import consent, questionnaire
-from .business_hours import due_at_for
+from .business_hours import due_at_for, response_time_words
 from .crypto import (
     client_address_hash,
     email_blind_index,
@@ -181,6 +181,10 @@ def screening_request_create(
     definition = questionnaire.SCREENING
     columns = {q.column: answers.get(q.name) for q in definition.questions() if q.column}
     coded = {q.name: answers.get(q.name) for q in definition.answer_questions()}
+    email_index = email_blind_index(answers["email"]) if answers.get("email") else ""
+    receipt_wanted = bool(answers.get("email_receipt") and email_index) and (
+        screening_receipt_allowed(email_index=email_index, now=now)
+    )
     screening_request = ScreeningRequest(
         submission_token=submission_token,
         received_at=now,
@@ -196,13 +200,13 @@ def screening_request_create(
         **{name: "" if value is None else value for name, value in columns.items()},
         # The questionnaire's version is kept with the answers it asked: exports pin to it.
         answers={"sections": answers_as_seen, "values": coded, "version": definition.version},
-        email_index=email_blind_index(answers["email"]) if answers.get("email") else "",
+        email_index=email_index,
         phone_index=phone_blind_index(answers["phone"]) or "",
         name_birth_index=name_birth_blind_index(answers["last_name"], answers["date_of_birth"]),
         consent_version=consent.CONSENT_VERSION,
         consented_at=now,
         sms_reminders_consent=bool(answers.get("sms_reminders")),
-        receipt_wanted=bool(answers.get("email_receipt") and answers.get("email")),
+        receipt_wanted=receipt_wanted,
         language=language,
     )
     # Uniqueness is the database's job (the token's constraint is what makes resubmits safe).
@@ -227,6 +231,22 @@ def screening_request_create(
     # The reference alone: a log line never says how urgent a patient's answers were.
     logger.info("Screening request %s received.", screening_request.reference)
     return screening_request
+
+
+def screening_receipt_allowed(*, email_index: str, now: datetime) -> bool:
+    """Whether a receipt may go to this address (by its blind index): none went to it in the last
+    SCREENING_RECEIPT_HOURS. Called in the creating transaction, which it serialises per address,
+    so two requests sent at once cannot both get one."""
+    hours = settings.SCREENING_RECEIPT_HOURS
+    if hours <= 0:
+        return True
+    if connection.vendor == "postgresql":
+        # SQLite's immediate transactions already run one at a time.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(email_index[:15], 16)])
+    return not ScreeningRequest.objects.filter(
+        email_index=email_index, receipt_wanted=True, received_at__gt=now - timedelta(hours=hours)
+    ).exists()
 
 
 # --- E-mails: the staff notice and the patient's receipt -----------------------------------------
@@ -305,9 +325,10 @@ def _notice_send(screening_request_id: int) -> bool:
 
 
 def screening_receipt_send(*, screening_request_id: int) -> bool:
-    """E-mail the patient, when they asked, their reference, what happens next and how to reach
-    us: no answer, no condition and nothing about a crisis. In the language the request was made
-    in. Returns whether it went out."""
+    """E-mail the patient, when they asked, that we received a request: its reference, how and
+    when we will contact them and how to reach us. Nothing about treatment or health and nothing
+    they typed (not even their name): an address typed wrong must tell a stranger nothing. In the
+    language the request was made in. Returns whether it went out."""
     screening_request = ScreeningRequest.objects.filter(
         pk=screening_request_id, receipt_wanted=True
     ).first()
@@ -319,15 +340,15 @@ def screening_receipt_send(*, screening_request_id: int) -> bool:
 
 def _receipt_send(screening_request: ScreeningRequest) -> bool:
     context = {
-        "first_name": screening_request.first_name,
         "reference": screening_request.reference,
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "clinic_email": settings.CLINIC_EMAIL,
-        "contact_method": screening_request.get_contact_method_display().lower(),
+        "contact_method": screening_request.contact_method,
+        "response_time": response_time_words(),
     }
     message = EmailMessage(
-        gettext("%(clinic)s: we have your screening request %(reference)s")
+        gettext("%(clinic)s: we received your request %(reference)s")
         % {"clinic": settings.CLINIC_NAME, "reference": screening_request.reference},
         render_to_string("intake/email/patient_receipt.txt", context),
         to=[screening_request.email],

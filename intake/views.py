@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import time
 
+from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -25,6 +28,7 @@ from .blank_form import blank_first_page
 from .business_hours import response_time_words
 from .drafts import (
     draft_delete,
+    draft_discard,
     draft_forget,
     draft_get,
     draft_get_or_create,
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 # The reference of the request just sent: kept in the session, never in a URL.
 SESSION_REFERENCE = "screening_reference"
 SESSION_SENT_AT = "screening_sent_at"
+# Whether the patient asked for an e-mail receipt: the confirmation says what it holds (and not).
+SESSION_RECEIPT_ASKED = "screening_receipt_asked"
 # On a shared computer the next person must not find the confirmation (and any crisis message).
 CONFIRMATION_SHOWN_FOR_SECONDS = 60 * 60
 
@@ -56,6 +62,8 @@ def _step_page(
     extra_context: dict[str, object] | None = None,
 ) -> HttpResponse:
     step_number = journey.step_number(section)
+    crisis = form.crisis()
+    asks_crisis = section == journey.crisis_step()
     context = {
         "form": form,
         "section": section,
@@ -66,10 +74,12 @@ def _step_page(
         "first_step": section == journey.steps()[0],
         # Where the ZIP code is, on the page right after it was given.
         "area": journey.area_for(draft.answers) if draft and step_number == 2 else None,
-        "crisis": form.crisis(),
-        # The step that asks the suicide-risk questions shows the message beside them instead.
-        "asks_crisis": any(part.crisis for part in section.parts),
+        "crisis": crisis,
+        # The step that asks the suicide-risk questions shows the message beside them, unless it
+        # comes back with errors: then the support leads the page, above the error summary.
+        "crisis_first": bool(crisis) and (not asks_crisis or bool(form.errors) or bool(problem)),
         "resume_url": _resume_url(draft) if section == journey.steps()[0] else "",
+        "has_draft": draft is not None,
         "problem": problem,
         "response_time": response_time_words(),
         **(extra_context or {}),
@@ -99,7 +109,13 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         return redirect(journey.step_url(missing))
     known = draft.answers if draft else {}
     if request.method != "POST":
-        if draft is None and section == journey.steps()[0] and not request.META.get("QUERY_STRING"):
+        if (
+            draft is None
+            and section == journey.steps()[0]
+            and not request.META.get("QUERY_STRING")
+            # "Your answers are deleted" is for this visitor alone.
+            and not messages.get_messages(request)
+        ):
             # A new visitor: the blank first page everyone gets, rendered once per process.
             return blank_first_page(
                 request,
@@ -138,7 +154,45 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         database_connection_renew()
         return _step_page(request, section, form, draft=draft, problem="unavailable", status=503)
     returning = request.GET.get("return") == journey.RETURN_TO_CHECK
+    if section == journey.crisis_step() and form.crisis() == "acute":
+        # "Yes, right now": the journey stops for the call, as NHS 111 online does.
+        return redirect(journey.help_now_url(returning_to_check=returning))
     return redirect(journey.next_url(section, returning_to_check=returning))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def screening_help_now(request: HttpRequest) -> HttpResponse:
+    """After "yes, right now": call or text 988 first; the request can wait, or go as it is."""
+    draft = draft_get(request)
+    section = journey.crisis_step()
+    if draft is None or section.slug not in draft.steps_done:
+        return redirect(journey.step_url(journey.steps()[0]))
+    form = QuestionsForm(questions=section.questions, known=draft.answers)
+    if form.crisis() != "acute":
+        return redirect(journey.step_url(section))
+    returning = request.GET.get("return") == journey.RETURN_TO_CHECK
+    return render(
+        request,
+        "intake/screening_help_now.html",
+        {
+            "carry_on_url": journey.next_url(section, returning_to_check=returning),
+            "back_url": journey.step_url(section),
+            "draft_hours": settings.SCREENING_DRAFT_HOURS,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def screening_delete(request: HttpRequest) -> HttpResponse:
+    """ "Delete my answers and start again": the draft goes at once, and the page says so."""
+    if request.method == "POST":
+        draft_discard(request)
+        messages.success(
+            request, _("Your answers are deleted. Nothing you told us is kept on this device.")
+        )
+    return redirect(journey.step_url(journey.steps()[0]))
 
 
 def _check_page(
@@ -154,6 +208,7 @@ def _check_page(
         "form": form,
         "summary": journey.answers_summary(draft.answers),
         "crisis": form.crisis(),
+        "crisis_first": bool(form.crisis()),
         "step_count": len(journey.steps()) + 1,
         "back_url": journey.step_url(journey.steps()[-1]),
         "problem": problem,
@@ -218,6 +273,7 @@ def screening_check(request: HttpRequest) -> HttpResponse:
     draft_forget(request)
     request.session[SESSION_REFERENCE] = created.reference
     request.session[SESSION_SENT_AT] = int(time.time())
+    request.session[SESSION_RECEIPT_ASKED] = bool(whole.cleaned_data.get("email_receipt"))
     # The session cookie goes when the browser closes.
     request.session.set_expiry(0)
     return redirect("intake:received")
@@ -243,6 +299,8 @@ def screening_request_received(request: HttpRequest) -> HttpResponse:
         "intake/screening_received.html",
         {
             "screening_request": screening_request,
+            "receipt_asked": request.session.get(SESSION_RECEIPT_ASKED, False),
+            "receipt_hours": settings.SCREENING_RECEIPT_HOURS,
             "response_time": response_time_words(),
         },
     )

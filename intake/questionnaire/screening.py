@@ -447,6 +447,10 @@ ASQ_NOW = Question(
     text=_("Are you having thoughts of killing yourself right now?"),
     kind=Kind.ONE,
     choices=ASQ_CHOICES,
+    # Without JavaScript this question is on the page from the start.
+    help_text=_(
+        "Answer this only if you answered yes to any question above, or chose not to answer one."
+    ),
     asked_when=AskedWhen(tuple(q.name for q in ASQ_ITEMS), frozenset({YES, DECLINED})),
     required_message=_("Answer yes or no: are you having thoughts of killing yourself right now?"),
     coding=codes.ASQ_NOW,

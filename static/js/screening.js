@@ -2,15 +2,21 @@
  * - Focus the error summary when the page shows one.
  * - An error link in the summary moves to its field with the question and its error in view.
  * - Ask a follow-up question only after the answer it follows (the "right now?" question, the
- *   "something else" boxes), and show the crisis message, brought into view, the moment a
- *   suicide-risk question is answered yes; a "yes, right now" changes it to "stop and call now".
+ *   "something else" boxes), and show the crisis message the moment a suicide-risk question is
+ *   answered yes: just below that question, scrolled into view only as far as no question still
+ *   unanswered goes above the screen; a "yes, right now" changes it to "stop and call now".
+ * - When the page leads with the crisis message (a step sent back with errors), it gets the focus
+ *   rather than the error summary below it, so the screen stays on the help.
  * - A print button on the confirmation page.
  */
 (function () {
   "use strict";
 
   var summary = document.getElementById("error-summary");
-  if (summary) {
+  var crisisTop = document.getElementById("crisis-top");
+  if (summary && crisisTop) {
+    crisisTop.focus({ preventScroll: true });
+  } else if (summary) {
     summary.focus();
   }
 
@@ -63,29 +69,74 @@
     });
   }
 
-  function updateCrisis() {
-    if (!crisisAlert) {
-      return;
+  function crisisVariant() {
+    if (holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"))) {
+      return "acute";
     }
-    var acute = holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"));
+    if (!holds(crisisNames, crisisCodes)) {
+      return "";
+    }
     var declined = holds(words(crisisAlert, "data-declined-when"), words(crisisAlert, "data-declined-when-codes"));
-    var positive = holds(crisisNames, crisisCodes);
-    var variant = acute ? "acute" : positive && declined ? "declined" : positive ? "panel" : "";
-    if (crisisAlert.getAttribute("data-showing") === variant) {
-      return;
+    return declined ? "declined" : "panel";
+  }
+
+  function unanswered(group) {
+    var inputs = Array.prototype.slice.call(group.querySelectorAll("input, textarea, select"));
+    return !inputs.some(function (input) {
+      return input.type === "radio" || input.type === "checkbox" ? input.checked : input.value !== "";
+    });
+  }
+
+  // Scroll just enough for the whole message (its top first, if it cannot all show) to be on the
+  // screen, but never past a question still to answer.
+  function bringCrisisIntoView() {
+    var box = crisisAlert.getBoundingClientRect();
+    var margin = 16;
+    var by = 0;
+    if (box.bottom > window.innerHeight - margin) {
+      by = Math.min(box.bottom - window.innerHeight + margin, box.top - margin);
+    } else if (box.top < 0) {
+      by = box.top - margin;
     }
-    crisisAlert.setAttribute("data-showing", variant);
-    crisisAlert.replaceChildren();
-    var template = document.getElementById(variant === "panel" ? "crisis-message" : "crisis-message-" + variant);
-    if (variant && template) {
-      crisisAlert.appendChild(template.content.cloneNode(true));
-      crisisAlert.scrollIntoView({ block: "center", behavior: "instant" });
+    if (by > 0) {
+      form.querySelectorAll(".form-field").forEach(function (group) {
+        var top = group.getBoundingClientRect().top;
+        if (!group.hidden && top >= 0 && unanswered(group)) {
+          by = Math.min(by, top);
+        }
+      });
+    }
+    if (by !== 0) {
+      window.scrollBy({ top: by, behavior: "instant" });
     }
   }
 
-  if (crisisAlert && crisisAlert.textContent.trim() === "") {
-    crisisAlert.replaceChildren(); // drop whitespace so :empty styling applies
+  function updateCrisis(changed) {
+    if (!crisisAlert) {
+      return;
+    }
+    var variant = crisisVariant();
+    if (crisisAlert.getAttribute("data-showing") === variant) {
+      return;
+    }
+    var wasShowing = crisisAlert.getAttribute("data-showing") !== "";
+    crisisAlert.setAttribute("data-showing", variant);
+    crisisAlert.replaceChildren();
+    crisisAlert.hidden = !variant;
+    var template = document.getElementById(variant === "panel" ? "crisis-message" : "crisis-message-" + variant);
+    if (!variant || !template) {
+      return;
+    }
+    // Newly shown: just below the question that called for it, where the person is looking;
+    // the questions after it move down, none goes up out of sight.
+    var group = changed && changed.closest && changed.closest(".form-field");
+    if (!wasShowing && group && crisisNames.indexOf(changed.name) !== -1) {
+      group.after(crisisAlert);
+    }
+    crisisAlert.appendChild(template.content.cloneNode(true));
+    bringCrisisIntoView();
   }
+
   // "None of these" and the other answers of its group rule each other out.
   function updateExclusive(input) {
     if (input.type !== "checkbox" || !input.checked) {
@@ -102,15 +153,13 @@
   form.addEventListener("change", function (event) {
     updateExclusive(event.target);
     updateConditional();
-    updateCrisis();
+    updateCrisis(event.target);
   });
   updateConditional();
   if (crisisAlert) {
-    // What the server rendered is what shows now; only a change of answer replaces it.
-    var shown = crisisAlert.hasChildNodes();
-    var acuteNow = holds(words(crisisAlert, "data-acute-when"), words(crisisAlert, "data-acute-when-codes"));
-    var declinedNow = holds(words(crisisAlert, "data-declined-when"), words(crisisAlert, "data-declined-when-codes"));
-    crisisAlert.setAttribute("data-showing", shown ? (acuteNow ? "acute" : declinedNow ? "declined" : "panel") : "");
+    // What the server rendered (here, or at the top of the page) is what shows now; only a
+    // change of answer replaces it.
+    crisisAlert.setAttribute("data-showing", crisisVariant());
   }
 
   // --- Error links: show the question and its error, not just the input -----------------------

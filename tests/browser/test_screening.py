@@ -322,7 +322,10 @@ def test_yes_right_now_says_stop_and_call_and_the_request_is_acute(site, mailout
     site.assert_accessible()
     continue_(page)
 
-    # Every page after it leads with the same message.
+    # The journey stops on a page to call from; every page after it leads with the same message.
+    page.wait_for_url("**/screening/help-now/")
+    page.locator("#carry-on").click()
+    page.wait_for_url("**/screening/about-you/")
     top = page.locator("main .crisis-callout").first
     assert "call for help now" in top.inner_text()
     assert top.bounding_box()["y"] < PHONE["height"]
@@ -345,9 +348,9 @@ def test_without_javascript_the_crisis_message_comes_when_the_step_is_sent(site)
     feelings = [a for a in CLEAN_RUN["feelings"] if a[1] != "asq_attempt"]
     run_steps(site, {"feelings": [*feelings, ("tap", "asq_attempt", "yes")]})
 
-    # The follow-up question is required after a yes, and the panel is already there.
+    # The follow-up question is required after a yes, and the panel already leads the page.
     assert page.locator("#id_asq_now_error").is_visible()
-    assert "Please reach out for support now" in page.locator("#crisis-alert").inner_text()
+    assert "Please reach out for support now" in page.locator("#crisis-top").inner_text()
     run_steps(site, {"feelings": [("tap", "asq_now", "no")]})
 
     assert page.locator("main .crisis-callout").first.is_visible()

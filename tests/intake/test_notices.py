@@ -198,7 +198,7 @@ def test_a_patient_who_asks_gets_a_receipt_with_the_reference_and_no_answers(
     (receipt,) = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
     assert stored.reference in receipt.subject
     assert stored.reference in receipt.body
-    assert "What happens next" in receipt.body
+    assert "received your request" in receipt.body
     for private in (
         "988",
         "911",

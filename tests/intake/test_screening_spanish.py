@@ -163,10 +163,10 @@ def test_the_receipt_is_in_the_request_language_and_the_staff_notice_in_english(
 
     stored = ScreeningRequest.objects.get()
     (receipt,) = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
-    assert receipt.subject == f"AVYIA: recibimos su solicitud de evaluación {stored.reference}"
-    assert receipt.body.startswith(f"Hola, {PATIENT['first_name']}:")
-    assert "Qué pasa ahora" in receipt.body
-    assert "Nos comunicamos con usted por correo electrónico." in receipt.body
+    assert receipt.subject == f"AVYIA: recibimos su solicitud {stored.reference}"
+    assert receipt.body.startswith("Hola:")
+    assert "AVYIA recibió su solicitud." in receipt.body
+    assert "Le escribiremos por correo electrónico en un plazo de 1 día hábil." in receipt.body
     assert not ENGLISH_MARKERS.findall(receipt.body), ENGLISH_MARKERS.findall(receipt.body)
     (notice,) = [m for m in mail.outbox if m.to == ["intake-desk@example.org"]]
     assert notice.subject.startswith("New screening request")
@@ -179,8 +179,8 @@ def test_an_english_receipt_stays_english(client, django_capture_on_commit_callb
     run_queued_tasks()
 
     (receipt,) = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
-    assert receipt.body.startswith(f"Hello {PATIENT['first_name']},")
-    assert "we have your screening request" in receipt.subject
+    assert receipt.body.startswith("Hello,")
+    assert "we received your request" in receipt.subject
 
 
 # NIMH's Spanish ASQ ("Preguntas de detección del riesgo de suicidio"), word for word.

@@ -308,7 +308,7 @@ def test_an_asq_yes_needs_the_right_now_question_answered(client):
     assert ScreeningRequest.objects.count() == 0
     assert page.select_one("#id_asq_now_error")
     # Shown at once on the re-rendered page, with or without JavaScript.
-    assert page.select_one("#crisis-alert a[href='tel:988']")
+    assert page.select_one("#crisis-top a[href='tel:988']")
 
 
 def test_an_out_of_area_request_is_accepted_flagged_and_explained_kindly(client):
