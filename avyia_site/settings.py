@@ -42,8 +42,14 @@ _LOCAL_SECRET_MAKERS = {
 }
 
 
+# Every variable production refuses to start without, in the order they are read (the README's
+# production section lists the same; a test holds the two together).
+REQUIRED_IN_PRODUCTION: list[str] = []
+
+
 def _secret(name: str) -> str:
     """A secret from the environment; required in production, generated once into var/ locally."""
+    REQUIRED_IN_PRODUCTION.append(name)
     value = env.str(name, default="")
     if value:
         return value
@@ -60,6 +66,7 @@ def _secret(name: str) -> str:
 
 
 def _required_in_production(name: str, local_default: str) -> str:
+    REQUIRED_IN_PRODUCTION.append(name)
     value = env.str(name, default="")
     if value:
         return value
@@ -154,9 +161,16 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 
+# Production needs one database every app server and the backups share: PostgreSQL, never a
+# SQLite file that each machine would keep for itself.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db_url(
+        "DATABASE_URL",
+        default=_required_in_production("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    ),
 }
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    sys.exit("DATABASE_URL must be a postgres:// address when DJANGO_ENV=production.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a transaction
     # starts, so concurrent writers from several gunicorn workers queue instead of failing.

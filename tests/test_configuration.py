@@ -1,6 +1,7 @@
 """The configuration contract: production refuses to start half-configured and passes --deploy."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -9,16 +10,20 @@ from django.conf import settings
 
 from tests.support import PRODUCTION_ENV, run_django
 
-REQUIRED_IN_PRODUCTION = [
-    "DJANGO_SECRET_KEY",
-    "DJANGO_ALLOWED_HOSTS",
-    "FIELD_ENCRYPTION_KEYS",
-    "BLIND_INDEX_KEY",
-    "SITE_URL",
-]
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-@pytest.mark.parametrize("variable", REQUIRED_IN_PRODUCTION)
+def test_the_readme_lists_exactly_the_variables_production_requires():
+    # The sentence after "Set `DJANGO_ENV=production` with" names every required variable.
+    production = README.read_text().split("### Production", 1)[1]
+    sentence = production.split("with all of", 1)[1].split(".", 1)[0]
+    listed = re.findall(r"`([A-Z_]+)`", sentence)
+
+    assert sorted(listed) == sorted(settings.REQUIRED_IN_PRODUCTION)
+    assert len(listed) == len(set(listed))
+
+
+@pytest.mark.parametrize("variable", settings.REQUIRED_IN_PRODUCTION)
 def test_production_refuses_to_start_without_a_required_setting(variable):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
     result = run_django(args=["check"], env=env, drop=(variable,))
@@ -26,6 +31,17 @@ def test_production_refuses_to_start_without_a_required_setting(variable):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [f"{variable} is required when DJANGO_ENV=production."]
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:////srv/avyia/db.sqlite3", "sqlite://:memory:", "mysql://avyia@db/avyia"]
+)
+def test_production_refuses_any_database_but_postgresql(url):
+    result = run_django(args=["check"], env={**PRODUCTION_ENV, "DATABASE_URL": url})
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["DATABASE_URL must be a postgres:// address when DJANGO_ENV=production."]
 
 
 def test_production_passes_check_deploy_with_no_warnings():
