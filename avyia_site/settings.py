@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -373,6 +374,9 @@ FIELD_ENCRYPTION_KEYS = [
     k.strip() for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()
 ]
 BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
+# Encrypts `manage.py backup` archives. Kept apart from the data keys (and from the app servers,
+# which never need it): only the backup and restore jobs read it.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
 
 # --- E-mail -------------------------------------------------------------------------------------
 
@@ -391,6 +395,9 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AVYIA <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets an e-mail for every server error (its path, exception class and code lines, never the
+# request's data: avyia_site.error_mail), comma-separated addresses.
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # --- The clinic ---------------------------------------------------------------------------------
 
@@ -403,6 +410,12 @@ CLINIC_OPENING_HOURS = env.str("CLINIC_OPENING_HOURS", default="")
 # The clinic's own sentences in Spanish, for the Spanish pages (empty: the clinician tells them).
 CLINIC_OPENING_HOURS_ES = env.str("CLINIC_OPENING_HOURS_ES", default="")
 INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org")
+# Who `manage.py alert_overdue` wakes (an e-mail-to-SMS gateway works): acute requests not reached,
+# urgent ones overdue, staff notices not sent within ON_CALL_NOTICE_GRACE_MINUTES; repeated every
+# ON_CALL_REPEAT_MINUTES until someone reaches the patient.
+ON_CALL_EMAIL = env.str("ON_CALL_EMAIL", default="on-call@example.org")
+ON_CALL_REPEAT_MINUTES = env.int("ON_CALL_REPEAT_MINUTES", default=30)
+ON_CALL_NOTICE_GRACE_MINUTES = env.int("ON_CALL_NOTICE_GRACE_MINUTES", default=15)
 SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
 # The state the counties are in: its two-letter code (as in the ZIP code data) and its name.
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
@@ -454,10 +467,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {"class": "avyia_site.error_mail.ErrorMailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": "INFO"},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         # django-axes announces its configuration on every start, even of manage.py commands.
         "axes.apps": {"level": "WARNING"},
     },
