@@ -377,6 +377,8 @@ BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
 # Encrypts `manage.py backup` archives. Kept apart from the data keys (and from the app servers,
 # which never need it): only the backup and restore jobs read it.
 BACKUP_KEY = env.str("BACKUP_KEY", default="")
+# The public half (age1...): a host that only writes backups needs nothing more.
+BACKUP_RECIPIENT = env.str("BACKUP_RECIPIENT", default="")
 
 # --- E-mail -------------------------------------------------------------------------------------
 
