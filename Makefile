@@ -63,6 +63,7 @@ test-topology: install-dev
 ## test: every test, browser tests included
 test: install-dev
 	scripts/ensure-chromium
+	scripts/ensure-deploy-tools
 	$(MAKE) --no-print-directory static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 

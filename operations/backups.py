@@ -20,6 +20,7 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyrage
@@ -138,6 +139,33 @@ def backup_create(*, path: Path) -> Path:
         partial.chmod(0o600)
         partial.replace(path)  # never a half-written archive under the real name
     return path
+
+
+ARCHIVE_PREFIX = "avyia-"
+ARCHIVE_SUFFIX = ".age"
+
+
+def backup_archive_path(directory: Path, *, now: datetime) -> Path:
+    """The archive's name in a backup folder: avyia-20261207-023012.age (UTC), sorting by age."""
+    return directory / f"{ARCHIVE_PREFIX}{now.astimezone(UTC):%Y%m%d-%H%M%S}{ARCHIVE_SUFFIX}"
+
+
+def backups_prune(*, directory: Path, keep_days: int, now: datetime) -> list[Path]:
+    """Delete this folder's archives older than `keep_days` (by the time in their names); the
+    newest is always kept, however old. Returns the deleted paths."""
+    archives = sorted(directory.glob(f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIX}"))
+    cutoff = now - timedelta(days=keep_days)
+    deleted = []
+    for archive in archives[:-1]:
+        stamp = archive.name.removeprefix(ARCHIVE_PREFIX).removesuffix(ARCHIVE_SUFFIX)
+        try:
+            made = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        except ValueError:
+            continue  # not one of ours: left alone
+        if made < cutoff:
+            archive.unlink()
+            deleted.append(archive)
+    return deleted
 
 
 def _database_is_empty() -> bool:

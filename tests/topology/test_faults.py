@@ -120,7 +120,7 @@ def test_300_submissions_with_an_app_server_killed_midway_are_each_stored_once(s
     completed = 0
     lock = threading.Lock()
     local = threading.local()
-    killed_pid = site.state()["apps"][0]["pid"]
+    killed_pid = site.app_pid(0)
 
     def submit(_n: int) -> tuple[str, int]:
         nonlocal completed
@@ -166,9 +166,9 @@ def test_300_submissions_with_an_app_server_killed_midway_are_each_stored_once(s
     stored_now = site.sql("SELECT count(*) FROM intake_screeningrequest")[0][0]
     assert stored_now - stored_before <= total
     # The killed app server was restarted during the burst and serves again.
-    assert wait_until(lambda: site.state()["apps"][0]["pid"] != killed_pid, timeout=20)
+    assert wait_until(lambda: site.app_pid(0) not in {0, killed_pid}, timeout=20)
     assert wait_until(
-        lambda: requests.get(site.nodes[0] + "/healthz", timeout=5).status_code == 200, 30
+        lambda: site.session().get(site.nodes[0] + "/healthz", timeout=5).status_code == 200, 30
     )
 
     # nginx never sent a POST to a second app server after the first could have received it:
