@@ -84,7 +84,10 @@ ALLOWED_HOSTS = [
     for h in _required_in_production("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Locally the address `make run` serves (PORT), so links in staff e-mails and alerts open.
+SITE_URL = _required_in_production(
+    "SITE_URL", f"http://127.0.0.1:{env.str('PORT', default='8000')}"
+).rstrip("/")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     # Staff e-mail links and the CSRF trusted origin are built from it.
     sys.exit("SITE_URL must be an https:// address when DJANGO_ENV=production.")

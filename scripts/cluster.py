@@ -299,29 +299,37 @@ def main() -> None:
         [str(BIN / "supervisord"), "-c", str(conf)], cwd=PROJECT_DIR, env=env
     )
 
-    def stop(signum=signal.SIGTERM, _frame=None) -> None:
-        log("stopping...")
+    def forward(_signum: int = signal.SIGTERM, _frame=None) -> None:
+        # supervisord stops every program (nginx first, by priority) and exits; main() then
+        # returns from its wait and cleans up.
         with contextlib.suppress(ProcessLookupError):
             supervisor.send_signal(signal.SIGTERM)
-        try:
-            supervisor.wait(60)
-        except subprocess.TimeoutExpired:
-            supervisor.kill()
+
+    def stop(reason: str = "") -> None:
+        if reason:
+            log(reason)
+        log("stopping...")
+        forward()
+        supervisor.wait()
         shutil.rmtree(sockets, ignore_errors=True)
         (runtime / "cluster.json").unlink(missing_ok=True)
         log("stopped.")
-        sys.exit(128 + signum)
+        sys.exit(1 if reason else 0)
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+
+    def ready(condition) -> bool:
+        return wait_until(lambda: supervisor.poll() is not None or condition(), 90) and (
+            supervisor.poll() is None
+        )
+
     for n in APP_SERVERS:
-        if not wait_until(lambda n=n: healthy(socket_path=app_socket(sockets, n)), timeout=90):
-            log(f"The app server {n} did not start; see {runtime}/app{n}.log.")
-            stop()
+        if not ready(lambda n=n: healthy(socket_path=app_socket(sockets, n))):
+            stop(f"The app server {n} did not start; see {runtime}/app{n}.log.")
     supervisorctl(conf, "start", "nginx")
-    if not wait_until(lambda: healthy(port=args.port), timeout=60):
-        log(f"The front door did not answer; see the logs in {runtime}.")
-        stop()
+    if not ready(lambda: healthy(port=args.port)):
+        stop(f"The front door did not answer; see the logs in {runtime}.")
     state = {
         "front": front,
         "apps": [{"name": f"app{n}", "socket": str(app_socket(sockets, n))} for n in APP_SERVERS],

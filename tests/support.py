@@ -25,6 +25,9 @@ PRODUCTION_ENV = {
     # Read, never connected to, by tests that only start Django; tests that touch the database
     # replace it with their own (postgres_database below).
     "DATABASE_URL": f"{POSTGRES_SERVER}/avyia_production_unused",
+    # Nothing is sent: the tests that send mail in production mode set their own backend.
+    "EMAIL_URL": "smtp://127.0.0.1:9",
+    "ON_CALL_EMAIL": "on-call@avyia.test",
 }
 
 

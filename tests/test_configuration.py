@@ -201,3 +201,31 @@ def test_check_deploy_refuses_uncompiled_translations(tmp_path):
 
     assert result.returncode != 0
     assert "pages.E001" in result.stderr
+
+
+def test_locally_the_site_url_follows_the_port_make_run_serves():
+    on_8123 = run_django(
+        "from django.conf import settings; print(settings.SITE_URL)",
+        env={"PORT": "8123"},
+        drop=("SITE_URL",),
+    )
+    default = run_django(
+        "from django.conf import settings; print(settings.SITE_URL)", drop=("SITE_URL", "PORT")
+    )
+
+    assert on_8123.stdout.split()[-1] == "http://127.0.0.1:8123"
+    assert default.stdout.split()[-1] == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    ("drop", "finding"),
+    [("EMAIL_URL", "operations.W001"), ("ON_CALL_EMAIL", "operations.W002")],
+)
+def test_check_deploy_warns_when_notices_and_alerts_would_reach_nobody(drop, finding):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != drop}
+    result = run_django(
+        args=["check", "--deploy", "--fail-level", "WARNING"], env=env, drop=(drop,)
+    )
+
+    assert result.returncode != 0
+    assert finding in result.stdout + result.stderr

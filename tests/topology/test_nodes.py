@@ -6,7 +6,6 @@ import os
 import pwd
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
@@ -220,7 +219,8 @@ def test_app_servers_listen_only_on_sockets_that_nginx_alone_may_open(site):
             os.setuid(uid)
 
         result = subprocess.run(
-            [sys.executable, "-c", CONNECT_AS, path],
+            # The system's Python: another user may not read this one's installation.
+            ["/usr/bin/python3", "-c", CONNECT_AS, path],
             preexec_fn=drop,
             capture_output=True,
             text=True,

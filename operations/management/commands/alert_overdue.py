@@ -19,6 +19,7 @@ class Command(BaseCommand):
         if not settings.ON_CALL_EMAIL:
             raise CommandError("ON_CALL_EMAIL is not set: nobody would be alerted.")
         sent, failed = on_call_alerts_send()
-        self.stdout.write(f"On-call alerts sent: {sent}. Not sent: {failed}.")
+        if options["verbosity"] >= 1 or sent or failed:
+            self.stdout.write(f"On-call alerts sent: {sent}. Not sent: {failed}.")
         if failed:
             raise CommandError(f"{failed} on-call alert(s) could not be sent; see the log.")
