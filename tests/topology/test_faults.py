@@ -177,11 +177,14 @@ def test_300_submissions_with_an_app_server_killed_midway_are_each_stored_once(s
     nginx_dir = site.runtime / "nginx"
     posts = [
         line
-        for line in (nginx_dir / "access.log").read_text().splitlines()
+        for line in (nginx_dir / "avyia-access.log").read_text().splitlines()
         if line.startswith("POST /screening/")
     ]
     retried = [line for line in posts if "," in line.split("upstream=")[1]]
-    refused_connects = (nginx_dir / "error.log").read_text().count("connect() failed")
+    # "connect() to unix:/.../gunicorn.sock failed (111: Connection refused)"
+    refused_connects = len(
+        re.findall(r"connect\(\) (?:to \S+ )?failed", (nginx_dir / "avyia-error.log").read_text())
+    )
     print(
         f"POSTs through nginx: {len(posts)}, sent to a second server after a refused connect:"
         f" {len(retried)} (refused connects logged: {refused_connects})"
