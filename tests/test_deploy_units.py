@@ -3,17 +3,20 @@ will run it (Debian's systemd-analyze and logrotate; `make test` installs them).
 
 from __future__ import annotations
 
+import configparser
 import itertools
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import get_commands
 
+from scripts.cluster import supervisord_conf
 from tests.support import PROJECT_DIR
 
 DEPLOY = PROJECT_DIR / "deploy"
@@ -186,3 +189,26 @@ def test_the_tls_renewal_hook_checks_nginx_before_reloading_it(tmp_path):
     (tmp_path / "nginx").write_text("#!/bin/sh\nexit 0\n")
     fine = subprocess.run([str(hook)], env={"PATH": f"{tmp_path}:/usr/bin:/bin"})
     assert fine.returncode == 0 and (tmp_path / "reloaded").exists()
+
+
+def test_make_cluster_runs_the_commands_of_the_units_under_supervisord(tmp_path):
+    sockets = tmp_path / "sockets"
+    parser = configparser.RawConfigParser()
+    parser.read_string(
+        supervisord_conf(tmp_path, sockets, "/usr/sbin/nginx", tmp_path / "nginx.conf", None)
+    )
+    bin_dir = str(Path(sys.executable).parent)
+
+    def production(program: str) -> str:
+        command = parser[f"program:{program}"]["command"]
+        return command.replace(f"{bin_dir}/", "/srv/avyia/.venv/bin/")
+
+    (app,) = values(UNITS / "avyia-app@.service", "ExecStart")
+    (worker,) = values(UNITS / "avyia-worker.service", "ExecStart")
+    assert production("app1") == production("app2") == app
+    assert production("worker") == worker
+    for n in ("1", "2"):
+        program = parser[f"program:app{n}"]
+        assert f'GUNICORN_BIND="unix:{sockets}/{n}/gunicorn.sock"' in program["environment"]
+        assert 'DJANGO_TRUSTED_PROXIES="unix"' in program["environment"]
+        assert program["autorestart"] == "true" and program["stopasgroup"] == "true"
