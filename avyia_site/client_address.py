@@ -97,7 +97,7 @@ class ForwardedHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if  is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
             for header in FORWARDING_HEADERS:
                 request.META.pop(header, None)
         return self.get_response(request)
