@@ -164,12 +164,14 @@ def test_trusted_proxies_are_addresses_or_networks_and_blank_entries_are_ignored
 
     from avyia_site.client_address import parse_networks
 
-    assert parse_networks([" 10.0.0.1/8 ", "", "  ", "::1", "unix"]) == (
+    # " unix " as read from the environment: a new string, equal to "unix" but not the same object.
+    assert parse_networks([" 10.0.0.1/8 ", "", "  ", "::1", " unix "]) == (
         ip_network("10.0.0.0/8"),
         ip_network("::1/128"),
     )
-    with pytest.raises(ValueError):
-        parse_networks(["not-a-network"])
+    for not_a_network in ("not-a-network", "www.example.org", "unix-socket"):
+        with pytest.raises(ValueError):
+            parse_networks([not_a_network])
 
 
 @pytest.mark.parametrize(
