@@ -47,12 +47,15 @@ run: install
 	@echo "Staff admin: http://127.0.0.1:$(PORT)/staff/ needs a password and an authenticator code."
 	@echo "  First step (in another terminal): $(BIN)/python manage.py createstaff YOURNAME --role manager"
 	@echo "  Demo queue to try it on:          $(BIN)/python manage.py seed_demo_requests"
-	@echo "The task worker (staff e-mail) runs beside it; one Ctrl+C stops both."
+	@echo "The task worker (staff e-mail) and the on-call alerts (every 5 minutes) run beside it;"
+	@echo "one Ctrl+C stops all three."
 	$(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  while :; do $(BIN)/python manage.py alert_overdue -v0; sleep 300; done & alerts=$$!; \
+	  trap 'kill $$worker $$alerts 2>/dev/null; wait $$worker' EXIT; \
 	  $(BIN)/gunicorn --config gunicorn.conf.py
 
-## cluster: the production topology on loopback: nginx, two app servers, PostgreSQL, Redis, worker
+## cluster: the production topology on one machine under supervisord: nginx, two app servers on
+## unix sockets, PostgreSQL, Redis, the worker (the commands of deploy/systemd's units)
 cluster: install
 	$(BIN)/python scripts/cluster.py
 
@@ -71,6 +74,7 @@ fhir-schema: $(FHIR_SCHEMA)
 ## test: every test, browser tests included
 test: install-dev $(FHIR_SCHEMA)
 	scripts/ensure-chromium
+	scripts/ensure-deploy-tools
 	$(MAKE) --no-print-directory static
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -21,6 +21,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Method, path and status only: no client address, query string or body, so no patient data.
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 wsgi_app = "avyia_site.wsgi:application"
+# A unix socket (GUNICORN_BIND=unix:...) is created without rights for others: only the socket
+# directory's group (nginx's user) may connect.
+umask = 0o007
 # Load the site once, in the master, and fork the workers from it: start-up work (the ZIP code
 # index, about 0.4 s and 140 MB) is done once and its memory shared, instead of repeated by each
 # worker on its first patient and again whenever a worker is recycled.

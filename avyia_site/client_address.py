@@ -1,9 +1,11 @@
 """The client's address, read from X-Forwarded-For only when our own proxy sent the request.
 
-`DJANGO_TRUSTED_PROXIES` lists the addresses or networks of our proxies (nginx on the same machine
-is `127.0.0.1`). A request from anywhere else is taken at its socket address and its forwarding
-headers are dropped, so a client that reaches gunicorn directly cannot forge an address per request
-to escape the screening rate limit or the sign-in lockout.
+`DJANGO_TRUSTED_PROXIES` lists the addresses or networks of our proxies, or `unix`: requests that
+came through the app server's unix socket (gunicorn gives them no address), for app servers that
+listen only on a socket nginx alone may open (deploy/systemd, `make cluster`). A request from
+anywhere else is taken at its socket address and its forwarding headers are dropped, so a client
+that reaches gunicorn directly cannot forge an address per request to escape the screening rate
+limit or the sign-in lockout.
 """
 
 from __future__ import annotations
@@ -29,9 +31,17 @@ FORWARDING_HEADERS = (
 )
 
 
+# The DJANGO_TRUSTED_PROXIES entry for "through our unix socket".
+UNIX_SOCKET = "unix"
+
+
 def parse_networks(entries: Iterable[str]) -> tuple[IPNetwork, ...]:
-    """Networks from addresses or CIDR blocks; raises ValueError on anything else."""
-    return tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
+    """Networks from addresses or CIDR blocks (`unix` aside); raises ValueError on anything else."""
+    return tuple(
+        ipaddress.ip_network(e.strip(), strict=False)
+        for e in entries
+        if e.strip() and e.strip() != UNIX_SOCKET
+    )
 
 
 @lru_cache(maxsize=8)
@@ -47,6 +57,9 @@ def _address(text: str) -> IPAddress | None:
 
 
 def is_trusted_proxy(address: str) -> bool:
+    if address == "":
+        # Only a unix-socket peer has no address; trusted when the socket is nginx's alone.
+        return UNIX_SOCKET in (e.strip() for e in settings.TRUSTED_PROXIES)
     networks = _networks(tuple(settings.TRUSTED_PROXIES))
     parsed = _address(address)
     if parsed is None or not networks:

@@ -42,8 +42,14 @@ _LOCAL_SECRET_MAKERS = {
 }
 
 
+# Every variable production refuses to start without, in the order they are read (the README's
+# production section lists the same; a test holds the two together).
+REQUIRED_IN_PRODUCTION: list[str] = []
+
+
 def _secret(name: str) -> str:
     """A secret from the environment; required in production, generated once into var/ locally."""
+    REQUIRED_IN_PRODUCTION.append(name)
     value = env.str(name, default="")
     if value:
         return value
@@ -60,6 +66,7 @@ def _secret(name: str) -> str:
 
 
 def _required_in_production(name: str, local_default: str) -> str:
+    REQUIRED_IN_PRODUCTION.append(name)
     value = env.str(name, default="")
     if value:
         return value
@@ -77,7 +84,10 @@ ALLOWED_HOSTS = [
     for h in _required_in_production("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Locally the address `make run` serves (PORT), so links in staff e-mails and alerts open.
+SITE_URL = _required_in_production(
+    "SITE_URL", f"http://127.0.0.1:{env.str('PORT', default='8000')}"
+).rstrip("/")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     # Staff e-mail links and the CSRF trusted origin are built from it.
     sys.exit("SITE_URL must be an https:// address when DJANGO_ENV=production.")
@@ -101,6 +111,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -156,9 +167,16 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------------
 
+# Production needs one database every app server and the backups share: PostgreSQL, never a
+# SQLite file that each machine would keep for itself.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": env.db_url(
+        "DATABASE_URL",
+        default=_required_in_production("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    ),
 }
+if PRODUCTION and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    sys.exit("DATABASE_URL must be a postgres:// address when DJANGO_ENV=production.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock when a transaction
     # starts, so concurrent writers from several gunicorn workers queue instead of failing.
@@ -368,6 +386,11 @@ FIELD_ENCRYPTION_KEYS = [
     k.strip() for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()
 ]
 BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
+# Encrypts `manage.py backup` archives. Kept apart from the data keys (and from the app servers,
+# which never need it): only the backup and restore jobs read it.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
+# The public half (age1...): a host that only writes backups needs nothing more.
+BACKUP_RECIPIENT = env.str("BACKUP_RECIPIENT", default="")
 
 # --- E-mail -------------------------------------------------------------------------------------
 
@@ -386,6 +409,9 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AVYIA <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets an e-mail for every server error (its path, exception class and code lines, never the
+# request's data: avyia_site.error_mail), comma-separated addresses.
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # --- The clinic ---------------------------------------------------------------------------------
 
@@ -398,6 +424,12 @@ CLINIC_OPENING_HOURS = env.str("CLINIC_OPENING_HOURS", default="")
 # The clinic's own sentences in Spanish, for the Spanish pages (empty: the clinician tells them).
 CLINIC_OPENING_HOURS_ES = env.str("CLINIC_OPENING_HOURS_ES", default="")
 INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org")
+# Who `manage.py alert_overdue` wakes (an e-mail-to-SMS gateway works): acute requests not reached,
+# urgent ones overdue, staff notices not sent within ON_CALL_NOTICE_GRACE_MINUTES; repeated every
+# ON_CALL_REPEAT_MINUTES until someone reaches the patient.
+ON_CALL_EMAIL = env.str("ON_CALL_EMAIL", default="on-call@example.org")
+ON_CALL_REPEAT_MINUTES = env.int("ON_CALL_REPEAT_MINUTES", default=30)
+ON_CALL_NOTICE_GRACE_MINUTES = env.int("ON_CALL_NOTICE_GRACE_MINUTES", default=15)
 SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
 # The state the counties are in: its two-letter code (as in the ZIP code data) and its name.
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
@@ -454,10 +486,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {"class": "avyia_site.error_mail.ErrorMailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": "INFO"},
     "loggers": {
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         # django-axes announces its configuration on every start, even of manage.py commands.
         "axes.apps": {"level": "WARNING"},
     },

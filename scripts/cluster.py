@@ -1,92 +1,75 @@
-"""The production topology on one machine: `make cluster`.
+"""The production topology on one machine: `make cluster`, under supervisord.
 
-nginx (deploy/nginx.conf, the production file) in front of two gunicorn app servers on separate
-loopback ports, PostgreSQL (the running service; this script creates its own database), Redis as the
-shared cache, and the task worker. Prints the front door once it answers, restarts any process that
-dies (as a process manager would), and stops everything on Ctrl+C, SIGTERM or exit.
+supervisord runs what the systemd units in deploy/systemd run: two app servers
+(avyia-app@.service, each on its own unix socket) and the task worker (avyia-worker.service), their
+ExecStart and Environment read from the unit files, with /srv/avyia read as this checkout and
+/run/avyia-app as a private socket directory only nginx's user may enter. nginx serves the
+production site file (deploy/nginx.conf) in front, started once both app servers answer. Redis is
+the one on 6379, or a redis-server of its own under supervisord; PostgreSQL the running server,
+with a database of the cluster's own. supervisord restarts whatever dies; Ctrl+C stops everything.
 
-Settings pass through from the environment (e.g. SCREENING_RATE_LIMIT, EMAIL_URL); the script only
-fills in what the topology needs and the caller did not set. It writes the ports and process ids to
-RUNTIME_DIR/cluster.json for the tests that run against it (tests/topology/).
+`running_cluster()` runs it in the background for the topology tests and the benchmark;
+RUNTIME_DIR/cluster.json tells them where the front door and the app servers' sockets are.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import grp
+import http.client
 import json
 import os
+import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from deploy.render_nginx import render_nginx_conf  # noqa: E402
+from deploy.render_nginx import render_cluster_conf, render_nginx_conf  # noqa: E402
 
-PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+UNITS = PROJECT_DIR / "deploy" / "systemd"
+APP_SERVERS = ("1", "2")
+# nginx's workers when the cluster runs as root; the socket directory belongs to their group.
+NGINX_USER, NGINX_GROUP = "nobody", "nogroup"
 
 
 def log(message: str) -> None:
     print(f"[cluster] {message}", flush=True)
 
 
-@dataclass
-class Child:
-    name: str
-    command: list[str]
-    env: dict[str, str]
-    log_path: Path
-    process: subprocess.Popen | None = None
-    restarts: int = 0
-    started_at: float = field(default=0.0)
+def unit_command(unit: str, *, instance: str, sockets: Path) -> tuple[str, dict[str, str]]:
+    """A unit's ExecStart and Environment, with production paths mapped onto this checkout."""
+    text = (UNITS / unit).read_text()
+    paths = {
+        "%i": instance,
+        "/srv/avyia/.venv/bin/": f"{BIN}/",
+        "/srv/avyia": str(PROJECT_DIR),
+        "/run/avyia-app": str(sockets),
+    }
 
-    def start(self) -> None:
-        log_file = self.log_path.open("ab")
-        # A session of its own: stopping (or a test's kill -9) reaches gunicorn's workers too.
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=PROJECT_DIR,
-            env=self.env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        log_file.close()
-        self.started_at = time.monotonic()
+    def mapped(value: str) -> str:
+        for production, here in paths.items():
+            value = value.replace(production, here)
+        return value
 
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process else None
+    (command,) = re.findall(r"^ExecStart=(.+)$", text, re.M)
+    env = dict(line.split("=", 1) for line in re.findall(r"^Environment=(.+)$", text, re.M))
+    return mapped(command), {name: mapped(value) for name, value in env.items()}
 
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
 
-    def signal_group(self, sig: int) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, sig)
-
-    def stop(self, timeout: float = 10) -> None:
-        if self.process is None:
-            return
-        self.signal_group(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.signal_group(signal.SIGKILL)
-            self.process.wait()
-        # Workers of a gunicorn master killed earlier may linger in the group.
-        self.signal_group(signal.SIGKILL)
+def app_socket(sockets: Path, instance: str) -> Path:
+    _command, env = unit_command("avyia-app@.service", instance=instance, sockets=sockets)
+    return Path(env["GUNICORN_BIND"].removeprefix("unix:"))
 
 
 def ensure_nginx() -> str:
@@ -126,194 +109,246 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def wait_for(url: str, timeout: float) -> bool:
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP to an app server's unix socket (what nginx does)."""
+
+    def __init__(self, path: str, timeout: float = 5) -> None:
+        super().__init__("127.0.0.1", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+def healthy(*, port: int | None = None, socket_path: Path | None = None) -> bool:
+    if socket_path is not None:
+        conn: http.client.HTTPConnection = UnixHTTPConnection(str(socket_path), timeout=2)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def wait_until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            pass
+        if condition():
+            return True
         time.sleep(0.2)
     return False
 
 
-class Cluster:
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.runtime = Path(args.runtime_dir).resolve()
-        self.front_port = args.port
-        self.app_ports = [args.port + 1, args.port + 2]
-        self.children: list[Child] = []
-        self.stopping = False
+def socket_directory(port: int) -> Path:
+    """A short private directory for the app servers' sockets (a socket path has ~100 bytes).
 
-    # --- set-up --------------------------------------------------------------------------------
+    Only nginx's user may enter it: as root, group-owned by nginx's workers' group and setgid, so
+    the sockets created in it are theirs too; otherwise the invoking user's alone."""
+    path = Path(tempfile.mkdtemp(prefix=f"avyia-{port}-"))
+    if os.geteuid() == 0:
+        gid = grp.getgrnam(NGINX_GROUP).gr_gid
+        for directory in (path, *(path / n for n in APP_SERVERS)):
+            directory.mkdir(exist_ok=True)
+            os.chown(directory, 0, gid)
+            directory.chmod(0o2750)
+    else:
+        for n in APP_SERVERS:
+            (path / n).mkdir(mode=0o700)
+    return path
 
-    def environment(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        front = f"http://127.0.0.1:{self.front_port}"
-        if "DATABASE_URL" not in env:
-            env["DATABASE_URL"] = ensure_database(self.args.postgres, self.args.database)
-        if "CACHE_URL" not in env:
-            url = f"redis://127.0.0.1:6379/{self.args.redis_db}"
-            if not redis_answers(url):
-                url = self.start_redis()
-            env["CACHE_URL"] = url
-        env.setdefault("DJANGO_TRUSTED_PROXIES", "127.0.0.1")
-        env.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-        env.setdefault("SITE_URL", front)
-        env.setdefault("WEB_CONCURRENCY", str(self.args.workers))
-        return env
 
-    def start_redis(self) -> str:
-        port = self.front_port + 9
+def supervisord_conf(
+    runtime: Path, sockets: Path, nginx: str, nginx_conf: Path, redis_port: int | None
+) -> str:
+    programs: dict[str, tuple[str, dict[str, str], int, bool]] = {}
+    if redis_port:
         redis_server = shutil.which("redis-server")
         if not redis_server:
             sys.exit("Redis is not answering on 127.0.0.1:6379 and redis-server is missing.")
-        child = Child(
-            "redis",
-            [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-            dict(os.environ),
-            self.runtime / "redis.log",
-        )
-        child.start()
-        self.children.append(child)
-        url = f"redis://127.0.0.1:{port}/0"
-        for _ in range(50):
-            if redis_answers(url):
-                return url
-            time.sleep(0.1)
-        sys.exit("redis-server did not start; see " + str(child.log_path))
-
-    def prepare(self, env: dict[str, str]) -> None:
-        for command in (
-            ["manage.py", "migrate", "--noinput", "-v0"],
-            ["manage.py", "collectstatic", "--noinput", "-v0"],
-        ):
-            subprocess.run([PYTHON, *command], cwd=PROJECT_DIR, env=env, check=True)
-
-    def nginx_conf(self) -> Path:
-        path = self.runtime / "nginx.conf"
-        path.write_text(
-            render_nginx_conf(
-                runtime_dir=str(self.runtime / "nginx"),
-                listen=[f"127.0.0.1:{self.front_port}"],
-                server_name="127.0.0.1 localhost",
-                app_servers=[f"127.0.0.1:{port}" for port in self.app_ports],
-            )
-        )
-        return path
-
-    # --- running -------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self.runtime.mkdir(parents=True, exist_ok=True)
-        (self.runtime / "nginx").mkdir(exist_ok=True)
+        command = f"{redis_server} --port {redis_port} --bind 127.0.0.1 --save ''"
+        programs["redis"] = (command, {}, 1, True)
+    for n in APP_SERVERS:
+        command, env = unit_command("avyia-app@.service", instance=n, sockets=sockets)
         if os.geteuid() == 0:
-            # nginx's workers run as nobody and write their temporary files here.
-            os.chmod(self.runtime / "nginx", 0o777)  # noqa: S103 - a private test directory
-        nginx = ensure_nginx()
-        env = self.environment()
-        self.prepare(env)
-        conf = self.nginx_conf()
-        for n, port in enumerate(self.app_ports):
-            self.children.append(
-                Child(
-                    f"app{n + 1}",
-                    [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-                    {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                    self.runtime / f"app{n + 1}.log",
-                )
-            )
-        self.children.append(
-            Child(
-                "worker",
-                [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5"],
-                env,
-                self.runtime / "worker.log",
-            )
+            # gunicorn gives its socket its own group: as root, nginx's workers' group instead
+            # (in production the unit's group, which nginx's user joins).
+            env["GUNICORN_CMD_ARGS"] = f"--group {NGINX_GROUP}"
+        programs[f"app{n}"] = (command, env, 10, True)
+    command, env = unit_command("avyia-worker.service", instance="", sockets=sockets)
+    programs["worker"] = (command, env, 20, True)
+    # nginx waits for the app servers (it would mark a booting one as down): started by hand.
+    programs["nginx"] = (
+        f"{nginx} -p {runtime / 'nginx'} -c {nginx_conf} -g 'daemon off;'",
+        {},
+        30,
+        False,
+    )
+
+    def quoted(value: str) -> str:
+        return '"' + value.replace("%", "%%").replace('"', '\\"') + '"'
+
+    lines = [
+        "[unix_http_server]",
+        f"file={sockets / 'supervisor.sock'}",
+        "chmod=0700",
+        "[supervisord]",
+        f"logfile={runtime / 'supervisord.log'}",
+        f"pidfile={runtime / 'supervisord.pid'}",
+        f"childlogdir={runtime}",
+        "nodaemon=true",
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
+        "[supervisorctl]",
+        f"serverurl=unix://{sockets / 'supervisor.sock'}",
+    ]
+    for name, (command, env, priority, autostart) in programs.items():
+        lines += [
+            f"[program:{name}]",
+            f"command={command.replace('%', '%%')}",
+            f"directory={PROJECT_DIR}",
+            f"priority={priority}",
+            f"autostart={'true' if autostart else 'false'}",
+            "autorestart=true",
+            "startsecs=1",
+            "startretries=100",
+            # Its own process group, stopped whole: gunicorn's workers go with their master.
+            "stopasgroup=true",
+            "killasgroup=true",
+            "stopwaitsecs=35",
+            "redirect_stderr=true",
+            f"stdout_logfile={runtime / (name + '.log')}",
+        ]
+        if env:
+            lines.append("environment=" + ",".join(f"{k}={quoted(v)}" for k, v in env.items()))
+    return "\n".join(lines) + "\n"
+
+
+def supervisorctl(conf: Path, *args: str) -> str:
+    result = subprocess.run(
+        [str(BIN / "supervisorctl"), "-c", str(conf), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run nginx, two app servers and a task worker.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_PORT", 8200)))
+    parser.add_argument("--database", default=os.environ.get("CLUSTER_DATABASE", "avyia_cluster"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server URL without a database name",
+    )
+    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CLUSTER_REDIS_DB", 11)))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
+    parser.add_argument(
+        "--runtime-dir", default=os.environ.get("CLUSTER_RUNTIME_DIR", "var/cluster")
+    )
+    args = parser.parse_args()
+
+    runtime = Path(args.runtime_dir).resolve()
+    (runtime / "nginx").mkdir(parents=True, exist_ok=True)
+    nginx = ensure_nginx()
+    sockets = socket_directory(args.port)
+    front = f"http://127.0.0.1:{args.port}"
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.setdefault("DATABASE_URL", ensure_database(args.postgres, args.database))
+    redis_port = None
+    if "CACHE_URL" not in env:
+        url = f"redis://127.0.0.1:6379/{args.redis_db}"
+        if not redis_answers(url):
+            redis_port = args.port + 9
+            url = f"redis://127.0.0.1:{redis_port}/0"
+        env["CACHE_URL"] = url
+    env.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    env.setdefault("SITE_URL", front)
+    env.setdefault("WEB_CONCURRENCY", str(args.workers))
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=PROJECT_DIR, env=env, check=True
         )
-        self.children.append(
-            Child(
-                "nginx",
-                [nginx, "-p", str(self.runtime / "nginx"), "-c", str(conf), "-g", "daemon off;"],
-                env,
-                self.runtime / "nginx.log",
-            )
+
+    site = runtime / "avyia-site.conf"
+    site.write_text(
+        render_nginx_conf(
+            runtime_dir=str(runtime / "nginx"),
+            listen=[f"127.0.0.1:{args.port}"],
+            server_name="127.0.0.1 localhost",
+            app_servers=[f"unix:{app_socket(sockets, n)}" for n in APP_SERVERS],
         )
-        nginx_child = self.children.pop()
-        for child in self.children:
-            if not child.running():
-                child.start()
-        # nginx last, once both app servers answer: it would mark a booting one as down.
-        for port in self.app_ports:
-            if not wait_for(f"http://127.0.0.1:{port}/healthz", timeout=60):
-                self.stop()
-                sys.exit(f"The app server on port {port} did not start; see {self.runtime}.")
-        self.children.append(nginx_child)
-        nginx_child.start()
-        self.write_state()
-        front = f"http://127.0.0.1:{self.front_port}/"
-        if not wait_for(front + "healthz", timeout=60):
-            self.stop()
-            sys.exit(f"The front door did not answer; see the logs in {self.runtime}.")
-        log(f"logs and state in {self.runtime}")
-        print(f"AVYIA cluster is up: {front}  (Ctrl+C stops everything)", flush=True)
+    )
+    nginx_conf = runtime / "nginx.conf"
+    user = f"{NGINX_USER} {NGINX_GROUP}" if os.geteuid() == 0 else ""
+    nginx_conf.write_text(
+        render_cluster_conf(runtime_dir=str(runtime / "nginx"), site=str(site), user=user)
+    )
+    conf = runtime / "supervisord.conf"
+    conf.write_text(supervisord_conf(runtime, sockets, nginx, nginx_conf, redis_port))
 
-    def write_state(self) -> None:
-        state = {
-            "front": f"http://127.0.0.1:{self.front_port}",
-            "apps": [
-                {"url": f"http://127.0.0.1:{port}", "pid": child.pid}
-                for port, child in zip(self.app_ports, self.app_children(), strict=True)
-            ],
-            "children": {child.name: child.pid for child in self.children},
-            "supervisor": os.getpid(),
-        }
-        tmp = self.runtime / "cluster.json.tmp"
-        tmp.write_text(json.dumps(state, indent=2))
-        tmp.replace(self.runtime / "cluster.json")
+    supervisor = subprocess.Popen(
+        [str(BIN / "supervisord"), "-c", str(conf)], cwd=PROJECT_DIR, env=env
+    )
 
-    def app_children(self) -> list[Child]:
-        return [c for c in self.children if c.name.startswith("app")]
+    def forward(_signum: int = signal.SIGTERM, _frame=None) -> None:
+        # supervisord stops every program (nginx first, by priority) and exits; main() then
+        # returns from its wait and cleans up.
+        with contextlib.suppress(ProcessLookupError):
+            supervisor.send_signal(signal.SIGTERM)
 
-    def supervise(self) -> None:
-        while not self.stopping:
-            for child in self.children:
-                if self.stopping or child.running():
-                    continue
-                code = child.process.returncode if child.process else None
-                log(f"{child.name} exited ({code}); restarting it.")
-                # Whatever is left of its process group (gunicorn workers) goes first.
-                child.signal_group(signal.SIGKILL)
-                time.sleep(0.5)
-                child.restarts += 1
-                child.start()
-                self.write_state()
-            time.sleep(0.2)
-
-    def stop(self, *_args) -> None:
-        if self.stopping:
-            return
-        self.stopping = True
+    def stop(reason: str = "") -> None:
+        if reason:
+            log(reason)
         log("stopping...")
-        # The front door first, so nothing new arrives; the worker finishes its task.
-        for child in reversed(self.children):
-            child.stop()
-        (self.runtime / "cluster.json").unlink(missing_ok=True)
+        forward()
+        supervisor.wait()
+        shutil.rmtree(sockets, ignore_errors=True)
+        (runtime / "cluster.json").unlink(missing_ok=True)
         log("stopped.")
+        sys.exit(1 if reason else 0)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+
+    def ready(condition) -> bool:
+        return wait_until(lambda: supervisor.poll() is not None or condition(), 90) and (
+            supervisor.poll() is None
+        )
+
+    for n in APP_SERVERS:
+        if not ready(lambda n=n: healthy(socket_path=app_socket(sockets, n))):
+            stop(f"The app server {n} did not start; see {runtime}/app{n}.log.")
+    supervisorctl(conf, "start", "nginx")
+    if not ready(lambda: healthy(port=args.port)):
+        stop(f"The front door did not answer; see the logs in {runtime}.")
+    state = {
+        "front": front,
+        "apps": [{"name": f"app{n}", "socket": str(app_socket(sockets, n))} for n in APP_SERVERS],
+        "supervisord_conf": str(conf),
+    }
+    (runtime / "cluster.json").write_text(json.dumps(state, indent=2))
+    log(f"logs and state in {runtime}; supervisorctl -c {conf} status")
+    print(f"AVYIA cluster is up: {front}/  (Ctrl+C stops everything)", flush=True)
+    supervisor.wait()
+    stop()
 
 
 @contextlib.contextmanager
 def running_cluster(
     *, port: int, database: str, runtime: Path, env: dict[str, str], fresh: bool = True
 ) -> Iterator[dict]:
-    """Run this script in the background (for tests and benchmarks) until the block ends.
+    """Run `make cluster` in the background (for tests and benchmarks) until the block ends.
 
-    Yields its state (cluster.json: front door, app servers, process ids) plus `database_url`.
-    """
+    Yields its state (cluster.json: front door, app servers' sockets) plus `database_url`."""
     postgres = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     if fresh:
         import psycopg
@@ -330,10 +365,10 @@ def running_cluster(
         **env,
     )
     full_env.pop("DATABASE_URL", None)
-    log_path = runtime / "supervisor.log"
+    log_path = runtime / "cluster.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
-            [PYTHON, str(Path(__file__).resolve())],
+            [sys.executable, str(Path(__file__).resolve())],
             cwd=PROJECT_DIR,
             env=full_env,
             stdout=log_file,
@@ -350,43 +385,16 @@ def running_cluster(
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(40)
+            process.wait(90)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Run nginx, two app servers and a task worker.")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("CLUSTER_PORT", 8200)))
-    parser.add_argument(
-        "--database", default=os.environ.get("CLUSTER_DATABASE", "avyia_cluster"), help="PG name"
-    )
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
-        help="PostgreSQL server URL without a database name",
-    )
-    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CLUSTER_REDIS_DB", 11)))
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app server")
-    parser.add_argument(
-        "--runtime-dir", default=os.environ.get("CLUSTER_RUNTIME_DIR", "var/cluster")
-    )
-    args = parser.parse_args()
-
-    cluster = Cluster(args)
-
-    def on_signal(signum, _frame) -> None:
-        cluster.stop()
-        sys.exit(128 + signum)
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        cluster.start()
-        cluster.supervise()
-    finally:
-        cluster.stop()
+def program_pid(state: dict, name: str) -> int:
+    """The process id supervisord has for a program (0 while it is not running)."""
+    output = supervisorctl(Path(state["supervisord_conf"]), "pid", name)
+    return int(output) if output.isdigit() else 0
 
 
 if __name__ == "__main__":

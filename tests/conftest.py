@@ -147,3 +147,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"site", "page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def production_database_url() -> Iterator[str]:
+    """An empty PostgreSQL database for a test that runs Django in production mode."""
+    from tests.support import postgres_database
+
+    with postgres_database("production") as url:
+        yield url

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# The PostgreSQL server the suite may create throwaway databases on (production refuses SQLite).
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
 
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
@@ -16,7 +22,32 @@ PRODUCTION_ENV = {
     "FIELD_ENCRYPTION_KEYS": "bzO6oWWcAzXEqA0dfTVyI8ywtNO8ycB_dDWsdoQ7WfA=",
     "BLIND_INDEX_KEY": "a-production-like-blind-index-key",
     "SITE_URL": "https://avyia.example.org",
+    # Read, never connected to, by tests that only start Django; tests that touch the database
+    # replace it with their own (postgres_database below).
+    "DATABASE_URL": f"{POSTGRES_SERVER}/avyia_production_unused",
+    # Nothing is sent: the tests that send mail in production mode set their own backend.
+    "EMAIL_URL": "smtp://127.0.0.1:9",
+    "ON_CALL_EMAIL": "on-call@avyia.test",
 }
+
+
+@contextmanager
+def postgres_database(purpose: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test's subprocesses; dropped afterwards.
+
+    Named after the checkout and the process, so suites run side by side never share one."""
+    import psycopg
+
+    checkout = re.sub(r"[^a-z0-9]+", "_", PROJECT_DIR.name.lower())
+    name = f"avyia_{checkout}_{purpose}_{os.getpid()}"
+    with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run_django(

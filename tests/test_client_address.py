@@ -135,6 +135,19 @@ def test_gunicorn_binds_loopback_by_default():
             {"REMOTE_ADDR": "garbage", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
             "garbage",
         ),
+        # nginx through the unix socket: the address it wrote is the client.
+        (["unix"], {"REMOTE_ADDR": "", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "203.0.113.9"),
+        (
+            ["unix"],
+            {"REMOTE_ADDR": "", "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.9"},
+            "203.0.113.9",
+        ),
+        # A loopback peer is not the socket: its header is not believed.
+        (
+            ["unix"],
+            {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+            "127.0.0.1",
+        ),
     ],
 )
 def test_client_ip_with_missing_headers_and_empty_entries(settings, proxies, meta, expected):
@@ -151,12 +164,14 @@ def test_trusted_proxies_are_addresses_or_networks_and_blank_entries_are_ignored
 
     from avyia_site.client_address import parse_networks
 
-    assert parse_networks([" 10.0.0.1/8 ", "", "  ", "::1"]) == (
+    # " unix " as read from the environment: a new string, equal to "unix" but not the same object.
+    assert parse_networks([" 10.0.0.1/8 ", "", "  ", "::1", " unix "]) == (
         ip_network("10.0.0.0/8"),
         ip_network("::1/128"),
     )
-    with pytest.raises(ValueError):
-        parse_networks(["not-a-network"])
+    for not_a_network in ("not-a-network", "www.example.org", "unix-socket"):
+        with pytest.raises(ValueError):
+            parse_networks([not_a_network])
 
 
 @pytest.mark.parametrize(
@@ -170,6 +185,13 @@ def test_trusted_proxies_are_addresses_or_networks_and_blank_entries_are_ignored
         (["::ffff:127.0.0.1"], "::ffff:127.0.0.1", False),  # compared as the IPv4 address
         (["127.0.0.1"], "", False),
         (["10.0.0.0/8", "192.168.0.0/16"], "192.168.4.4", True),
+        # Through the app server's unix socket (no address): only when "unix" is listed, and
+        # listing it trusts no TCP peer, loopback included.
+        (["unix"], "", True),
+        ([" unix "], "", True),
+        (["unix"], "127.0.0.1", False),
+        (["unix", "10.0.0.0/8"], "10.0.0.3", True),
+        ([], "", False),
     ],
 )
 def test_is_trusted_proxy(settings, proxies, address, trusted):

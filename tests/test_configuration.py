@@ -1,6 +1,7 @@
 """The configuration contract: production refuses to start half-configured and passes --deploy."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -9,16 +10,20 @@ from django.conf import settings
 
 from tests.support import PRODUCTION_ENV, run_django
 
-REQUIRED_IN_PRODUCTION = [
-    "DJANGO_SECRET_KEY",
-    "DJANGO_ALLOWED_HOSTS",
-    "FIELD_ENCRYPTION_KEYS",
-    "BLIND_INDEX_KEY",
-    "SITE_URL",
-]
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-@pytest.mark.parametrize("variable", REQUIRED_IN_PRODUCTION)
+def test_the_readme_lists_exactly_the_variables_production_requires():
+    # The sentence after "Set `DJANGO_ENV=production` with" names every required variable.
+    production = README.read_text().split("### Production", 1)[1]
+    sentence = production.split("with all of", 1)[1].split(".", 1)[0]
+    listed = re.findall(r"`([A-Z_]+)`", sentence)
+
+    assert sorted(listed) == sorted(settings.REQUIRED_IN_PRODUCTION)
+    assert len(listed) == len(set(listed))
+
+
+@pytest.mark.parametrize("variable", settings.REQUIRED_IN_PRODUCTION)
 def test_production_refuses_to_start_without_a_required_setting(variable):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
     result = run_django(args=["check"], env=env, drop=(variable,))
@@ -26,6 +31,17 @@ def test_production_refuses_to_start_without_a_required_setting(variable):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [f"{variable} is required when DJANGO_ENV=production."]
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:////srv/avyia/db.sqlite3", "sqlite://:memory:", "mysql://avyia@db/avyia"]
+)
+def test_production_refuses_any_database_but_postgresql(url):
+    result = run_django(args=["check"], env={**PRODUCTION_ENV, "DATABASE_URL": url})
+
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["DATABASE_URL must be a postgres:// address when DJANGO_ENV=production."]
 
 
 def test_production_passes_check_deploy_with_no_warnings():
@@ -185,3 +201,31 @@ def test_check_deploy_refuses_uncompiled_translations(tmp_path):
 
     assert result.returncode != 0
     assert "pages.E001" in result.stderr
+
+
+def test_locally_the_site_url_follows_the_port_make_run_serves():
+    on_8123 = run_django(
+        "from django.conf import settings; print(settings.SITE_URL)",
+        env={"PORT": "8123"},
+        drop=("SITE_URL",),
+    )
+    default = run_django(
+        "from django.conf import settings; print(settings.SITE_URL)", drop=("SITE_URL", "PORT")
+    )
+
+    assert on_8123.stdout.split()[-1] == "http://127.0.0.1:8123"
+    assert default.stdout.split()[-1] == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    ("drop", "finding"),
+    [("EMAIL_URL", "operations.W001"), ("ON_CALL_EMAIL", "operations.W002")],
+)
+def test_check_deploy_warns_when_notices_and_alerts_would_reach_nobody(drop, finding):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != drop}
+    result = run_django(
+        args=["check", "--deploy", "--fail-level", "WARNING"], env=env, drop=(drop,)
+    )
+
+    assert result.returncode != 0
+    assert finding in result.stdout + result.stderr

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
-import pytest
 from django.conf import settings
 
-from deploy.render_nginx import TEMPLATE, render_nginx_conf
+from deploy.render_nginx import TEMPLATE, render_cluster_conf, render_nginx_conf
+
+DEPLOY = Path(TEMPLATE).parent
 
 
 def directives(name: str) -> list[str]:
@@ -51,23 +53,75 @@ def test_every_value_must_be_filled_in(tmp_path):
     assert text.count("max_fails=1 fail_timeout=5s;") == 2
 
 
-@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
-def test_the_rendered_configuration_passes_nginx_own_check(tmp_path):
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        render_nginx_conf(
-            runtime_dir=str(tmp_path),
-            listen=["127.0.0.1:8299"],
-            server_name="localhost",
-            app_servers=["127.0.0.1:8297", "127.0.0.1:8298"],
-        )
-    )
-    result = subprocess.run(
-        [shutil.which("nginx"), "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def nginx_check(conf: Path, prefix: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [NGINX, "-t", "-p", str(prefix), "-c", str(conf)],
         capture_output=True,
         text=True,
         timeout=30,
     )
+
+
+def test_the_site_file_passes_nginx_check_inside_debians_own_nginx_conf(tmp_path):
+    """As production installs it: rendered for TLS and unix sockets, included by Debian's
+    /etc/nginx/nginx.conf in place of sites-enabled (no directive of ours may clash with it)."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=avyia.example.org", "-keyout", str(tmp_path / "key.pem"), "-out",
+         str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    tls = tmp_path / "avyia-tls.conf"
+    tls.write_text(
+        (DEPLOY / "tls" / "avyia-tls.conf")
+        .read_text()
+        .replace(
+            "/etc/letsencrypt/live/avyia.example.org/fullchain.pem", str(tmp_path / "cert.pem")
+        )
+        .replace("/etc/letsencrypt/live/avyia.example.org/privkey.pem", str(tmp_path / "key.pem"))
+    )
+    site = tmp_path / "avyia"
+    site.write_text(
+        render_nginx_conf(
+            runtime_dir=str(tmp_path),
+            listen=["443 ssl", "80"],
+            server_name="avyia.example.org",
+            app_servers=[
+                "unix:/run/avyia-app/1/gunicorn.sock",
+                "unix:/run/avyia-app/2/gunicorn.sock",
+            ],
+            tls_include=str(tls),
+        )
+    )
+    debian = Path("/etc/nginx/nginx.conf").read_text()
+    assert "include /etc/nginx/sites-enabled/*;" in debian
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(debian.replace("include /etc/nginx/sites-enabled/*;", f"include {site};"))
+
+    result = nginx_check(conf, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "[warn]" not in result.stderr and "[emerg]" not in result.stderr, result.stderr
+
+
+def test_make_cluster_wraps_the_same_site_file_in_a_conf_nginx_accepts(tmp_path):
+    site = tmp_path / "avyia-site.conf"
+    site.write_text(
+        render_nginx_conf(
+            runtime_dir=str(tmp_path),
+            listen=["127.0.0.1:8299"],
+            server_name="localhost",
+            app_servers=[f"unix:{tmp_path}/1.sock", f"unix:{tmp_path}/2.sock"],
+        )
+    )
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render_cluster_conf(runtime_dir=str(tmp_path), site=str(site)))
+
+    result = nginx_check(conf, tmp_path)
+
     assert result.returncode == 0, result.stderr
 
 

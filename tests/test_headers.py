@@ -51,7 +51,7 @@ def test_local_page_carries_the_security_headers(client):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_production_page_carries_the_security_headers_and_hsts(tmp_path):
+def test_production_page_carries_the_security_headers_and_hsts(production_database_url):
     result = run_django(
         """
 import json
@@ -63,7 +63,7 @@ response = Client().get("/", HTTP_HOST="avyia.example.org", secure=True)
 print(json.dumps({"status": response.status_code, "headers": dict(response.headers),
                   "insecure": [insecure.status_code, insecure.headers.get("Location")]}))
 """,
-        env={**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        env={**PRODUCTION_ENV, "DATABASE_URL": production_database_url},
     )
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout.strip().splitlines()[-1])

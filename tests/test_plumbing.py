@@ -80,7 +80,7 @@ def test_healthz_answers_ok_without_cookie_or_session(client):
     assert "Vary" not in response.headers
 
 
-def test_healthz_answers_a_probe_by_ip_address_in_production(tmp_path):
+def test_healthz_answers_a_probe_by_ip_address_in_production(production_database_url):
     from tests.support import PRODUCTION_ENV
 
     result = run_django(
@@ -92,7 +92,7 @@ probe = Client().get("/healthz", HTTP_HOST="10.0.0.7")
 page = Client().get("/", HTTP_HOST="10.0.0.7")
 print(probe.status_code, page.status_code)
 """,
-        env={**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        env={**PRODUCTION_ENV, "DATABASE_URL": production_database_url},
     )
     # The probe gets a plain 200 over HTTP; any other page by address is refused (host check).
     assert result.stdout.split()[-2:] == ["200", "400"], result.stderr

@@ -80,7 +80,9 @@ def test_hit_carries_every_security_header_of_a_fresh_page(client):
         assert hit[header] == miss[header], header
 
 
-def test_hit_under_production_settings_carries_hsts_like_a_fresh_page(tmp_path):
+def test_hit_under_production_settings_carries_hsts_like_a_fresh_page(
+    tmp_path, production_database_url
+):
     result = run_django(
         """
 import json
@@ -94,7 +96,7 @@ print(json.dumps([{"status": r.status_code, "headers": dict(r.headers)} for r in
 """,
         env={
             **PRODUCTION_ENV,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DATABASE_URL": production_database_url,
             "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
         },
     )

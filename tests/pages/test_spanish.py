@@ -218,7 +218,7 @@ def test_every_message_is_translated_and_none_is_fuzzy(tmp_path):
     """makemessages on a copy of the tree: a string added to the code and not translated fails."""
     tree = tmp_path / "tree"
     ignore = shutil.ignore_patterns(".venv", "node_modules", "var", "__pycache__", "*.mo", ".git")
-    for name in ("avyia_site", "intake", "pages", "templates", "locale"):
+    for name in ("avyia_site", "intake", "operations", "pages", "templates", "locale"):
         shutil.copytree(ROOT / name, tree / name, ignore=ignore)
     shutil.copy(ROOT / "manage.py", tree / "manage.py")
     subprocess.run(

@@ -11,7 +11,7 @@ from intake.crypto import DecryptionError
 from intake.models import InternalNote, ScreeningRequest
 from intake.staff.keys import KeyMismatchError, encryption_keys_verify
 from intake.staff.review import internal_note_create
-from tests.support import PRODUCTION_ENV, run_django
+from tests.support import PRODUCTION_ENV, postgres_database, run_django
 
 from .support import QUEUE
 
@@ -102,17 +102,17 @@ demo_request_create(1)
 
 
 @pytest.fixture(scope="module")
-def database_with_a_request(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("keys")
-    env = {
-        **PRODUCTION_ENV,
-        "DJANGO_ENV": "local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-    created = run_django(STORE_ONE_REQUEST, env=env)
-    assert created.returncode == 0, created.stderr
-    return {**env, "DJANGO_ENV": "production"}
+def database_with_a_request():
+    with postgres_database("keys") as url:
+        env = {
+            **PRODUCTION_ENV,
+            "DJANGO_ENV": "local",
+            "DATABASE_URL": url,
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
+        created = run_django(STORE_ONE_REQUEST, env=env)
+        assert created.returncode == 0, created.stderr
+        yield {**env, "DJANGO_ENV": "production"}
 
 
 def test_production_refuses_to_start_with_a_wrong_encryption_key(database_with_a_request):

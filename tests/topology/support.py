@@ -16,22 +16,72 @@ from pathlib import Path
 
 import psycopg
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
 
 from scripts.bench_screening import REFERENCE_RE
-from scripts.cluster import running_cluster
+from scripts.cluster import program_pid, running_cluster
 from tests.intake.screening_support import step_posts, valid_answers
 from tests.support import PROJECT_DIR
+
+
+class _UnixConnection(urllib3.connection.HTTPConnection):
+    def __init__(self, socket_path: str, **kwargs) -> None:
+        super().__init__("127.0.0.1", **kwargs)
+        self.socket_path = socket_path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+class _UnixPool(urllib3.HTTPConnectionPool):
+    def __init__(self, socket_path: str, **kwargs) -> None:
+        super().__init__("127.0.0.1", **kwargs)
+        self.socket_path = socket_path
+
+    def _new_conn(self) -> _UnixConnection:
+        return _UnixConnection(self.socket_path, timeout=self.timeout.connect_timeout)
+
+
+class AppServerAdapter(HTTPAdapter):
+    """Requests to an app server go to its unix socket, as nginx's do (as root, the tests may
+    open it). Each app server keeps a name like http://127.0.0.1:8251 that nothing listens on:
+    one host for both, so cookies (a staff session) follow a client from one to the other."""
+
+    def __init__(self, socket_path: str) -> None:
+        super().__init__()
+        self.socket_path = socket_path
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        return _UnixPool(self.socket_path)
+
+    def request_url(self, request, proxies):
+        return request.path_url
 
 
 @dataclass
 class RunningCluster:
     front: str
     nodes: list[str]
+    sockets: list[str]
     database_url: str
     runtime: Path
 
     def state(self) -> dict:
         return json.loads((self.runtime / "cluster.json").read_text())
+
+    def session(self) -> requests.Session:
+        """A client that reaches the front door over TCP and each app server over its socket."""
+        session = requests.Session()
+        for node, path in zip(self.nodes, self.sockets, strict=True):
+            session.mount(node + "/", AppServerAdapter(path))
+        return session
+
+    def app_pid(self, n: int) -> int:
+        """The process id of app server n's gunicorn master (0 while supervisord restarts it)."""
+        return program_pid(self.state(), self.state()["apps"][n]["name"])
 
     def sql(self, query: str, params: list | None = None) -> list[tuple]:
         with psycopg.connect(self.database_url, autocommit=True) as conn:
@@ -60,7 +110,8 @@ def cluster(
     with running_cluster(port=port, database=database, runtime=runtime, env=env) as state:
         yield RunningCluster(
             front=state["front"],
-            nodes=[app["url"] for app in state["apps"]],
+            nodes=[f"http://127.0.0.1:{port + n}" for n in range(1, len(state["apps"]) + 1)],
+            sockets=[app["socket"] for app in state["apps"]],
             database_url=state["database_url"],
             runtime=runtime,
         )

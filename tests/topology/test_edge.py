@@ -96,7 +96,7 @@ def test_every_response_carries_the_header_baseline_once(site):
         assert status in statuses, (name, status)
         assert_baseline_once(headers)
     # The app's own policy passes unchanged (the admin's is its own).
-    app = requests.get(f"{site.nodes[0]}{ADMIN}login/", timeout=10)
+    app = site.session().get(f"{site.nodes[0]}{ADMIN}login/", timeout=10)
     front = requests.get(f"{site.front}{ADMIN}login/", timeout=10)
     assert parse_csp(front.headers["Content-Security-Policy"]) == parse_csp(
         app.headers["Content-Security-Policy"]
@@ -218,7 +218,8 @@ def test_an_app_servers_503_reaches_the_patient_and_never_takes_the_content_page
     assert [response.status_code for response in pages] == [200] * 8
 
     # Writable again: every worker's next request finds it so (no kept read-only connection).
+    app_servers = site.session()
     for node in site.nodes:
-        assert [requests.get(f"{node}/healthz", timeout=10).status_code for _ in range(6)] == [
+        assert [app_servers.get(f"{node}/healthz", timeout=10).status_code for _ in range(6)] == [
             200
         ] * 6

@@ -121,7 +121,7 @@ def test_300_submissions_with_an_app_server_killed_midway_are_each_stored_once(s
     completed = 0
     lock = threading.Lock()
     local = threading.local()
-    killed_pid = site.state()["apps"][0]["pid"]
+    killed_pid = site.app_pid(0)
 
     def submit(_n: int) -> tuple[str, int]:
         nonlocal completed
@@ -167,9 +167,9 @@ def test_300_submissions_with_an_app_server_killed_midway_are_each_stored_once(s
     stored_now = site.sql("SELECT count(*) FROM intake_screeningrequest")[0][0]
     assert stored_now - stored_before <= total
     # The killed app server was restarted during the burst and serves again.
-    assert wait_until(lambda: site.state()["apps"][0]["pid"] != killed_pid, timeout=20)
+    assert wait_until(lambda: site.app_pid(0) not in {0, killed_pid}, timeout=20)
     assert wait_until(
-        lambda: requests.get(site.nodes[0] + "/healthz", timeout=5).status_code == 200, 30
+        lambda: site.session().get(site.nodes[0] + "/healthz", timeout=5).status_code == 200, 30
     )
 
     # nginx never sent a POST to a second app server after the first could have received it:
@@ -178,11 +178,14 @@ def test_300_submissions_with_an_app_server_killed_midway_are_each_stored_once(s
     nginx_dir = site.runtime / "nginx"
     posts = [
         line
-        for line in (nginx_dir / "access.log").read_text().splitlines()
+        for line in (nginx_dir / "avyia-access.log").read_text().splitlines()
         if line.startswith("POST /screening/")
     ]
     retried = [line for line in posts if "," in line.split("upstream=")[1]]
-    refused_connects = (nginx_dir / "error.log").read_text().count("connect() failed")
+    # "connect() to unix:/.../gunicorn.sock failed (111: Connection refused)"
+    refused_connects = len(
+        re.findall(r"connect\(\) (?:to \S+ )?failed", (nginx_dir / "avyia-error.log").read_text())
+    )
     print(
         f"POSTs through nginx: {len(posts)}, sent to a second server after a refused connect:"
         f" {len(retried)} (refused connects logged: {refused_connects})"

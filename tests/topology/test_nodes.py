@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import socket
+import subprocess
 import time
 
 import pytest
@@ -96,7 +99,7 @@ def test_a_staff_sign_in_on_one_node_continues_on_the_other_and_an_faq_edit_show
 ):
     node_a, node_b = site.nodes
     username, key = manager
-    staff = requests.Session()
+    staff = site.session()
     assert sign_in(staff, node_a, username, PASSWORD, code_for(key)).status_code == 302
 
     # The same session on the other app server: still signed in, no new sign-in asked.
@@ -104,7 +107,7 @@ def test_a_staff_sign_in_on_one_node_continues_on_the_other_and_an_faq_edit_show
     assert queue.status_code == 200
 
     # Read /faq/ on node B first, so its memory holds the page before the edit.
-    assert requests.get(f"{node_b}/faq/", timeout=10).status_code == 200
+    assert site.session().get(f"{node_b}/faq/", timeout=10).status_code == 200
     entry_id = site.sql("SELECT id FROM pages_faqentry WHERE published ORDER BY id LIMIT 1")[0][0]
     change = f"{node_a}/staff/pages/faqentry/{entry_id}/change/"
     data = form_fields(staff.get(change, timeout=10).text, "faqentry_form")
@@ -116,7 +119,7 @@ def test_a_staff_sign_in_on_one_node_continues_on_the_other_and_an_faq_edit_show
     # The content version lives in the shared Redis cache; node B asks for it again once its own
     # copy is VERSION_MAX_AGE old, so the edit shows there (and through nginx) within that time.
     time.sleep(VERSION_MAX_AGE + 0.2)
-    assert marker in requests.get(f"{node_b}/faq/", timeout=10).text
+    assert marker in site.session().get(f"{node_b}/faq/", timeout=10).text
     assert marker in requests.get(f"{site.front}/faq/", timeout=10).text
 
 
@@ -125,7 +128,7 @@ def test_the_screening_rate_limit_counts_across_both_nodes(site):
     client = {"X-Forwarded-For": "203.0.113.77"}
     statuses = []
     for n in range(4):
-        session = requests.Session()
+        session = site.session()
         response, _reference = screening_post(session, site.nodes[n % 2], **client)
         statuses.append(response.status_code)
 
@@ -136,17 +139,17 @@ def test_the_sign_in_lockout_counts_across_both_nodes(site, manager):
     username, key = manager
     client = {"X-Forwarded-For": "203.0.113.88"}
     for n in range(5):
-        session = requests.Session()
+        session = site.session()
         session.headers.update(client)
         sign_in(session, site.nodes[n % 2], username, "not the password", "000000")
 
-    session = requests.Session()
+    session = site.session()
     session.headers.update(client)
     locked = sign_in(session, site.nodes[1], username, PASSWORD, code_for(key))
     assert locked.status_code == 429
 
     # Another address is not locked out (the lockout is per username and address).
-    other = requests.Session()
+    other = site.session()
     other.headers.update({"X-Forwarded-For": "203.0.113.89"})
     started = int(time.time()) // 30
     response = sign_in(other, site.nodes[0], username, PASSWORD, code_for(key, after=started))
@@ -186,3 +189,46 @@ def test_the_front_door_refuses_what_the_site_cannot_use_at_once_with_the_header
     assert static.status_code == 200
     assert all(name in static.headers for name in baseline)
     assert "Access-Control-Allow-Origin" not in static.headers
+
+
+CONNECT_AS = """
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+    print("connected")
+except OSError as exc:
+    print(type(exc).__name__)
+"""
+
+
+def test_app_servers_listen_only_on_sockets_that_nginx_alone_may_open(site):
+    # No TCP port to forge X-Forwarded-For on: the old app ports refuse, loopback included.
+    for port in (8251, 8252):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to try the sockets as other users")
+    other_user = pwd.getpwnam("daemon").pw_uid
+    nginx_user = pwd.getpwnam("nobody")
+
+    def connect_as(uid: int, gid: int, path: str) -> str:
+        def drop() -> None:
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+
+        result = subprocess.run(
+            # The system's Python: another user may not read this one's installation.
+            ["/usr/bin/python3", "-c", CONNECT_AS, path],
+            preexec_fn=drop,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+        return result.stdout.strip()
+
+    for path in site.sockets:
+        assert connect_as(other_user, other_user, path) == "PermissionError"
+        assert connect_as(nginx_user.pw_uid, nginx_user.pw_gid, path) == "connected"
