@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from deploy.render_nginx import TEMPLATE, render_cluster_conf, render_nginx_conf
