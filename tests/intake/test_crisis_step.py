@@ -25,8 +25,11 @@ LANGUAGES = ["en", "es"]
 ASQ = SCREENING.instrument("asq")
 ASQ_ITEMS = list(ASQ.items)
 RIGHT_NOW_HINT = {
-    "en": "Answer this only if you answered yes to any question above.",
-    "es": "Conteste esta pregunta solo si contestó que sí a alguna de las preguntas de arriba.",
+    "en": "Answer this only if you answered yes to any question above, or chose not to answer one.",
+    "es": (
+        "Conteste esta pregunta solo si contestó que sí a alguna de las preguntas de arriba, o si "
+        "prefirió no contestar alguna."
+    ),
 }
 TEXT_988 = {"en": "sms:988", "es": "sms:988?body=AYUDA"}
 
