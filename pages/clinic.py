@@ -64,17 +64,6 @@ _FICTIONAL_PHONE = re.compile(r"555\D*01\d\d\D*$")
 _EXAMPLE_EMAIL = re.compile(r"@(.+\.)?example\.(org|com|net)$", re.IGNORECASE)
 
 
-class Words(str):
-    """A sentence the clinic wrote, with the language it is in (for a lang attribute)."""
-
-    lang: str
-
-    def __new__(cls, text: str, lang: str) -> Words:
-        words = super().__new__(cls, text)
-        words.lang = lang
-        return words
-
-
 def price_words(amount: Decimal | None) -> str:
     """ "$650" or "$1,234.50": how US prices are written in English and in US Spanish."""
     if amount is None:
@@ -97,14 +86,13 @@ class ClinicFacts:
             return price_words(getattr(self.profile, name))
         return getattr(self.profile, name)
 
-    def sentence(self, name: str) -> Words:
-        """The Spanish on Spanish pages when there is one, the English otherwise."""
+    def sentence(self, name: str) -> str:
+        """The sentence in the page's language; empty (so hidden) where the clinic has not
+        written it in that language, never the English on a Spanish page."""
         language = get_language() or settings.LANGUAGE_CODE
-        if language != settings.LANGUAGE_CODE:
-            translated = getattr(self.profile, f"{name}_{language}", "")
-            if translated:
-                return Words(translated, language)
-        return Words(getattr(self.profile, name), settings.LANGUAGE_CODE)
+        if language == settings.LANGUAGE_CODE:
+            return getattr(self.profile, name)
+        return getattr(self.profile, f"{name}_{language}", "")
 
     @property
     def six_sessions(self) -> str:
@@ -139,14 +127,25 @@ _read: tuple[str, ClinicFacts] | None = None
 
 
 def clinic_facts() -> ClinicFacts:
-    """The clinic profile, read at most once per content version in this process."""
+    """The clinic profile, read at most once per content version in this process.
+
+    Without the shared cache (an outage) the version is unknown: the profile is then read afresh
+    for each request, as the pages themselves are served uncached.
+    """
     global _read
-    version = content_version()
+    try:
+        version = content_version()
+    except Exception:
+        return _facts_from_database()
     if _read is not None and _read[0] == version:
         return _read[1]
-    facts = ClinicFacts(ClinicProfile.objects.first() or ClinicProfile())
+    facts = _facts_from_database()
     _read = (version, facts)
     return facts
+
+
+def _facts_from_database() -> ClinicFacts:
+    return ClinicFacts(ClinicProfile.objects.first() or ClinicProfile())
 
 
 # --- Ready to go live? ---------------------------------------------------------------------------

@@ -138,3 +138,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"site", "page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+# --- The clinic profile: empty (a new database) unless a test fills it -------------------------
+
+
+@pytest.fixture
+def example_clinic(db):
+    """The complete example profile, loaded the way `manage.py seed_example_clinic` loads it."""
+    from pages.services import clinic_profile_load_example
+
+    return clinic_profile_load_example(actor_label="tests")
+
+
+@pytest.fixture
+def set_clinic_facts(db):
+    """Change facts through the same service as the admin's save (the pages refresh at once)."""
+
+    from pages.models import ClinicProfile
+    from pages.services import clinic_profile_save
+
+    def set_facts(**facts) -> ClinicProfile:
+        profile = ClinicProfile.objects.first() or ClinicProfile()
+        for name, value in facts.items():
+            setattr(profile, name, value)
+        return clinic_profile_save(profile=profile, changed_fields=list(facts), actor_label="tests")
+
+    return set_facts
