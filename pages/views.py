@@ -136,11 +136,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def security_txt(request: HttpRequest) -> HttpResponse:
     # RFC 9116: Expires must be less than a year ahead.
+    email = clinic_facts().email
+    if not email:
+        # RFC 9116 requires a contact; none is better than a false one.
+        raise Http404("The clinic has no contact address yet.")
     expires = (timezone.now() + timedelta(days=180)).replace(microsecond=0)
     return render(
         request,
         "security.txt",
-        {"expires": expires.isoformat(), "clinic_email": clinic_facts().email},
+        {"expires": expires.isoformat(), "clinic_email": email},
         content_type="text/plain",
     )
 

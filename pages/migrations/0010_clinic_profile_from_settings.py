@@ -29,6 +29,7 @@ TEXT = {
 PRICES = {"PRICE_PER_SESSION": "price_per_session", "PRICE_PER_COURSE": "price_per_course"}
 OLD_PLACEHOLDERS = {"(206) 555-0142", "care@example.org"}
 MANAGER = "Clinic manager"
+MANAGER_GRANTS = ["view_clinicprofile", "change_clinicprofile"]
 
 
 def _price(text: str) -> Decimal | None:
@@ -65,7 +66,7 @@ def managers_may_edit(apps, schema_editor):
         group.permissions.add(
             *Permission.objects.filter(
                 content_type__app_label="pages",
-                codename__in=["view_clinicprofile", "change_clinicprofile"],
+                codename__in=MANAGER_GRANTS,
             )
         )
 
@@ -78,7 +79,7 @@ def managers_may_not_edit(apps, schema_editor):
         group.permissions.remove(
             *Permission.objects.filter(
                 content_type__app_label="pages",
-                codename__in=["view_clinicprofile", "change_clinicprofile"],
+                codename__in=MANAGER_GRANTS,
             )
         )
 
