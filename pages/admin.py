@@ -195,6 +195,7 @@ class ClinicProfileAdmin(StaffModelAdmin):
     """One record: the list goes straight to it; nobody adds a second or deletes it."""
 
     form = ClinicProfileForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ("current_director_photo",)
     fieldsets = (
         (
