@@ -16,6 +16,7 @@ SEED_MIGRATIONS = [
     ("0003_seed_faq", "add_faq"),
     ("0005_safety_references", "add_references"),
     ("0006_faq_corrections", "correct_faq"),
+    ("0011_second_clinical_read", "correct"),
 ]
 
 
