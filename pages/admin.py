@@ -195,7 +195,11 @@ class ClinicProfileAdmin(StaffModelAdmin):
     """One record: the list goes straight to it; nobody adds a second or deletes it."""
 
     form = ClinicProfileForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # One or two sentences each, English and Spanish side by side.
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})},
+    }
     readonly_fields = ("current_director_photo",)
     fieldsets = (
         (
