@@ -22,6 +22,7 @@ from pages.checks import clinic_profile_check
 from pages.clinic import REQUIRED, SENTENCES, clinic_profile_problems, field_label
 from pages.example_clinic import EXAMPLE_PROFILE
 from pages.models import ClinicProfile
+from pages.services import clinic_profile_save
 
 from .content_helpers import CONTENT_PATHS, SPANISH_PATHS, main_text, of_type, soup_of
 
@@ -459,3 +460,26 @@ def test_the_new_sections_read_at_grade_8_or_below(client, example_clinic, path,
         prose = prose.replace(mark.get_text(" ", strip=True), "")
 
     assert textstat.flesch_kincaid_grade(prose) <= 8.0, prose
+
+
+# --- The medical director's photo -----------------------------------------------------------------
+
+
+def test_the_medical_directors_photo_is_re_encoded_and_served_from_our_own_site(
+    client, example_clinic, settings, tmp_path
+):
+    from .test_clinicians import jpeg_upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    profile = clinic_profile_save(
+        profile=ClinicProfile.objects.get(),
+        changed_fields=[],
+        actor_label="tests",
+        director_photo=jpeg_upload(),
+    )
+
+    photo = soup_of(client.get("/")).select_one(".care-team__person img.care-team__photo")
+    assert photo["src"] == profile.director_photo_url and photo["src"].startswith("/")
+    served = client.get(photo["src"])
+    assert served["Content-Type"] == "image/webp"
+    assert b"Camera maker" not in b"".join(served.streaming_content)
