@@ -439,16 +439,11 @@ def test_the_migration_takes_the_old_settings_but_not_their_placeholders(monkeyp
 # --- Plain words ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("path", "anchor"),
-    [("/", None), (COST, None), (AT_HOME, "who-comes"), (AT_HOME, "if-something-goes-wrong")],
-)
-def test_the_new_sections_read_at_grade_8_or_below(client, example_clinic, path, anchor):
-    soup = soup_of(client.get(path))
+def new_section_prose(soup, anchor: str | None) -> str:
+    """The prose of a section that shows the clinic's facts, without citation marks."""
     if anchor:
-        heading = soup.find(id=anchor)
         parts = []
-        for sibling in heading.find_next_siblings():
+        for sibling in soup.find(id=anchor).find_next_siblings():
             if sibling.name == "h2":
                 break
             parts.append(sibling.get_text(" ", strip=True))
@@ -458,8 +453,34 @@ def test_the_new_sections_read_at_grade_8_or_below(client, example_clinic, path,
         prose += " " + (soup.find(id="example") or soup.find("h2")).find_next("p").get_text(" ")
     for mark in soup.select("sup.cite"):
         prose = prose.replace(mark.get_text(" ", strip=True), "")
+    return prose
+
+
+NEW_SECTIONS = [
+    ("/", None),
+    (COST, None),
+    (AT_HOME, "who-comes"),
+    (AT_HOME, "if-something-goes-wrong"),
+]
+
+
+@pytest.mark.parametrize(("path", "anchor"), NEW_SECTIONS)
+def test_the_new_sections_read_at_grade_8_or_below(client, example_clinic, path, anchor):
+    prose = new_section_prose(soup_of(client.get(path)), anchor)
 
     assert textstat.flesch_kincaid_grade(prose) <= 8.0, prose
+
+
+@pytest.mark.parametrize(("path", "anchor"), NEW_SECTIONS)
+def test_the_new_sections_in_spanish_are_fairly_easy_or_easier(
+    client, example_clinic, path, anchor
+):
+    textstat.set_lang("es")
+    try:
+        prose = new_section_prose(soup_of(client.get(spanish(path))), anchor)
+        assert textstat.fernandez_huerta(prose) >= 70.0, prose
+    finally:
+        textstat.set_lang("en")
 
 
 # --- The medical director's photo -----------------------------------------------------------------
