@@ -13,9 +13,11 @@ from decimal import Decimal
 
 import pytest
 import textstat
+from bs4 import BeautifulSoup
 from django.apps import apps
 from django.core.checks import Warning as CheckWarning
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 
 from intake.models import AuditEvent
 from pages.checks import clinic_profile_check
@@ -504,3 +506,24 @@ def test_the_medical_directors_photo_is_re_encoded_and_served_from_our_own_site(
     served = client.get(photo["src"])
     assert served["Content-Type"] == "image/webp"
     assert b"Camera maker" not in b"".join(served.streaming_content)
+
+
+@pytest.mark.parametrize(
+    ("template", "context"),
+    [
+        ("intake/_error_summary.html", {"problem": "rate_limited"}),
+        ("intake/_error_summary.html", {"problem": "unavailable"}),
+        ("400.html", {}),
+        ("403_csrf.html", {}),
+    ],
+)
+def test_without_a_phone_a_message_that_offered_a_call_still_says_what_to_do(rf, template, context):
+
+    with_phone = render_to_string(
+        template, {**context, "clinic": {"phone": "(206) 321-4567", "phone_uri": "+12063214567"}}
+    )
+    without = render_to_string(template, {**context, "clinic": {"phone": "", "phone_uri": ""}})
+
+    assert 'href="tel:+12063214567"' in with_phone
+    assert 'href="tel:"' not in without and "call us at" not in without
+    assert "again" in BeautifulSoup(without, "html.parser").get_text()
