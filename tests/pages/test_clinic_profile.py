@@ -20,10 +20,11 @@ from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
 
 from intake.models import AuditEvent
+from pages.cache import bump_content_version
 from pages.checks import clinic_profile_check
 from pages.clinic import REQUIRED, SENTENCES, clinic_profile_problems, field_label
 from pages.example_clinic import EXAMPLE_PROFILE
-from pages.models import ClinicProfile
+from pages.models import Clinician, ClinicProfile
 from pages.services import clinic_profile_save
 
 from .content_helpers import CONTENT_PATHS, SPANISH_PATHS, main_text, of_type, soup_of
@@ -527,3 +528,22 @@ def test_without_a_phone_a_message_that_offered_a_call_still_says_what_to_do(rf,
     assert 'href="tel:+12063214567"' in with_phone
     assert 'href="tel:"' not in without and "call us at" not in without
     assert "again" in BeautifulSoup(without, "html.parser").get_text()
+
+
+def test_a_published_clinician_shows_their_licence_number_with_the_lookup_link(
+    client, example_clinic
+):
+    Clinician.objects.create(
+        name="Sam Rivera", credentials="RN", role="Gives infusions at home", licence_number="RN1"
+    )
+    bump_content_version()
+
+    people = soup_of(client.get("/")).select(".care-team__person")
+
+    assert [p.select_one(".care-team__name").get_text() for p in people] == [
+        "Jordan Example, MD",
+        "Sam Rivera, RN",
+    ]
+    licence = people[1].select_one(".care-team__licence a")
+    assert licence.get_text() == "RN1"
+    assert licence["href"] == example_clinic.director_licence_url
