@@ -325,7 +325,9 @@ def test_pages_invent_no_address_or_price(client):
         assert not re.search(r"\b\d{3,5} [A-Z][a-z]+ (St|Ave|Street|Avenue|Way)\b", text), path
 
 
-def test_health_data_policy_covers_what_the_my_health_my_data_act_asks(client, example_clinic):
+def test_health_data_policy_covers_what_the_my_health_my_data_act_asks(
+    client, settings, example_clinic
+):
     settings.SCREENING_RETENTION_MONTHS = 18
     soup = soup_of(client.get("/consumer-health-data-privacy/"))
     text = soup.find("main").get_text(" ", strip=True)
