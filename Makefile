@@ -42,6 +42,8 @@ static:
 ## run: serve the site with gunicorn on http://127.0.0.1:$(PORT) (SQLite, no other service)
 run: install
 	$(BIN)/python manage.py migrate --noinput -v0
+	@# A new local database gets the example clinic, so every section shows; never in production.
+	$(BIN)/python manage.py seed_example_clinic --if-empty
 	$(MAKE) --no-print-directory static
 	@echo "AVYIA is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@echo "Staff admin: http://127.0.0.1:$(PORT)/staff/ needs a password and an authenticator code."

@@ -4,23 +4,32 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from avyia_site.clinic_words import clinic_words
 from avyia_site.phones import phone_e164
 from intake.service_area import service_area_name
+from pages.clinic import clinic_facts
 
 
 def clinic(request: HttpRequest) -> dict[str, object]:
-    """Clinic details and the canonical base URL, for the header, footer and SEO blocks."""
+    """Clinic details and the canonical base URL, for the header, footer and SEO blocks.
+
+    `clinic.facts` is the clinic profile; a fact the clinic has not entered is empty, and the
+    templates leave out the sentence that would show it.
+    """
+    facts = clinic_facts()
     return {
         "clinic": {
             "name": settings.CLINIC_NAME,
-            "phone": settings.CLINIC_PHONE,
-            "phone_uri": phone_e164(settings.CLINIC_PHONE),
-            "email": settings.CLINIC_EMAIL,
-            "opening_hours": clinic_words("CLINIC_OPENING_HOURS"),
+            "phone": facts.phone,
+            "phone_uri": phone_e164(facts.phone) if facts.phone else "",
+            "email": facts.email,
+            "opening_hours": facts.opening_hours,
             "counties": settings.SERVICE_AREA_COUNTIES,
+            "counties_words": counties_words(settings.SERVICE_AREA_COUNTIES),
             "area": service_area_name(),
+            "state": settings.SERVICE_AREA_STATE,
+            "facts": facts,
         },
         "site_url": settings.SITE_URL,
         "canonical_url": settings.SITE_URL + request.path,
@@ -43,3 +52,11 @@ def languages(request: HttpRequest) -> dict[str, object]:
         "language_versions": versions,
         "other_languages": [version for version in versions if version["code"] != current],
     }
+
+
+def counties_words(counties: list[str]) -> str:
+    """ "King, Pierce and Snohomish" (Spanish: "King, Pierce y Snohomish")."""
+    names = [name.removesuffix(" County") for name in counties]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s and %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}

@@ -103,8 +103,15 @@ class NoFilesUploadHandler(FileUploadHandler):
         return None
 
 
-# The only views that take a file: a clinician's photo, added or changed in the staff admin.
-UPLOAD_VIEW_NAMES = frozenset({"admin:pages_clinician_add", "admin:pages_clinician_change"})
+# The only views that take a file: a clinician's photo, added or changed in the staff admin, and
+# the medical director's on the clinic profile.
+UPLOAD_VIEW_NAMES = frozenset(
+    {
+        "admin:pages_clinician_add",
+        "admin:pages_clinician_change",
+        "admin:pages_clinicprofile_change",
+    }
+)
 
 
 def takes_files(request: HttpRequest) -> bool:

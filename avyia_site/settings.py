@@ -416,13 +416,8 @@ ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[]
 # --- The clinic ---------------------------------------------------------------------------------
 
 CLINIC_NAME = "AVYIA"
-CLINIC_PHONE = env.str("CLINIC_PHONE", default="(206) 555-0142")
-CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="care@example.org")
-# When someone answers the phone, in words ("Monday to Friday, 8 am to 6 pm"); unset, the crisis
-# message names only 988 and 911.
-CLINIC_OPENING_HOURS = env.str("CLINIC_OPENING_HOURS", default="")
-# The clinic's own sentences in Spanish, for the Spanish pages (empty: the clinician tells them).
-CLINIC_OPENING_HOURS_ES = env.str("CLINIC_OPENING_HOURS_ES", default="")
+# The clinic's own facts (contact, hours, prices, session facts, the at-home emergency plan, the
+# medical director) are not settings: managers keep them in the clinic profile (pages.clinic).
 INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org")
 # Who `manage.py alert_overdue` wakes (an e-mail-to-SMS gateway works): acute requests not reached,
 # urgent ones overdue, staff notices not sent within ON_CALL_NOTICE_GRACE_MINUTES; repeated every
@@ -466,18 +461,6 @@ SCREENING_RECEIPT_HOURS = env.int("SCREENING_RECEIPT_HOURS", default=24)
 # pages say "Last updated", never "reviewed".
 MEDICAL_REVIEWER = env.str("MEDICAL_REVIEWER", default="")
 MEDICAL_REVIEWER_CREDENTIALS = env.str("MEDICAL_REVIEWER_CREDENTIALS", default="")
-# The clinic's own session details and prices. Empty means "not published": the pages then say
-# that the clinician or a written Good Faith Estimate gives them, and show no figure.
-INFUSION_DURATION = env.str("INFUSION_DURATION", default="")
-INFUSION_FASTING_RULE = env.str("INFUSION_FASTING_RULE", default="")
-# Whether someone must be at home with the patient during and after a session, one sentence.
-INFUSION_COMPANION_RULE = env.str("INFUSION_COMPANION_RULE", default="")
-INFUSION_DURATION_ES = env.str("INFUSION_DURATION_ES", default="")
-INFUSION_FASTING_RULE_ES = env.str("INFUSION_FASTING_RULE_ES", default="")
-INFUSION_COMPANION_RULE_ES = env.str("INFUSION_COMPANION_RULE_ES", default="")
-# Read as written: django-environ would take "$650" for a reference to a variable named "650".
-PRICE_PER_SESSION = os.environ.get("PRICE_PER_SESSION", "")
-PRICE_PER_COURSE = os.environ.get("PRICE_PER_COURSE", "")
 
 # --- Logging ------------------------------------------------------------------------------------
 

@@ -23,8 +23,9 @@ from pathlib import Path
 DEPLOY_DIR = Path(__file__).resolve().parent
 TEMPLATE = DEPLOY_DIR / "nginx.conf"
 CLUSTER_TEMPLATE = DEPLOY_DIR / "nginx-cluster.conf"
-# The admin's pages that take a clinician's photo: adding one, and changing one (by its number).
-UPLOAD_PAGES = "pages/clinician/(add|[0-9]+/change)/$"
+# The admin's pages that take a photo: adding or changing a clinician (by its number), and the
+# clinic profile (the medical director's).
+UPLOAD_PAGES = "pages/(clinician/(add|[0-9]+/change)|clinicprofile/[0-9]+/change)/$"
 
 
 def admin_url_from_environment() -> str:

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from pages.clinic import clinic_facts
+
 from . import consent, questionnaire
 from .business_hours import due_at_for, response_time_words
 from .crypto import (
@@ -339,11 +341,12 @@ def screening_receipt_send(*, screening_request_id: int) -> bool:
 
 
 def _receipt_send(screening_request: ScreeningRequest) -> bool:
+    clinic = clinic_facts()
     context = {
         "reference": screening_request.reference,
         "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
-        "clinic_email": settings.CLINIC_EMAIL,
+        "clinic_phone": clinic.phone,
+        "clinic_email": clinic.email,
         "contact_method": screening_request.contact_method,
         "response_time": response_time_words(),
     }
@@ -352,7 +355,7 @@ def _receipt_send(screening_request: ScreeningRequest) -> bool:
         % {"clinic": settings.CLINIC_NAME, "reference": screening_request.reference},
         render_to_string("intake/email/patient_receipt.txt", context),
         to=[screening_request.email],
-        reply_to=[settings.CLINIC_EMAIL],
+        reply_to=[clinic.email] if clinic.email else None,
     )
     return _send_once(screening_request, what="receipt", message=message)
 

@@ -5,12 +5,14 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.utils.html import format_html
 
 from avyia_site.admin_words import StaffModelAdmin, titled
 
 from . import photos, services
-from .models import Clinician, FaqEntry, Reference
+from .clinic import example_fields
+from .models import Clinician, ClinicProfile, FaqEntry, Reference
 
 # Saves, deletions and actions go through pages.services, which refreshes the cached pages.
 
@@ -106,7 +108,7 @@ class ClinicianForm(forms.ModelForm):
 
     class Meta:
         model = Clinician
-        fields = ("name", "credentials", "role", "role_es", "order", "published")
+        fields = ("name", "credentials", "licence_number", "role", "role_es", "order", "published")
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -124,7 +126,7 @@ class ClinicianAdmin(StaffModelAdmin):
     search_fields = ("name", "credentials", "role")
     readonly_fields = ("current_photo",)
     fieldsets = (
-        (None, {"fields": ("name", "credentials", ("role", "role_es"))}),
+        (None, {"fields": ("name", ("credentials", "licence_number"), ("role", "role_es"))}),
         ("Photo", {"fields": ("current_photo", "upload", "remove_photo")}),
         ("On the page", {"fields": ("order", "published")}),
     )
@@ -151,3 +153,175 @@ class ClinicianAdmin(StaffModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Clinician]) -> None:
         services.clinicians_delete(clinicians=queryset)
+
+
+class ClinicProfileForm(forms.ModelForm):
+    # A plain file field, as for clinicians: only the JPEG, PNG and WebP decoders see it.
+    director_upload = forms.FileField(
+        label="Medical director's photo",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=(
+            "Optional. A JPEG, PNG or WebP of their face, up to 10 MB, shown small and square, "
+            "re-saved without its metadata."
+        ),
+    )
+    remove_director_photo = forms.BooleanField(label="Remove the current photo", required=False)
+    confirm_examples = forms.BooleanField(
+        label="The values marked EXAMPLE VALUE are true of our clinic",
+        required=False,
+        help_text="Check this only after reading each one. Values you change stop being examples "
+        "anyway.",
+    )
+
+    class Meta:
+        model = ClinicProfile
+        fields = tuple(
+            field.name
+            for field in ClinicProfile._meta.concrete_fields
+            if field.editable and not field.primary_key
+        )
+
+    def clean_director_upload(self):
+        upload = self.cleaned_data.get("director_upload")
+        if upload:
+            photos.photo_square(upload)  # a photo we cannot store is a form error, never a 500
+        return upload
+
+
+def _pairs(*sentences: str) -> tuple[tuple[str, str], ...]:
+    """Each sentence on one row with its Spanish."""
+    return tuple((name, f"{name}_es") for name in sentences)
+
+
+@admin.register(ClinicProfile)
+class ClinicProfileAdmin(StaffModelAdmin):
+    """One record: the list goes straight to it; nobody adds a second or deletes it."""
+
+    form = ClinicProfileForm
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # One or two sentences each, English and Spanish side by side.
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})},
+    }
+    readonly_fields = ("current_director_photo",)
+    fieldsets = (
+        (
+            "Contact",
+            {
+                "fields": (
+                    "legal_name",
+                    ("phone", "email"),
+                    ("street_address", "city", "postal_code"),
+                    *_pairs("opening_hours"),
+                    "opening_hours_schema",
+                    "medical_specialty",
+                ),
+                "description": "Shown in every page's footer and to search engines.",
+            },
+        ),
+        (
+            "Prices",
+            {
+                "fields": (
+                    "price_consultation",
+                    *_pairs("consultation_includes"),
+                    "price_per_session",
+                    *_pairs("session_includes"),
+                    "price_per_course",
+                    *_pairs("course_includes", "hsa_fsa", "superbill"),
+                ),
+                "description": "Shown on the home page and on the cost page. A price left empty "
+                "is not shown.",
+            },
+        ),
+        (
+            "Before and after a session",
+            {
+                "fields": _pairs(
+                    "session_duration", "fasting_rule", "companion_rule", "driving_rule"
+                )
+            },
+        ),
+        (
+            "Care at home and if something goes wrong",
+            {
+                "fields": _pairs(
+                    "visiting_clinician",
+                    "prescriber",
+                    "monitoring",
+                    "emergency_equipment",
+                    "emergency_plan",
+                ),
+                "description": "Shown on the at-home page. Each sentence is hidden while empty.",
+            },
+        ),
+        (
+            "Medical director",
+            {
+                "fields": (
+                    ("director_name", "director_credentials"),
+                    ("director_licence_number", "director_licence_url"),
+                    "current_director_photo",
+                    "director_upload",
+                    "remove_director_photo",
+                )
+            },
+        ),
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.example_field_names:
+            return fieldsets
+        examples = (
+            "Example values",
+            {
+                "fields": ("confirm_examples",),
+                "description": "Some values below came from the example clinic "
+                "(seed_example_clinic) and are marked EXAMPLE VALUE. Replace them before going "
+                "live.",
+            },
+        )
+        return (examples, *fieldsets)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        profile = ClinicProfile.objects.first() or ClinicProfile.objects.create()
+        return redirect("admin:pages_clinicprofile_change", profile.pk)
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        examples = set(example_fields(obj)) if obj is not None else set()
+        # modelform_factory builds fresh fields for each form class: this marks only this one.
+        for name in examples & set(form.base_fields):
+            field = form.base_fields[name]
+            field.help_text = f"EXAMPLE VALUE: replace it before going live. {field.help_text}"
+        return form
+
+    @admin.display(description="Current photo")
+    def current_director_photo(self, profile: ClinicProfile) -> str:
+        if not profile.director_photo:
+            return "None"
+        return format_html(
+            '<img src="{}" alt="" width="96" height="96">', profile.director_photo_url
+        )
+
+    def save_model(self, request: HttpRequest, obj: ClinicProfile, form, change: bool) -> None:
+        services.clinic_profile_save(
+            profile=obj,
+            changed_fields=[
+                name
+                for name in form.changed_data
+                if name not in ("director_upload", "remove_director_photo", "confirm_examples")
+            ],
+            actor=request.user,
+            director_photo=form.cleaned_data.get("director_upload"),
+            remove_director_photo=form.cleaned_data.get("remove_director_photo", False),
+            examples_confirmed=form.cleaned_data.get("confirm_examples", False),
+        )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from avyia_site.phones import phone_e164
+
+from .clinic import clinic_facts
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,8 @@ class Tagline:
     def html(self) -> SafeString:
         phone = format_html(
             '<a href="tel:{}" dir="ltr">{}</a>',
-            phone_e164(settings.CLINIC_PHONE),
-            settings.CLINIC_PHONE,
+            phone_e164(clinic_facts().phone),
+            clinic_facts().phone,
         )
         return format_html(self.text, phone=phone)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -132,6 +132,12 @@ class Clinician(models.Model):
     role = models.CharField(
         max_length=200, help_text="What they do for patients, e.g. “Gives infusions at home”."
     )
+    licence_number = models.CharField(
+        "Washington licence number",
+        max_length=40,
+        blank=True,
+        help_text="As on the state's public licence lookup, e.g. RN60123456.",
+    )
     role_es = models.CharField(
         "role in Spanish",
         max_length=200,
@@ -165,3 +171,137 @@ class Clinician(models.Model):
     @property
     def photo_url(self) -> str:
         return reverse("clinician_photo", args=[self.photo]) if self.photo else ""
+
+
+# The state's public licence lookup (Washington State Department of Health, provider credential
+# search), where anyone can check a clinician's licence by name or number.
+WA_LICENCE_LOOKUP_URL = "https://fortress.wa.gov/doh/providercredentialsearch/"
+
+SENTENCE_HELP = "One or two plain sentences a patient reads on the site."
+
+
+def _sentence(label: str, help_text: str = SENTENCE_HELP) -> tuple[models.TextField, ...]:
+    """A sentence the site shows and its Spanish, side by side in the admin."""
+    return (
+        models.TextField(label, blank=True, help_text=help_text),
+        models.TextField(f"{label} in Spanish", blank=True, help_text="The same, in Spanish."),
+    )
+
+
+def _price(label: str) -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="In US dollars, e.g. 650. Empty: no figure is shown.",
+    )
+
+
+class ClinicProfile(models.Model):
+    """The clinic's own facts, kept by managers in the admin: one record for the whole site.
+
+    Every field may be empty: a page hides the sentence or section whose fact is missing, and
+    `manage.py clinic_check` lists what is still missing or an example before the site goes live.
+    Sentences come in pairs: English, and Spanish for the Spanish pages (without it, the English
+    shows there, marked as English).
+    """
+
+    legal_name = models.CharField(
+        "legal name", max_length=200, blank=True, help_text="As registered, e.g. “AVYIA PLLC”."
+    )
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="The number patients call, e.g. (206) 555-0142."
+    )
+    email = models.EmailField("e-mail", blank=True)
+    street_address = models.CharField(
+        "office street address", max_length=200, blank=True, help_text="e.g. 1234 5th Ave"
+    )
+    city = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField("ZIP code", max_length=10, blank=True)
+    opening_hours, opening_hours_es = _sentence(
+        "opening hours", "When someone answers the phone: “Monday to Friday, 8 am to 6 pm”."
+    )
+    opening_hours_schema = models.CharField(
+        "opening hours for search engines",
+        max_length=100,
+        blank=True,
+        help_text="The same hours in schema.org's short form, e.g. “Mo-Fr 08:00-18:00”.",
+    )
+    medical_specialty = models.CharField(
+        "medical specialty",
+        max_length=40,
+        blank=True,
+        help_text="A schema.org MedicalSpecialty for search engines, e.g. “Anesthesia”.",
+    )
+
+    price_consultation = _price("price of the first consultation")
+    consultation_includes, consultation_includes_es = _sentence("what the consultation includes")
+    price_per_session = _price("price of one session")
+    session_includes, session_includes_es = _sentence("what a session's price includes")
+    price_per_course = _price("price of a course of 6 sessions")
+    course_includes, course_includes_es = _sentence("what the course's price includes")
+    hsa_fsa, hsa_fsa_es = _sentence(
+        "HSA and FSA", "Whether patients can pay from a health savings or spending account."
+    )
+    superbill, superbill_es = _sentence(
+        "superbill", "Whether and when the clinic gives a superbill for out-of-network claims."
+    )
+
+    session_duration, session_duration_es = _sentence(
+        "how long a session takes", "As the page says it after “A session takes”: “about 2 hours”."
+    )
+    fasting_rule, fasting_rule_es = _sentence("eating and drinking before a session")
+    companion_rule, companion_rule_es = _sentence(
+        "someone at home", "Whether someone must be at home with the patient during and after."
+    )
+    driving_rule, driving_rule_es = _sentence("driving after a session")
+
+    visiting_clinician, visiting_clinician_es = _sentence(
+        "who comes to the home", "Who gives the infusion, and their licence (e.g. RN)."
+    )
+    prescriber, prescriber_es = _sentence("who prescribes", "Who decides on and prescribes it.")
+    monitoring, monitoring_es = _sentence(
+        "what is monitored", "What the clinician checks during a session, and how often."
+    )
+    emergency_equipment, emergency_equipment_es = _sentence(
+        "emergency equipment and medicines", "What the clinician brings in case of trouble."
+    )
+    emergency_plan, emergency_plan_es = _sentence(
+        "if something goes wrong at home",
+        "What the clinician does: when they call 911, and which emergency department is nearest.",
+    )
+
+    director_name = models.CharField("medical director's name", max_length=200, blank=True)
+    director_credentials = models.CharField(
+        "medical director's credentials", max_length=100, blank=True, help_text="e.g. “MD”."
+    )
+    director_licence_number = models.CharField(
+        "medical director's Washington licence number",
+        max_length=40,
+        blank=True,
+        help_text="As on the state's licence lookup, e.g. MD60012345.",
+    )
+    director_licence_url = models.URLField(
+        "licence lookup link",
+        blank=True,
+        default=WA_LICENCE_LOOKUP_URL,
+        help_text="Where patients can check the licence: the state's public lookup.",
+    )
+    # A re-encoded WebP under MEDIA_ROOT/clinicians/ (pages.photos), set through the admin.
+    director_photo = models.CharField(max_length=64, blank=True, editable=False)
+    # The fields `manage.py seed_example_clinic` filled and nobody has changed or confirmed since.
+    example_field_names = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "clinic profile"
+        verbose_name_plural = "clinic profile"
+
+    def __str__(self) -> str:
+        return "Clinic profile"
+
+    @property
+    def director_photo_url(self) -> str:
+        return reverse("clinician_photo", args=[self.director_photo]) if self.director_photo else ""

@@ -57,8 +57,8 @@ PAGES: dict[str, PageInfo] = {
     "ketamine": PageInfo(
         title=_("Ketamine for chronic pain"),
         description=_(
-            "How ketamine eases pain, what the evidence shows for each condition, who may benefit, "
-            "the risks, and why its use for chronic pain is off-label."
+            "How ketamine may ease pain, what the evidence shows for each condition, who may "
+            "benefit, the risks, and why its use for chronic pain is off-label."
         ),
         kind="medical",
         reviewed=date(2026, 11, 30),

@@ -1,6 +1,5 @@
-"""schema.org data for the content pages, built from settings and page info, never invented.
-
-The clinic has no public street address yet, so none is given; the area it serves is its counties.
+"""schema.org data for the content pages, built from settings, the clinic profile and page info,
+never invented: a fact the profile does not hold is left out.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import get_language, gettext
 
+from .clinic import ClinicFacts, price_words
 from .models import FaqEntry
 from .page_info import PageInfo
 
@@ -26,15 +26,14 @@ def _clinic_reference() -> dict[str, str]:
     return {"@type": "MedicalClinic", "name": settings.CLINIC_NAME, "url": settings.SITE_URL + "/"}
 
 
-def medical_clinic() -> dict[str, object]:
-    return {
+def medical_clinic(facts: ClinicFacts) -> dict[str, object]:
+    """The clinic as schema.org's MedicalClinic: only the facts its profile holds."""
+    data: dict[str, object] = {
         "@context": SCHEMA_CONTEXT,
         "@type": "MedicalClinic",
         "name": settings.CLINIC_NAME,
         "description": gettext("At-home IV ketamine therapy for chronic pain."),
         "url": settings.SITE_URL + "/",
-        "telephone": settings.CLINIC_PHONE,
-        "email": settings.CLINIC_EMAIL,
         "areaServed": [
             {
                 "@type": "AdministrativeArea",
@@ -44,6 +43,66 @@ def medical_clinic() -> dict[str, object]:
             for county in settings.SERVICE_AREA_COUNTIES
         ],
     }
+    optional = {
+        "legalName": facts.legal_name,
+        "telephone": facts.phone,
+        "email": facts.email,
+        "openingHours": facts.opening_hours_schema,
+        "medicalSpecialty": facts.medical_specialty,
+        "priceRange": _price_range(facts),
+    }
+    data.update({key: value for key, value in optional.items() if value})
+    if facts.has_address:
+        data["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": facts.street_address,
+            "addressLocality": facts.city,
+            "addressRegion": settings.SERVICE_AREA_STATE,
+            "postalCode": facts.postal_code,
+            "addressCountry": "US",
+        }
+    if facts.has_director:
+        data["member"] = _medical_director(facts)
+    return data
+
+
+def _price_range(facts: ClinicFacts) -> str:
+    """ "$650 - $3,600": the lowest and highest of the clinic's prices."""
+    prices = sorted(
+        price
+        for price in (
+            facts.profile.price_consultation,
+            facts.profile.price_per_session,
+            facts.profile.price_per_course,
+        )
+        if price is not None
+    )
+    if not prices:
+        return ""
+    low, high = price_words(prices[0]), price_words(prices[-1])
+    return low if low == high else f"{low} - {high}"
+
+
+def _medical_director(facts: ClinicFacts) -> dict[str, object]:
+    director: dict[str, object] = {
+        "@type": "Physician",
+        "name": f"{facts.director_name}, {facts.director_credentials}",
+        "description": gettext("Medical director"),
+    }
+    if facts.director_licence_number:
+        licence: dict[str, object] = {
+            "@type": "EducationalOccupationalCredential",
+            "credentialCategory": "license",
+            "identifier": facts.director_licence_number,
+            "recognizedBy": {
+                "@type": "GovernmentOrganization",
+                "name": "Washington State Department of Health",
+            },
+        }
+        if facts.director_licence_url:
+            licence["url"] = facts.director_licence_url
+        director["hasCredential"] = licence
+    return director
 
 
 def _review(checked: date) -> dict[str, object]:

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from avyia_site.clinic_words import clinic_words
 from intake.business_hours import response_time_words
 
 from . import photos, structured_data
 from .cache import SharedPageMixin
+from .clinic import clinic_facts
 from .language_help import TAGLINES
 from .page_info import PAGES, PageInfo
 from .selectors import clinicians_published, faq_entries_published
@@ -40,7 +40,6 @@ class ContentPageView(SharedPageMixin, TemplateView):
             last_reviewed=last_reviewed,
             medical_reviewer=settings.MEDICAL_REVIEWER,
             medical_reviewer_credentials=settings.MEDICAL_REVIEWER_CREDENTIALS,
-            clinic_care=clinic_care(),
             screening_response_time=response_time_words(),
             screening_retention_months=settings.SCREENING_RETENTION_MONTHS,
             structured_data=self.structured_data(last_reviewed),
@@ -56,7 +55,7 @@ class ContentPageView(SharedPageMixin, TemplateView):
     def structured_data(self, last_reviewed: date | None) -> list[dict]:
         items = []
         if self.page_name == "home":
-            items.append(structured_data.medical_clinic())
+            items.append(structured_data.medical_clinic(clinic_facts()))
         if self.page.kind == "medical" and last_reviewed:
             items.append(
                 structured_data.medical_web_page(
@@ -121,17 +120,6 @@ def page_template(template_name: str, language: str) -> str:
     return f"{folder}/{language}/{name}"
 
 
-def clinic_care() -> dict[str, str]:
-    """The clinic's own session details and prices; empty values are not published."""
-    return {
-        "infusion_duration": clinic_words("INFUSION_DURATION"),
-        "fasting_rule": clinic_words("INFUSION_FASTING_RULE"),
-        "companion_rule": clinic_words("INFUSION_COMPANION_RULE"),
-        "price_per_session": settings.PRICE_PER_SESSION,
-        "price_per_course": settings.PRICE_PER_COURSE,
-    }
-
-
 def clinician_photo(request: HttpRequest, name: str) -> FileResponse:
     """A clinician's photo: only files pages.photos made, each name used once, so kept a year."""
     path = photos.photo_path(name)
@@ -148,11 +136,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def security_txt(request: HttpRequest) -> HttpResponse:
     # RFC 9116: Expires must be less than a year ahead.
+    email = clinic_facts().email
+    if not email:
+        # RFC 9116 requires a contact; none is better than a false one.
+        raise Http404("The clinic has no contact address yet.")
     expires = (timezone.now() + timedelta(days=180)).replace(microsecond=0)
     return render(
         request,
         "security.txt",
-        {"expires": expires.isoformat(), "clinic_email": settings.CLINIC_EMAIL},
+        {"expires": expires.isoformat(), "clinic_email": email},
         content_type="text/plain",
     )
 

@@ -143,10 +143,15 @@ def site(page, live_server) -> Iterator[SiteBrowser]:
     browser.assert_clean()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"site", "page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    # Browser tests empty the tables when they end (transactional, for the live server). pytest's
+    # own grouping by fixture can move them ahead of tests that need the migrations' rows, so
+    # they run last, in their order, whatever ran before.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture
@@ -156,3 +161,32 @@ def production_database_url() -> Iterator[str]:
 
     with postgres_database("production") as url:
         yield url
+
+
+# --- The clinic profile: empty (a new database) unless a test fills it -------------------------
+
+
+# Neither asks for `db`: a transactional browser test would then be ordered among the others, and
+# its flush would empty the tables under them. Each test's django_db mark gives the database.
+@pytest.fixture
+def example_clinic():
+    """The complete example profile, loaded the way `manage.py seed_example_clinic` loads it."""
+    from pages.services import clinic_profile_load_example
+
+    return clinic_profile_load_example(actor_label="tests")
+
+
+@pytest.fixture
+def set_clinic_facts():
+    """Change facts through the same service as the admin's save (the pages refresh at once)."""
+
+    from pages.models import ClinicProfile
+    from pages.services import clinic_profile_save
+
+    def set_facts(**facts) -> ClinicProfile:
+        profile = ClinicProfile.objects.first() or ClinicProfile()
+        for name, value in facts.items():
+            setattr(profile, name, value)
+        return clinic_profile_save(profile=profile, changed_fields=list(facts), actor_label="tests")
+
+    return set_facts

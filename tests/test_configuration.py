@@ -175,16 +175,6 @@ def test_sqlite_file_database_runs_in_wal_mode(tmp_path):
     assert result.stdout.strip() == "wal", result.stderr
 
 
-def test_prices_are_read_as_written_with_their_dollar_sign():
-    result = run_django(
-        "from django.conf import settings; print(settings.PRICE_PER_SESSION)",
-        env={"PRICE_PER_SESSION": "$650"},
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "$650"
-
-
 def test_check_deploy_refuses_uncompiled_translations(tmp_path):
     # The message file, without its compiled twin.
     source = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"

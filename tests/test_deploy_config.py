@@ -140,7 +140,11 @@ def test_large_bodies_are_allowed_only_on_the_photo_pages_under_the_admin_url(tm
     assert len(large) == 1
     pattern = re.compile(large[0].replace("\\.", "[.]"))
     prefix = "/" + admin_url.strip("/") + "/"
-    for path in (f"{prefix}pages/clinician/add/", f"{prefix}pages/clinician/12/change/"):
+    for path in (
+        f"{prefix}pages/clinician/add/",
+        f"{prefix}pages/clinician/12/change/",
+        f"{prefix}pages/clinicprofile/1/change/",
+    ):
         assert pattern.match(path), path
     for path in (
         f"{prefix}login/",

@@ -50,14 +50,14 @@ def test_sitemap_lists_every_public_page_on_the_site_url(client):
         assert client.get(path).status_code == 200, path
 
 
-def test_security_txt_names_a_contact_and_a_near_expiry(client):
+def test_security_txt_names_a_contact_and_a_near_expiry(client, example_clinic):
     response = client.get("/.well-known/security.txt")
 
     assert response.status_code == 200
     fields = dict(
         line.split(": ", 1) for line in response.content.decode().splitlines() if ": " in line
     )
-    assert fields["Contact"] == f"mailto:{settings.CLINIC_EMAIL}"
+    assert fields["Contact"] == f"mailto:{example_clinic.email}"
     expires = datetime.fromisoformat(fields["Expires"])
     assert timezone.now() < expires < timezone.now() + timedelta(days=365)
 
@@ -106,8 +106,8 @@ def test_healthz_is_503_when_the_database_is_unreachable():
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr
 
 
-def test_phone_links_dial_an_e164_number(client, settings):
-    settings.CLINIC_PHONE = "(206) 555-0142"
+def test_phone_links_dial_an_e164_number(client, set_clinic_facts):
+    set_clinic_facts(phone="(206) 555-0142")
 
     body = client.get("/terms/").content.decode()
 

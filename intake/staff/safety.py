@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
+from pages.clinic import clinic_facts
+
 from ..business_hours import due_at_for
 from ..models import (
     AuditEvent,
@@ -227,7 +229,7 @@ def could_not_reach_message(screening_request: ScreeningRequest) -> str | None:
         first_name=screening_request.first_name,
         clinic=settings.CLINIC_NAME,
         reference=screening_request.reference,
-        clinic_phone=settings.CLINIC_PHONE,
+        clinic_phone=clinic_facts().phone,
     )
 
 

@@ -74,7 +74,8 @@ def test_styles_come_hashed_and_brotli_compressed_from_whitenoise(site):
         {"width": 1280, "height": 800},
     ],
 )
-def test_header_takes_at_most_a_fifth_of_the_screen(site, viewport):
+@pytest.mark.django_db(transaction=True)  # the live server reads the clinic's phone
+def test_header_takes_at_most_a_fifth_of_the_screen(site, viewport, example_clinic):
     site.page.set_viewport_size(viewport)
     site.visit("/", check=False)
 

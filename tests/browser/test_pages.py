@@ -16,6 +16,7 @@ SEED_MIGRATIONS = [
     ("0003_seed_faq", "add_faq"),
     ("0005_safety_references", "add_references"),
     ("0006_faq_corrections", "correct_faq"),
+    ("0011_second_clinical_read", "correct"),
 ]
 
 
@@ -49,7 +50,7 @@ def test_page_is_accessible_and_fits_the_screen(site, path, width):
 
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("path", [LANGUAGE_HELP_PATH, in_spanish(LANGUAGE_HELP_PATH)])
-def test_the_language_help_page_is_accessible_in_every_script(site, path, width):
+def test_the_language_help_page_is_accessible_in_every_script(site, path, width, example_clinic):
     site.page.set_viewport_size({"width": width, "height": 900})
     site.visit(path)  # axe checks every lang attribute is valid
 

@@ -176,7 +176,7 @@ def test_the_check_page_changes_one_answer_and_comes_back(site):
 # --- Where we visit -----------------------------------------------------------------------------
 
 
-def test_a_patient_outside_the_area_learns_it_before_any_health_question(site):
+def test_a_patient_outside_the_area_learns_it_before_any_health_question(site, example_clinic):
     site.page.set_viewport_size(PHONE)
     site.visit("/screening/")
     run_steps(site, {"where": [("type", "zip_code", "99201")]})

@@ -823,12 +823,15 @@ def test_a_choice_posted_900_times_is_refused_before_it_is_read(client):
     assert client.post("/screening/pain/", pain).status_code == 400
 
 
-def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(client, settings):
+def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(
+    client, set_clinic_facts
+):
+    set_clinic_facts(phone="(206) 555-0142")
     post_screening(client, asq_wish_dead="yes", asq_now="no")
     page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
     assert "You can also call us" not in page.get_text()
 
-    settings.CLINIC_OPENING_HOURS = "Monday to Friday, 8 am to 6 pm"
+    set_clinic_facts(opening_hours="Monday to Friday, 8 am to 6 pm")
     page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
     assert "(Monday to Friday, 8 am to 6 pm)" in page.get_text()
     assert page.select_one("a[href^='tel:+1']")

@@ -94,7 +94,7 @@ def test_faq_page_shows_each_published_entry_as_a_disclosure_in_order(client):
 
     questions = faq_questions(client)
 
-    assert len(questions) == FaqEntry.objects.filter(published=True).count() == 7
+    assert len(questions) == FaqEntry.objects.filter(published=True).count() == 10
     assert "bladder" in questions[0]
     soup = soup_of(client.get(FAQ_URL))
     for details in soup.select("main details"):
@@ -118,7 +118,7 @@ def test_unpublished_entries_stay_off_the_page_and_out_of_structured_data(client
 
     assert not any("bladder" in q for q in faq_questions(client))
     names = [q["name"] for q in of_type(response, "FAQPage")["mainEntity"]]
-    assert len(names) == 6 and not any("bladder" in n for n in names)
+    assert len(names) == 9 and not any("bladder" in n for n in names)
 
 
 def test_faq_page_structured_data_matches_the_visible_questions(client):
@@ -215,9 +215,9 @@ def test_staff_see_the_entries_with_order_published_and_sources_in_the_admin_lis
 
     assert response.status_code == 200
     soup = soup_of(response)
-    assert len(soup.select("#result_list tbody tr")) == 7
-    assert len(soup.select('#result_list input[name$="-order"]')) == 7
-    assert len(soup.select('#result_list input[name$="-published"]')) == 7
+    assert len(soup.select("#result_list tbody tr")) == 10
+    assert len(soup.select('#result_list input[name$="-order"]')) == 10
+    assert len(soup.select('#result_list input[name$="-published"]')) == 10
     headers = [th.get_text(strip=True) for th in soup.select("#result_list thead th")]
     assert "Sources" in headers
     actions = [o["value"] for o in soup.select('select[name="action"] option')]

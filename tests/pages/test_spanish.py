@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings
 
 from avyia_site.phones import phone_e164
-from pages.cache import bump_content_version
 from pages.models import FaqEntry
 from pages.services import faq_entry_save
 
@@ -165,23 +164,23 @@ def test_every_crisis_message_in_spanish_says_press_2_and_texts_ayuda(client, pa
         assert "marque 2" in words and "AYUDA" in words and "911" in words, words
 
 
-def test_the_clinic_s_own_rules_show_in_spanish_or_not_at_all(client, settings):
-    settings.INFUSION_FASTING_RULE = "Do not eat for 6 hours before a session."
-    settings.CLINIC_OPENING_HOURS = "Monday to Friday, 8 am to 6 pm"
+def test_the_clinic_s_own_rules_show_in_spanish_or_not_at_all(client, set_clinic_facts):
+    set_clinic_facts(
+        fasting_rule="Do not eat for 6 hours before a session.",
+        opening_hours="Monday to Friday, 8 am to 6 pm",
+    )
 
     english = soup_of(client.get("/at-home-ketamine-therapy/")).get_text()
     untranslated = soup_of(client.get("/es/at-home-ketamine-therapy/")).get_text()
-    settings.INFUSION_FASTING_RULE_ES = "No coma nada durante 6 horas antes de la sesión."
-    bump_content_version()
+    set_clinic_facts(fasting_rule_es="No coma nada durante 6 horas antes de la sesión.")
     translated = soup_of(client.get("/es/at-home-ketamine-therapy/")).get_text()
 
     assert "Do not eat for 6 hours" in english
-    assert "Do not eat" not in untranslated
-    assert "cuándo dejar de comer" in untranslated  # the clinician tells them
+    assert "Do not eat" not in untranslated and "Monday to Friday" not in untranslated
     assert "No coma nada durante 6 horas" in translated
 
 
-def test_the_taglines_page_speaks_each_language_in_its_own_script(client):
+def test_the_taglines_page_speaks_each_language_in_its_own_script(client, example_clinic):
     soup = soup_of(client.get(LANGUAGE_HELP_PATH))
     taglines = {item["lang"]: item for item in soup.select(".taglines__item")}
 
@@ -191,8 +190,8 @@ def test_the_taglines_page_speaks_each_language_in_its_own_script(client):
     assert "繁體中文" in taglines["zh-Hant"].get_text()
     for item in taglines.values():
         phone = item.select_one("a[href^='tel:']")
-        assert phone["href"] == f"tel:{phone_e164(settings.CLINIC_PHONE)}"
-        assert phone.get_text() == settings.CLINIC_PHONE
+        assert phone["href"] == f"tel:{phone_e164(example_clinic.phone)}"
+        assert phone.get_text() == example_clinic.phone
     footer_link = soup.select_one(f'footer a[href="{LANGUAGE_HELP_PATH}"]')
     assert footer_link is not None
 
@@ -248,7 +247,7 @@ def test_every_seeded_faq_entry_shows_in_spanish_after_the_migrations(client):
     entries = list(FaqEntry.objects.filter(published=True))
     faq = soup_of(client.get("/es/faq/")).select_one(".faq")
 
-    assert len(entries) == 7
+    assert len(entries) == 10
     assert faq.select('[lang="en"]') == []
     for entry in entries:
         shown = faq.select_one(f"#question-{entry.pk}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import urllib.request
 
+import pytest
+
 HOME_PAGE_BUDGET = 60 * 1024
 
 
@@ -28,7 +30,9 @@ def wire_bytes_of_icons_not_fetched(site, fetched: set[str]) -> dict[str, int]:
     return sizes
 
 
-def test_home_page_with_everything_it_loads_weighs_at_most_60_kb(site):
+# Measured as a live site shows it: with a complete clinic profile (prices, the medical director).
+@pytest.mark.django_db(transaction=True)
+def test_home_page_with_everything_it_loads_weighs_at_most_60_kb(site, example_clinic):
     path = "/"
     transfers: dict[str, int] = {}
     encodings: dict[str, str | None] = {}

@@ -21,6 +21,7 @@ QUEUE = "/staff/intake/screeningrequest/"
 ROLES_MIGRATION = importlib.import_module("intake.migrations.0003_staff_roles")
 FHIR_MIGRATION = importlib.import_module("intake.migrations.0004_fhir_export_permission")
 QUEUE_MIGRATION = importlib.import_module("intake.migrations.0007_work_queue")
+CLINIC_MIGRATION = importlib.import_module("pages.migrations.0010_clinic_profile_from_settings")
 
 
 def ensure_roles() -> None:
@@ -33,6 +34,12 @@ def ensure_roles() -> None:
         group.permissions.set(
             Permission.objects.filter(content_type__app_label="intake", codename__in=codenames)
         )
+        if name == CLINIC_MIGRATION.MANAGER:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="pages", codename__in=CLINIC_MIGRATION.MANAGER_GRANTS
+                )
+            )
 
 
 def staff_member(role: str, username: str | None = None):

@@ -1,0 +1,26 @@
+"""Is the clinic profile ready for a live site? Lists each missing fact and each example value."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pages.clinic import clinic_profile_problems
+
+
+class Command(BaseCommand):
+    help = (
+        "List each fact the clinic profile is missing and each value that is still an example. "
+        "Exits non-zero until the profile is complete."
+    )
+
+    def handle(self, *args, **options) -> None:
+        problems = clinic_profile_problems()
+        if not problems:
+            self.stdout.write("The clinic profile is complete: no missing facts, no examples.")
+            return
+        for problem in problems:
+            self.stdout.write(f"- {problem}")
+        raise CommandError(
+            f"The clinic profile is not ready to go live: {len(problems)} to fix "
+            "(staff admin: Clinic profile)."
+        )
