@@ -376,7 +376,8 @@ def test_the_purge_keeps_a_positive_screen_without_the_protocol_and_says_why(
     assert InternalNote.objects.count() == 0
 
 
-@pytest.mark.parametrize("path", list(Path))
+# The plain stored values, as a form or a caller would pass them, not only the enum's members.
+@pytest.mark.parametrize("path", Path.values)
 def test_what_is_logged_and_written_in_the_same_save_counts_for_each_path(make_request, path):
     urgent = make_request(asq_wish_dead="yes", asq_now="no")
     for method, outcome, note in itertools.product(
