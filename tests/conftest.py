@@ -146,12 +146,23 @@ def site(page, live_server) -> Iterator[SiteBrowser]:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if {"site", "page"} & set(getattr(item, "fixturenames", ())):
+        if {"site", "page", "browser"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-    # Browser tests empty the tables when they end (transactional, for the live server). pytest's
-    # own grouping by fixture can move them ahead of tests that need the migrations' rows, so
-    # they run last, in their order, whatever ran before.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Transactional tests (the browser's live server among them) empty the tables when they end,
+    # migrations' rows included. pytest's own grouping by parametrised fixtures can move them ahead
+    # of tests that need those rows, so they run after every other test, and the browser last.
+    items.sort(
+        key=lambda item: (_flushes_tables(item), item.get_closest_marker("browser") is not None)
+    )
+
+
+def _flushes_tables(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or {"transactional_db", "live_server"} & fixtures
+    )
 
 
 @pytest.fixture

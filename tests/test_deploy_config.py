@@ -165,5 +165,5 @@ def test_the_admin_url_comes_from_the_same_variable_as_the_apps(tmp_path, monkey
         app_servers=["127.0.0.1:8297"],
     )
 
-    assert '"^/front-desk/pages/clinician/' in text
+    assert '"^/front-desk/pages/(clinician/' in text
     assert "/staff/" not in "\n".join(line.split("#")[0] for line in text.splitlines())

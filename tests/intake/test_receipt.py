@@ -135,7 +135,7 @@ def test_the_receipt_says_how_and_when_we_reach_the_patient_and_how_to_reach_us(
     client,
     django_capture_on_commit_callbacks,
     locmem_mail,
-    settings,
+    example_clinic,
     language,
     contact_method,
     promise,
@@ -150,8 +150,8 @@ def test_the_receipt_says_how_and_when_we_reach_the_patient_and_how_to_reach_us(
 
     (receipt,) = _receipts(PATIENT["email"])
     assert promise in receipt.body
-    assert settings.CLINIC_PHONE in receipt.body and settings.CLINIC_EMAIL in receipt.body
-    assert receipt.reply_to == [settings.CLINIC_EMAIL]
+    assert example_clinic.phone in receipt.body and example_clinic.email in receipt.body
+    assert receipt.reply_to == [example_clinic.email]
 
 
 @pytest.mark.parametrize("hours", [24, 48])
