@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 import textstat
@@ -87,6 +88,19 @@ def test_a_new_database_has_one_empty_profile_and_no_example_value():
         for name in REQUIRED
         if name != NOT_REQUIRED_ON_A_NEW_DATABASE
     ]
+
+
+def test_with_an_empty_profile_every_link_on_every_listed_page_has_words(client):
+    # Every page the sitemap lists, in each language it lists it in.
+    sitemap = client.get("/sitemap.xml").content.decode()
+    paths = sorted({urlsplit(loc).path for loc in re.findall(r'(?:<loc>|href=")([^<"]+)', sitemap)})
+    assert {"/language-assistance/", "/es/language-assistance/"} <= set(paths)
+    for path in paths:
+        soup = soup_of(client.get(path))
+        assert not soup.select('a[href="tel:"], a[href="mailto:"]'), path
+        for link in soup.select("a[href]"):
+            named = link.get_text(strip=True) or link.get("aria-label") or link.select("img[alt]")
+            assert named, (path, str(link)[:160])
 
 
 @pytest.mark.parametrize("path", EVERY_PAGE)
