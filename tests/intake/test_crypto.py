@@ -98,6 +98,16 @@ def test_client_address_hash_is_pinned_with_its_prefix(settings):
     )
 
 
+def test_each_rate_limit_hashes_a_client_address_in_its_own_scope(settings):
+    settings.BLIND_INDEX_KEY = KEY
+    address = "203.0.113.9"
+
+    scoped = {scope: client_address_hash(address, scope=scope) for scope in ("drafts", "other")}
+
+    assert scoped["drafts"] == blind_index(f"client-address:drafts:{address}")
+    assert len({*scoped.values(), client_address_hash(address)}) == 3
+
+
 def test_a_token_made_with_a_fixed_key_still_decrypts(settings):
     settings.FIELD_ENCRYPTION_KEYS = [FIXED_FERNET_KEY]
 
