@@ -29,7 +29,7 @@ def _review_fields() -> frozenset[str]:
     # The review form's own fields: nothing else posted (the CSRF token...) is kept.
     from .review_form import ScreeningRequestReviewForm
 
-    return frozenset(ScreeningRequestReviewForm.base_fields) | {"status", "assigned_to"}
+    return frozenset(ScreeningRequestReviewForm.base_fields)
 
 
 def unsaved_review_keep(
