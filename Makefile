@@ -104,7 +104,6 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	$(BIN)/djlint templates --reformat --quiet || true
 
 ## bench: throughput figures (gunicorn + wrk)
 bench: install-dev

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from avyia_site.phones import phone_e164
-from intake.service_area import service_area_name
 from pages.clinic import clinic_facts
+from pages.service_area import counties_words
 
 
 def clinic(request: HttpRequest) -> dict[str, object]:
@@ -25,9 +24,9 @@ def clinic(request: HttpRequest) -> dict[str, object]:
             "phone_uri": phone_e164(facts.phone) if facts.phone else "",
             "email": facts.email,
             "opening_hours": facts.opening_hours,
-            "counties": settings.SERVICE_AREA_COUNTIES,
-            "counties_words": counties_words(settings.SERVICE_AREA_COUNTIES),
-            "area": service_area_name(),
+            "counties": facts.counties,
+            "counties_words": counties_words(facts.counties),
+            "area": facts.area_name,
             "state": settings.SERVICE_AREA_STATE,
             "facts": facts,
         },
@@ -52,11 +51,3 @@ def languages(request: HttpRequest) -> dict[str, object]:
         "language_versions": versions,
         "other_languages": [version for version in versions if version["code"] != current],
     }
-
-
-def counties_words(counties: list[str]) -> str:
-    """ "King, Pierce and Snohomish" (Spanish: "King, Pierce y Snohomish")."""
-    names = [name.removesuffix(" County") for name in counties]
-    if len(names) < 2:
-        return "".join(names)
-    return _("%(some)s and %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}

@@ -425,7 +425,6 @@ INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org
 ON_CALL_EMAIL = env.str("ON_CALL_EMAIL", default="on-call@example.org")
 ON_CALL_REPEAT_MINUTES = env.int("ON_CALL_REPEAT_MINUTES", default=30)
 ON_CALL_NOTICE_GRACE_MINUTES = env.int("ON_CALL_NOTICE_GRACE_MINUTES", default=15)
-SERVICE_AREA_COUNTIES = env.list("SERVICE_AREA_COUNTIES", default=["King", "Pierce", "Snohomish"])
 # The state the counties are in: its two-letter code (as in the ZIP code data) and its name.
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
 SERVICE_AREA_STATE_NAME = env.str("SERVICE_AREA_STATE_NAME", default="Washington")

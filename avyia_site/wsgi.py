@@ -9,7 +9,7 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 
-from intake.service_area import service_area_preload  # noqa: E402
+from pages.service_area import service_area_preload  # noqa: E402
 
 # A production server with a wrong or missing patient-data key must not start at all, rather than
 # fail on the first request that reads patient data.

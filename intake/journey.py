@@ -11,11 +11,13 @@ from typing import Any
 from django.http import QueryDict
 from django.urls import reverse
 
+from pages.clinic import clinic_facts
+from pages.service_area import ServiceArea
+
 from . import questionnaire
 from .forms import answer_shown
 from .models import ScreeningDraft
 from .questionnaire import Kind, Section
-from .service_area import ServiceArea, service_area_for_zip
 
 RETURN_TO_CHECK = "check"
 
@@ -110,4 +112,4 @@ def answers_summary(answers: dict[str, Any]) -> list[dict[str, Any]]:
 def area_for(answers: dict[str, Any]) -> ServiceArea | None:
     """Where the patient's ZIP code is, once they have given one."""
     zip_code = answers.get("zip_code")
-    return service_area_for_zip(zip_code) if zip_code else None
+    return clinic_facts().area_for_zip(zip_code) if zip_code else None

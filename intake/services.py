@@ -29,7 +29,6 @@ from .crypto import (
     phone_blind_index,
 )
 from .models import ScreeningRateWindow, ScreeningRequest
-from .service_area import service_area_for_zip
 from .triage import triage
 
 logger = logging.getLogger(__name__)
@@ -178,7 +177,7 @@ def screening_request_create(
         return existing
 
     now = timezone.now()
-    area = service_area_for_zip(answers["zip_code"])
+    area = clinic_facts().area_for_zip(answers["zip_code"])
     result = triage(answers=answers, in_service_area=area.in_area)
     definition = questionnaire.SCREENING
     columns = {q.column: answers.get(q.name) for q in definition.questions() if q.column}

@@ -215,6 +215,7 @@ class ClinicProfileAdmin(StaffModelAdmin):
                     ("street_address", "city", "postal_code"),
                     *_pairs("opening_hours"),
                     "opening_hours_schema",
+                    "counties_served",
                     "medical_specialty",
                 ),
                 "description": "Shown in every page's footer and to search engines.",

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from .cache import content_version
-from .models import ClinicProfile
+from .models import Clinician, ClinicProfile
+from .service_area import ServiceArea, county_names, service_area_for_zip, service_area_name
 
 # Fields in pairs: the English sentence and its Spanish.
 SENTENCES = (
@@ -48,6 +49,7 @@ REQUIRED = (
     "city",
     "postal_code",
     "opening_hours_schema",
+    "counties_served",
     "medical_specialty",
     *PRICES,
     *(name for sentence in SENTENCES for name in (sentence, f"{sentence}_es")),
@@ -56,6 +58,9 @@ REQUIRED = (
     "director_licence_number",
     "director_licence_url",
 )
+# Facts a new database holds already: the state's licence lookup, and the counties the clinic's
+# settings named before the profile held them (migration 0012).
+FILLED_ON_A_NEW_DATABASE = ("director_licence_url", "counties_served")
 # The number of sessions in the clinic's standard course, as the pages describe it.
 COURSE_SESSIONS = 6
 
@@ -93,6 +98,18 @@ class ClinicFacts:
         if language == settings.LANGUAGE_CODE:
             return getattr(self.profile, name)
         return getattr(self.profile, f"{name}_{language}", "")
+
+    @property
+    def counties(self) -> list[str]:
+        """The counties served, as the ZIP code data spells them: ["King", "Pierce"]."""
+        return county_names(self.profile.counties_served)
+
+    @property
+    def area_name(self) -> str:
+        return service_area_name(self.counties)
+
+    def area_for_zip(self, zip_code: str) -> ServiceArea:
+        return service_area_for_zip(zip_code, self.counties)
 
     @property
     def six_sessions(self) -> str:
@@ -188,7 +205,10 @@ def field_label(name: str) -> str:
 
 
 def clinic_profile_problems(profile: ClinicProfile | None = None) -> list[str]:
-    """Each missing fact and each example value, in words for a manager; empty when ready."""
+    """Each missing fact and each example value, in words for a manager; empty when ready.
+
+    A published clinician without a licence number counts: patients are told they can check it.
+    """
     if profile is None:
         profile = ClinicProfile.objects.first() or ClinicProfile()
     examples = set(example_fields(profile))
@@ -198,4 +218,26 @@ def clinic_profile_problems(profile: ClinicProfile | None = None) -> list[str]:
         for name in (f.name for f in ClinicProfile._meta.concrete_fields)
         if name in examples
     ]
+    problems += [
+        f"Missing: {name}'s Washington licence number (Clinicians)"
+        for name in Clinician.objects.filter(published=True, licence_number="").values_list(
+            "name", flat=True
+        )
+    ]
     return problems
+
+
+def clinic_profile_suggestions(profile: ClinicProfile | None = None) -> list[str]:
+    """Welcome but optional: the photos of the medical director and each published clinician."""
+    if profile is None:
+        profile = ClinicProfile.objects.first() or ClinicProfile()
+    suggestions = []
+    if profile.director_name and not profile.director_photo:
+        suggestions.append("No photo yet: the medical director")
+    suggestions += [
+        f"No photo yet: {name} (Clinicians)"
+        for name in Clinician.objects.filter(published=True, photo="").values_list(
+            "name", flat=True
+        )
+    ]
+    return suggestions

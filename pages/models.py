@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from .safe_html import clean_answer_html
+from .service_area import counties_unknown
 
 
 class Reference(models.Model):
@@ -200,6 +202,17 @@ def _price(label: str) -> models.DecimalField:
     )
 
 
+def validate_counties(text: str) -> None:
+    unknown = counties_unknown(text)
+    if unknown:
+        raise ValidationError(
+            "Not a county of %(state)s: %(names)s. Check the spelling; separate counties with "
+            "commas.",
+            params={"state": settings.SERVICE_AREA_STATE_NAME, "names": ", ".join(unknown)},
+            code="unknown_county",
+        )
+
+
 class ClinicProfile(models.Model):
     """The clinic's own facts, kept by managers in the admin: one record for the whole site.
 
@@ -229,6 +242,14 @@ class ClinicProfile(models.Model):
         max_length=100,
         blank=True,
         help_text="The same hours in schema.org's short form, e.g. “Mo-Fr 08:00-18:00”.",
+    )
+    counties_served = models.CharField(
+        "counties served",
+        max_length=300,
+        blank=True,
+        validators=[validate_counties],
+        help_text="The counties the clinicians visit, separated by commas: “King, Pierce, "
+        "Snohomish”. ZIP codes in them count as in the area.",
     )
     medical_specialty = models.CharField(
         "medical specialty",

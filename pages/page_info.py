@@ -14,10 +14,10 @@ from datetime import date
 from typing import Literal
 
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from intake.service_area import service_area_name
+from .clinic import clinic_facts
 
 
 @dataclass(frozen=True)
@@ -30,16 +30,24 @@ class PageInfo:
     about: str = ""
 
 
+def _home_description() -> str:
+    """The home page's description, naming the area when the clinic profile names counties."""
+    area = clinic_facts().area_name
+    if not area:
+        return gettext(
+            "IV ketamine therapy for chronic pain in your own home. "
+            "Plain facts, honest evidence, a clinician with you throughout."
+        )
+    return gettext(
+        "IV ketamine therapy for chronic pain in your own home in {area}. "
+        "Plain facts, honest evidence, a clinician with you throughout."
+    ).format(area=area)
+
+
 PAGES: dict[str, PageInfo] = {
     "home": PageInfo(
         title=_("At-home ketamine therapy for chronic pain in the Seattle area"),
-        description=format_lazy(
-            _(
-                "IV ketamine therapy for chronic pain in your own home in {area}. "
-                "Plain facts, honest evidence, a clinician with you throughout."
-            ),
-            area=lazy(service_area_name, str)(),
-        ),
+        description=lazy(_home_description, str)(),
         kind="medical",
         reviewed=date(2026, 11, 30),
         about=_("Chronic pain"),

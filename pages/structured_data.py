@@ -34,15 +34,16 @@ def medical_clinic(facts: ClinicFacts) -> dict[str, object]:
         "name": settings.CLINIC_NAME,
         "description": gettext("At-home IV ketamine therapy for chronic pain."),
         "url": settings.SITE_URL + "/",
-        "areaServed": [
+    }
+    if facts.counties:
+        data["areaServed"] = [
             {
                 "@type": "AdministrativeArea",
                 "name": gettext("%(county)s County, %(state)s")
                 % {"county": county, "state": settings.SERVICE_AREA_STATE_NAME},
             }
-            for county in settings.SERVICE_AREA_COUNTIES
-        ],
-    }
+            for county in facts.counties
+        ]
     optional = {
         "legalName": facts.legal_name,
         "telephone": facts.phone,

@@ -13,11 +13,12 @@ from typing import Any
 from django.utils import timezone, translation
 from fhir.resources.R4B.bundle import Bundle
 
+from pages.clinic import clinic_facts
+
 from .. import questionnaire
 from ..models import ScreeningRequest
 from ..questionnaire import Coding, Kind, Question, codes, scoring
 from ..questionnaire.screening import ASQ_POSITIVE
-from ..service_area import service_area_for_zip
 from ..staff.queue import request_reasons
 from .common import (
     FIRST_VERSION,
@@ -139,7 +140,7 @@ def _patient(screening_request: ScreeningRequest) -> dict[str, Any]:
     if telecom:
         patient["telecom"] = telecom
     if r.zip_code:
-        area = service_area_for_zip(r.zip_code)
+        area = clinic_facts().area_for_zip(r.zip_code)
         address = {"postalCode": r.zip_code, "district": area.county, "state": area.state}
         patient["address"] = [{**{k: v for k, v in address.items() if v}, "country": "US"}]
     return patient

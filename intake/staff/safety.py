@@ -90,16 +90,20 @@ DEFAULT_PROTOCOL_UNREACHED_STEPS = "\n".join(
     ]
 )
 
-# The clinic's "we could not reach you" message, offered after repeated failed attempts.
-COULD_NOT_REACH_MESSAGE = "\n\n".join(
-    [
-        "Hello {first_name},",
-        "This is {clinic} about your request for a screening (reference {reference}). We have "
-        "tried to reach you at the number you gave us but could not get through.",
-        "Please call us at {clinic_phone} or reply to this message with a good time to call.",
-        "If you are thinking about hurting yourself, call or text 988 (Suicide & Crisis "
-        "Lifeline) at any time, or call 911 in an emergency.",
-    ]
+# The clinic's "we could not reach you" message, offered after repeated failed attempts. The way
+# back names the clinic's phone only when its profile has one.
+COULD_NOT_REACH_GREETING = "Hello {first_name},"
+COULD_NOT_REACH_TRIED = (
+    "This is {clinic} about your request for a screening (reference {reference}). We have "
+    "tried to reach you at the number you gave us but could not get through."
+)
+COULD_NOT_REACH_WAY_BACK = (
+    "Please call us at {clinic_phone} or reply to this message with a good time to call."
+)
+COULD_NOT_REACH_WAY_BACK_BY_REPLY = "Please reply to this message with a good time to call."
+COULD_NOT_REACH_CRISIS = (
+    "If you are thinking about hurting yourself, call or text 988 (Suicide & Crisis "
+    "Lifeline) at any time, or call 911 in an emergency."
 )
 
 
@@ -225,11 +229,14 @@ def could_not_reach_message(screening_request: ScreeningRequest) -> str | None:
     """The "we could not reach you" message, after enough failed attempts (a setting)."""
     if failed_attempts(screening_request) < settings.SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE:
         return None
-    return COULD_NOT_REACH_MESSAGE.format(
+    phone = clinic_facts().phone
+    way_back = COULD_NOT_REACH_WAY_BACK if phone else COULD_NOT_REACH_WAY_BACK_BY_REPLY
+    paragraphs = (COULD_NOT_REACH_GREETING, COULD_NOT_REACH_TRIED, way_back, COULD_NOT_REACH_CRISIS)
+    return "\n\n".join(paragraphs).format(
         first_name=screening_request.first_name,
         clinic=settings.CLINIC_NAME,
         reference=screening_request.reference,
-        clinic_phone=clinic_facts().phone,
+        clinic_phone=phone,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from pages.clinic import clinic_profile_problems
+from pages.clinic import clinic_profile_problems, clinic_profile_suggestions
 
 register = template.Library()
 
@@ -16,4 +16,8 @@ def before_going_live(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
     if not user.has_perm("pages.change_clinicprofile"):
         return {"visible": False}
-    return {"visible": True, "problems": clinic_profile_problems()}
+    return {
+        "visible": True,
+        "problems": clinic_profile_problems(),
+        "suggestions": clinic_profile_suggestions(),
+    }

@@ -8,6 +8,7 @@ language only; `clinic_check` and the deployment check name what is missing or s
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -23,11 +24,18 @@ from django.template.loader import render_to_string
 from intake.models import AuditEvent
 from pages.cache import bump_content_version
 from pages.checks import clinic_profile_check
-from pages.clinic import REQUIRED, SENTENCES, clinic_profile_problems, field_label
+from pages.clinic import (
+    FILLED_ON_A_NEW_DATABASE,
+    REQUIRED,
+    SENTENCES,
+    clinic_profile_problems,
+    field_label,
+)
 from pages.example_clinic import EXAMPLE_PROFILE
 from pages.models import Clinician, ClinicProfile
 from pages.services import clinic_profile_save
 
+from ..schema_org import schema_problems
 from .content_helpers import CONTENT_PATHS, SPANISH_PATHS, main_text, of_type, soup_of
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +73,6 @@ PLACEHOLDERS = [
     "Your clinician tells you",
     "Su profesional de salud le dice",
 ]
-NOT_REQUIRED_ON_A_NEW_DATABASE = "director_licence_url"  # the state's lookup, filled in already
 
 
 def spanish(path: str) -> str:
@@ -84,9 +91,7 @@ def test_a_new_database_has_one_empty_profile_and_no_example_value():
 
     assert profile.example_field_names == []
     assert clinic_profile_problems(profile) == [
-        f"Missing: {field_label(name)}"
-        for name in REQUIRED
-        if name != NOT_REQUIRED_ON_A_NEW_DATABASE
+        f"Missing: {field_label(name)}" for name in REQUIRED if name not in FILLED_ON_A_NEW_DATABASE
     ]
 
 
@@ -254,76 +259,6 @@ def test_the_home_page_says_king_pierce_and_snohomish_counties(client):
 
 # --- JSON-LD --------------------------------------------------------------------------------------
 
-# schema.org: the properties used here and the types each is defined on (schema.org, v28).
-SCHEMA_PROPERTIES = {
-    "name": {"Thing"},
-    "description": {"Thing"},
-    "url": {"Thing"},
-    "identifier": {"Thing"},
-    "telephone": {"Organization", "Place", "Person", "ContactPoint"},
-    "email": {"Organization", "Person", "ContactPoint"},
-    "legalName": {"Organization"},
-    "address": {"Organization", "Place", "Person"},
-    "areaServed": {"Organization", "Service", "ContactPoint"},
-    "member": {"Organization", "ProgramMembership"},
-    "openingHours": {"LocalBusiness", "CivicStructure"},
-    "priceRange": {"LocalBusiness"},
-    "medicalSpecialty": {"MedicalClinic", "MedicalOrganization", "Physician", "Hospital"},
-    "hasCredential": {"Organization", "Person"},
-    "credentialCategory": {"EducationalOccupationalCredential"},
-    "recognizedBy": {"EducationalOccupationalCredential"},
-    "streetAddress": {"PostalAddress"},
-    "addressLocality": {"PostalAddress"},
-    "addressRegion": {"PostalAddress"},
-    "postalCode": {"PostalAddress"},
-    "addressCountry": {"PostalAddress"},
-}
-# Each type with its schema.org supertypes.
-SCHEMA_TYPES = {
-    "MedicalClinic": {
-        "MedicalClinic",
-        "MedicalBusiness",
-        "MedicalOrganization",
-        "LocalBusiness",
-        "Organization",
-        "Place",
-        "Thing",
-    },
-    "Physician": {
-        "Physician",
-        "MedicalBusiness",
-        "MedicalOrganization",
-        "LocalBusiness",
-        "Organization",
-        "Place",
-        "Thing",
-    },
-    "PostalAddress": {"PostalAddress", "ContactPoint", "StructuredValue", "Intangible", "Thing"},
-    "AdministrativeArea": {"AdministrativeArea", "Place", "Thing"},
-    "EducationalOccupationalCredential": {
-        "EducationalOccupationalCredential",
-        "CreativeWork",
-        "Thing",
-    },
-    "GovernmentOrganization": {"GovernmentOrganization", "Organization", "Thing"},
-}
-
-
-def schema_problems(item: dict, where: str = "") -> list[str]:
-    problems = []
-    lineage = SCHEMA_TYPES.get(item["@type"])
-    if lineage is None:
-        return [f"{where}: unknown type {item['@type']}"]
-    for key, value in item.items():
-        if key.startswith("@"):
-            continue
-        if not SCHEMA_PROPERTIES.get(key, set()) & lineage:
-            problems.append(f"{where}{item['@type']}.{key} is not a schema.org property of it")
-        for child in value if isinstance(value, list) else [value]:
-            if isinstance(child, dict):
-                problems += schema_problems(child, f"{where}{item['@type']}.{key} > ")
-    return problems
-
 
 def test_the_clinic_is_described_to_search_engines_with_every_fact_of_its_profile(
     client, example_clinic
@@ -342,10 +277,38 @@ def test_the_clinic_is_described_to_search_engines_with_every_fact_of_its_profil
     assert director["hasCredential"]["identifier"] == "MD00000000"
 
 
-def test_the_schema_check_catches_a_property_on_the_wrong_type():
-    wrong = {"@type": "Physician", "name": "A", "jobTitle": "Medical director"}
+@pytest.mark.parametrize(
+    ("wrong", "found"),
+    [
+        (
+            {"@type": "Physician", "name": "A", "jobTitle": "Medical director"},
+            "Physician.jobTitle is not a schema.org property of it",
+        ),
+        ({"@type": "MedicalClinik", "name": "A"}, "MedicalClinik: not a schema.org type"),
+        (
+            {"@type": "MedicalClinic", "medicalSpecialty": "Ketamine"},
+            "MedicalClinic.medicalSpecialty: text 'Ketamine' is outside ['MedicalSpecialty']",
+        ),
+        (
+            {"@type": "MedicalClinic", "address": {"@type": "Physician", "name": "A"}},
+            "MedicalClinic.address: a Physician is outside ['PostalAddress', 'Text']",
+        ),
+    ],
+)
+def test_the_schema_check_catches_what_schema_org_does_not_define(wrong, found):
+    assert found in schema_problems(wrong)
 
-    assert schema_problems(wrong) == ["Physician.jobTitle is not a schema.org property of it"]
+
+def test_every_pages_structured_data_follows_schema_org(client, example_clinic):
+    types_seen = set()
+    for path in EVERY_PAGE:
+        soup = soup_of(client.get(path))
+        blocks = [json.loads(s.string) for s in soup.select('script[type="application/ld+json"]')]
+        for node in (node for block in blocks for node in block.get("@graph", [block])):
+            assert schema_problems(node) == [], (path, node["@type"])
+            types_seen.add(node["@type"])
+
+    assert {"MedicalClinic", "MedicalWebPage", "FAQPage"} <= types_seen
 
 
 # --- A manager's edit, at once --------------------------------------------------------------------
@@ -374,7 +337,7 @@ def test_clinic_check_names_every_blank_on_a_new_database(capsys):
     assert listed == [
         f"- Missing: {field_label(name)}"
         for name in REQUIRED
-        if name != NOT_REQUIRED_ON_A_NEW_DATABASE
+        if name not in FILLED_ON_A_NEW_DATABASE
     ]
 
 
@@ -561,3 +524,87 @@ def test_a_published_clinician_shows_their_licence_number_with_the_lookup_link(
     licence = people[1].select_one(".care-team__licence a")
     assert licence.get_text() == "RN1"
     assert licence["href"] == example_clinic.director_licence_url
+
+
+# --- Counties, clinicians' licences and photos ----------------------------------------------------
+
+COUNTIES_MIGRATION = importlib.import_module("pages.migrations.0012_counties_served")
+
+
+@pytest.mark.parametrize(
+    ("variable", "counties"),
+    [(None, "King, Pierce, Snohomish"), ("King,Snohomish", "King, Snohomish")],
+)
+def test_the_counties_come_from_the_old_setting_or_its_default(monkeypatch, variable, counties):
+    ClinicProfile.objects.update(counties_served="")
+    if variable is None:
+        monkeypatch.delenv("SERVICE_AREA_COUNTIES", raising=False)
+    else:
+        monkeypatch.setenv("SERVICE_AREA_COUNTIES", variable)
+
+    COUNTIES_MIGRATION.counties_from_setting(apps, None)
+
+    assert ClinicProfile.objects.get().counties_served == counties
+
+
+# Words that would be left around an empty county list.
+EMPTY_AREA = re.compile(
+    r"\bin\s+counties|\(\s*counties\)|\b(home|homes|casa|hogares|pain|crónico) (in|en)\s*[.,]"
+    r"|serves\s*\.|pacientes en|atiende (a|en)\s*\.|\(\s*\)"
+)
+
+
+@pytest.mark.parametrize("path", [*EVERY_PAGE, "/screening/", "/es/screening/"])
+def test_without_counties_no_page_leaves_a_gap_where_the_area_was(client, set_clinic_facts, path):
+    set_clinic_facts(counties_served="")
+    soup = soup_of(client.get(path))
+    text = soup.get_text(" ", strip=True)
+    description = soup.select_one('meta[name="description"]')["content"]
+
+    assert not EMPTY_AREA.search(text), EMPTY_AREA.search(text)
+    assert not EMPTY_AREA.search(description), description
+    assert "Where we provide care" not in text and "Dónde damos atención" not in text
+
+
+def test_with_counties_the_pages_name_them(client, set_clinic_facts):
+    set_clinic_facts(counties_served="King, Snohomish")
+
+    assert "in King and Snohomish counties" in page_text(client, "/")
+    assert "King y Snohomish" in page_text(client, "/es/")
+    assert "We visit homes in King and Snohomish counties." in page_text(client, AT_HOME)
+
+
+def test_clinic_check_names_each_published_clinician_without_a_licence_number(
+    example_clinic, capsys
+):
+    profile = ClinicProfile.objects.get()
+    profile.phone, profile.email, profile.example_field_names = "(206) 321-4567", "c@avyia.test", []
+    profile.save()
+    Clinician.objects.create(name="Ana Ruiz", credentials="RN", role="Gives infusions")
+    Clinician.objects.create(name="Hidden Person", credentials="RN", role="x", published=False)
+    Clinician.objects.create(
+        name="Lee Park", credentials="RN", role="Gives infusions", licence_number="RN60123456"
+    )
+
+    with pytest.raises(CommandError):
+        call_command("clinic_check")
+    out = capsys.readouterr().out
+
+    assert "- Missing: Ana Ruiz's Washington licence number (Clinicians)" in out
+    assert "Lee Park's" not in out and "Hidden Person" not in out
+
+
+def test_photos_are_suggested_without_holding_the_site_back(example_clinic, capsys):
+    profile = ClinicProfile.objects.get()
+    profile.phone, profile.email, profile.example_field_names = "(206) 321-4567", "c@avyia.test", []
+    profile.save()
+    Clinician.objects.create(
+        name="Lee Park", credentials="RN", role="Gives infusions", licence_number="RN60123456"
+    )
+
+    call_command("clinic_check")  # no error: photos are welcome, not required
+    out = capsys.readouterr().out
+
+    assert "No photo yet: the medical director" in out
+    assert "No photo yet: Lee Park (Clinicians)" in out
+    assert "complete" in out

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import override_settings
 
 from intake.models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
-from intake.staff.safety import protocol_current, protocol_version
+from intake.staff.safety import could_not_reach_message, protocol_current, protocol_version
 
 from .support import QUEUE, change_url, review_post
 
@@ -274,3 +274,20 @@ def test_the_could_not_reach_message_can_be_e_mailed_and_is_logged_as_an_attempt
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.CONTACT, detail="E-mail: E-mail sent"
     ).exists()
+
+
+@pytest.mark.parametrize("clinic_phone", ["(206) 321-4567", ""])
+@override_settings(SCREENING_FAILED_ATTEMPTS_BEFORE_MESSAGE=1)
+def test_the_could_not_reach_message_offers_a_call_only_with_the_clinics_number(
+    reviewer_client, routine, set_clinic_facts, clinic_phone
+):
+    set_clinic_facts(phone=clinic_phone)
+    _post(reviewer_client, routine, attempt_method="phone", attempt_outcome="no_answer")
+
+    message = could_not_reach_message(ScreeningRequest.objects.get(pk=routine.pk))
+
+    assert routine.reference in message
+    assert "reply to this message with a good time to call" in message
+    assert ("Please call us at (206) 321-4567 or reply" in message) is bool(clinic_phone)
+    assert "call us at  " not in message and "call us at or" not in message
+    assert "988" in message

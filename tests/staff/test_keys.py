@@ -147,7 +147,7 @@ def test_the_loaded_site_holds_the_zip_index_and_no_database_connection(database
     started = run_django(
         "import avyia_site.wsgi\n"
         "from django.db import connection\n"
-        "from intake.service_area import _zip_index\n"
+        "from pages.service_area import _zip_index\n"
         "print(connection.connection is None, _zip_index.cache_info().currsize)",
         env=database_with_a_request,
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.staff.audit import command_actor_label
+from pages.clinic import FILLED_ON_A_NEW_DATABASE
 from pages.models import ClinicProfile
 from pages.services import clinic_profile_load_example
 
@@ -47,5 +48,5 @@ def _has_any_fact() -> bool:
     return any(
         getattr(profile, field.name) not in (None, "")
         for field in ClinicProfile._meta.concrete_fields
-        if field.editable and not field.primary_key and field.name != "director_licence_url"
+        if field.editable and not field.primary_key and field.name not in FILLED_ON_A_NEW_DATABASE
     )
