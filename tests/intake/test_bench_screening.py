@@ -1,4 +1,5 @@
-"""Concurrency: 500 patients at once through gunicorn with 4 workers lose nothing and see no 5xx."""
+"""Concurrency: patients sending at once through gunicorn with 4 workers lose nothing and see no
+5xx. 16 clients share 96 requests here; `make bench` sends 500 and prints the throughput."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ import sys
 from tests.support import PROJECT_DIR
 
 
-def test_500_concurrent_requests_through_gunicorn_are_all_stored_once():
+REQUESTS = 96
+
+
+def test_concurrent_requests_through_gunicorn_are_all_stored_once():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     result = subprocess.run(
         [
             sys.executable,
             "scripts/bench_screening.py",
             "--requests",
-            "500",
+            str(REQUESTS),
             "--clients",
             "16",
             "--workers",
@@ -36,10 +40,10 @@ def test_500_concurrent_requests_through_gunicorn_are_all_stored_once():
     def figure(name: str) -> int:
         return int(re.search(rf"^\s+{name}:\s+(\d+)", output, re.MULTILINE).group(1))
 
-    assert figure("posted") == 500
-    assert figure("acknowledged") == 500
-    assert figure("stored") == 500
-    assert figure(r"unique references") == 500
+    assert figure("posted") == REQUESTS
+    assert figure("acknowledged") == REQUESTS
+    assert figure("stored") == REQUESTS
+    assert figure(r"unique references") == REQUESTS
     assert figure(r"server errors \(5xx\)") == 0
     expected = (
         "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
