@@ -18,7 +18,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
-from avyia_site.client_address import parse_networks
+from core.client_address import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -94,16 +94,17 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="staff/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    "avyia_site.apps.StaffAdminConfig",
+    "core.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "avyia_site.apps.StaticFilesConfig",
+    "core.apps.StaticFilesConfig",
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
+    "core.apps.CoreConfig",
     "pages",
     "intake",
     "django_otp",
@@ -116,16 +117,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: forwarding headers count only when our own proxy sent the request.
-    "avyia_site.client_address.ForwardedHeadersMiddleware",
+    "core.client_address.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The security headers wrap everything below, so static files, the favicon, the health check
     # and cached pages carry them as well as rendered pages.
-    "avyia_site.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "avyia_site.middleware.HealthCheckMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     # Content pages from memory: after WhiteNoise and the health check, before anything per-user.
     "pages.middleware.SharedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,8 +139,8 @@ MIDDLEWARE = [
     # Bodies the site cannot use are refused before anything reads them (the CSRF check, a view,
     # the staff session's end keeping a review page's typing), once it is known whether a signed-in
     # staff member is uploading a photo.
-    "avyia_site.middleware.RequestBodyGuardMiddleware",
-    "avyia_site.staff_sessions.StaffSessionMiddleware",
+    "core.middleware.RequestBodyGuardMiddleware",
+    "core.staff_sessions.StaffSessionMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,8 +159,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "avyia_site.context_processors.clinic",
-                "avyia_site.context_processors.languages",
+                "pages.context_processors.clinic",
+                "pages.context_processors.languages",
             ],
         },
     },
@@ -238,7 +239,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "avyia_site.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Staff sign in with a TOTP code as well (django-otp); the issuer names the entry in their app.
@@ -470,7 +471,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "mail_admins": {"class": "avyia_site.error_mail.ErrorMailHandler", "level": "ERROR"},
+        "mail_admins": {"class": "core.error_mail.ErrorMailHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["console", "mail_admins"], "level": "INFO"},
     "loggers": {

@@ -27,7 +27,7 @@ def encryption_keys_check(app_configs=None, databases=None, **kwargs) -> list[ch
 @checks.register()
 def business_hours_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """The promise, business hours and days must parse: the queue's due times depend on them."""
-    from .business_hours import business_hours, business_weekdays, response_allowance
+    from core.business_hours import business_hours, business_weekdays, response_allowance
 
     try:
         business_hours()

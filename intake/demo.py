@@ -17,8 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from intake.due_times import due_at_for
+
 from . import questionnaire
-from .business_hours import due_at_for
 from .form_token import form_token_issue
 from .forms import ScreeningRequestForm
 from .models import ContactAttempt, ScreeningRequest

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.business_hours import response_time_words
+from intake.due_times import due_at_for
 from pages.clinic import clinic_facts
 
 from . import consent, questionnaire
-from .business_hours import due_at_for, response_time_words
 from .crypto import (
     client_address_hash,
     email_blind_index,

@@ -20,12 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from avyia_site.client_address import client_ip
-from avyia_site.middleware import database_connection_renew
+from core.business_hours import response_time_words
+from core.client_address import client_ip
+from core.middleware import database_connection_renew
 
 from . import journey
 from .blank_form import blank_first_page
-from .business_hours import response_time_words
 from .drafts import (
     draft_delete,
     draft_discard,

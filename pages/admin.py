@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.html import format_html
 
-from avyia_site.admin_words import StaffModelAdmin, titled
+from core.admin_words import StaffModelAdmin, titled
 
 from . import photos, services
 from .clinic import example_fields

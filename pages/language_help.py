@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from avyia_site.phones import phone_e164
+from core.phones import phone_e164
 
 from .clinic import clinic_facts
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from intake.models import AuditEvent
-from intake.staff.audit import audit_record
+from core.audit import audit_record
+from core.models import AuditEvent
 
 from . import photos
 from .cache import bump_content_version

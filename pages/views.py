@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from intake.business_hours import response_time_words
+from core.business_hours import response_time_words
 
 from . import photos, structured_data
 from .cache import SharedPageMixin

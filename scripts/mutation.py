@@ -66,7 +66,7 @@ TARGETS = (
             "rate_limit_count",
         ),
     ),
-    Target("client_address", "avyia_site/client_address.py", ("tests/test_client_address.py",)),
+    Target("client_address", "core/client_address.py", ("tests/test_client_address.py",)),
     Target("form_token", "intake/form_token.py", ("tests/intake/test_form_token.py",)),
     Target(
         "workflow",

@@ -5,7 +5,7 @@ import gc
 import pytest
 from django.test import Client, RequestFactory
 
-from avyia_site.client_address import client_ip
+from core.client_address import client_ip
 from tests.intake.screening_support import post_screening
 
 
@@ -64,7 +64,7 @@ def test_behind_our_proxy_each_forwarded_client_has_its_own_limit(settings):
 
 
 def test_forwarding_headers_from_an_untrusted_peer_are_dropped(settings):
-    from avyia_site.client_address import ForwardedHeadersMiddleware
+    from core.client_address import ForwardedHeadersMiddleware
 
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     seen = {}
@@ -162,7 +162,7 @@ def test_client_ip_with_missing_headers_and_empty_entries(settings, proxies, met
 def test_trusted_proxies_are_addresses_or_networks_and_blank_entries_are_ignored():
     from ipaddress import ip_network
 
-    from avyia_site.client_address import parse_networks
+    from core.client_address import parse_networks
 
     # " unix " as read from the environment: a new string, equal to "unix" but not the same object.
     assert parse_networks([" 10.0.0.1/8 ", "", "  ", "::1", " unix "]) == (
@@ -195,7 +195,7 @@ def test_trusted_proxies_are_addresses_or_networks_and_blank_entries_are_ignored
     ],
 )
 def test_is_trusted_proxy(settings, proxies, address, trusted):
-    from avyia_site.client_address import is_trusted_proxy
+    from core.client_address import is_trusted_proxy
 
     settings.TRUSTED_PROXIES = proxies
 
@@ -203,7 +203,7 @@ def test_is_trusted_proxy(settings, proxies, address, trusted):
 
 
 def test_forwarding_headers_from_our_proxy_are_kept(settings):
-    from avyia_site.client_address import FORWARDING_HEADERS, ForwardedHeadersMiddleware
+    from core.client_address import FORWARDING_HEADERS, ForwardedHeadersMiddleware
 
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     seen = {}
@@ -223,6 +223,6 @@ def test_forwarding_headers_from_our_proxy_are_kept(settings):
 
 
 def test_the_proxy_list_is_parsed_once_and_reused():
-    from avyia_site.client_address import _networks
+    from core.client_address import _networks
 
     assert _networks(("127.0.0.1", "10.0.0.0/8")) is _networks(("127.0.0.1", "10.0.0.0/8"))

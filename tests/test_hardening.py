@@ -92,7 +92,7 @@ def test_every_other_charset_is_the_styled_400_never_a_500(path):
 def test_a_request_django_finds_malformed_gets_the_styled_400_without_its_body_read(rf):
     from django.core.exceptions import BadRequest
 
-    from avyia_site.middleware import bad_request
+    from core.middleware import bad_request
 
     request = rf.post("/es/screening/", b"zip_code=98101", content_type=LATIN_1_FORM)
     response = bad_request(request, BadRequest("malformed"))

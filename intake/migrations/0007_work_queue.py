@@ -11,8 +11,8 @@ import intake.fields
 
 def due_times_and_name_search_for_requests_already_received(apps, schema_editor):
     """Requests that arrived before this change get a due time and a name search index."""
-    from intake.business_hours import due_at_for
     from intake.crypto import name_birth_blind_index
+    from intake.due_times import due_at_for
 
     ScreeningRequest = apps.get_model("intake", "ScreeningRequest")
     for row in ScreeningRequest.objects.only(

@@ -33,22 +33,17 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from avyia_site.admin_words import StaffDateFilter, StaffModelAdmin, titled
-from avyia_site.phones import phone_e164, phone_national
+from core.admin_words import StaffDateFilter, StaffModelAdmin, titled
+from core.audit import audit_record_queue_view, queue_view_references
+from core.dates import clinic_datetime
+from core.models import AuditEvent
+from core.phones import phone_e164, phone_national
 
 from ..crypto import email_blind_index
 from ..fhir import FHIR_JSON
-from ..models import (
-    AuditEvent,
-    ContactAttempt,
-    ScreeningRequest,
-    SuicideRiskProtocol,
-    normalise_reference,
-)
+from ..models import ContactAttempt, ScreeningRequest, SuicideRiskProtocol, normalise_reference
 from . import queue as work_queue
 from . import review, safety, unsaved
-from .audit import audit_record_queue_view, queue_view_references
-from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
 from .presentation import review_page_context
 from .queue_filters import (
@@ -303,7 +298,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 context["fhir_url"] = reverse("admin:intake_screeningrequest_fhir", args=[obj.pk])
             context.update(
                 review_page_context(
-                    obj, show_audit_link=request.user.has_perm("intake.view_auditevent")
+                    obj, show_audit_link=request.user.has_perm("core.view_auditevent")
                 )
             )
             context["can_change"] = can_change

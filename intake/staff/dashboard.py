@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Min
 from django.utils import timezone
 
-from ..business_hours import clinic_zone
+from core.business_hours import clinic_zone
+
 from ..models import ContactAttempt, ScreeningRequest
 from .queue import UNANSWERED_STATUSES, due_today, overdue, queue_annotate
 from .queue import duration_words as wait_words

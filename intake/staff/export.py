@@ -14,14 +14,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from avyia_site.phones import phone_national
+from core.audit import audit_record_many
+from core.models import AuditEvent
+from core.phones import phone_national
 
 from .. import questionnaire
 from ..fhir import screening_request_bundle
 from ..forms import answer_shown
-from ..models import AuditEvent, ScreeningRequest
+from ..models import ScreeningRequest
 from ..questionnaire import Kind, Question
-from .audit import audit_record_many
 from .queue import request_reasons
 
 # Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark.

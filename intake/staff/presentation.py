@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from avyia_site.phones import phone_e164, phone_national
+from core.phones import phone_e164, phone_national
 
 from .. import questionnaire
 from ..forms import answer_shown
@@ -153,7 +153,7 @@ def review_page_context(
         context["next_request_reference"] = following.reference
     if show_audit_link:
         context["audit_url"] = (
-            reverse("admin:intake_auditevent_changelist")
+            reverse("admin:core_auditevent_changelist")
             + "?"
             + urlencode({"q": screening_request.reference})
         )

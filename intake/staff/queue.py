@@ -29,8 +29,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from core.business_hours import clinic_day_bounds
+
 from .. import questionnaire
-from ..business_hours import clinic_day_bounds
 from ..models import ContactAttempt, ScreeningRequest
 
 Priority = ScreeningRequest.Priority

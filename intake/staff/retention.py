@@ -18,8 +18,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..models import AuditEvent, ScreeningRequest
-from .audit import audit_record_many
+from core.audit import audit_record_many
+from core.models import AuditEvent
+
+from ..models import ScreeningRequest
 from .safety import protocol_incomplete
 
 

@@ -10,8 +10,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
-from .audit import audit_record
+from core.audit import audit_record
+from core.models import AuditEvent
+
+from ..models import InternalNote, ScreeningRequest, StatusChange
 from .safety import status_move_requirements_check
 
 Status = ScreeningRequest.Status

@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
+from core.dates import clinic_datetime_text
+from core.models import AuditEvent
+
+from ..models import ContactAttempt, ProtocolConfirmation, ScreeningRequest
 from . import review, safety
-from .dates import clinic_datetime_text
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome

@@ -19,17 +19,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 
+from core.audit import audit_record
+from core.models import AuditEvent
+from intake.due_times import due_at_for
 from pages.clinic import clinic_facts
 
-from ..business_hours import due_at_for
-from ..models import (
-    AuditEvent,
-    ContactAttempt,
-    ProtocolConfirmation,
-    ScreeningRequest,
-    SuicideRiskProtocol,
-)
-from .audit import audit_record
+from ..models import ContactAttempt, ProtocolConfirmation, ScreeningRequest, SuicideRiskProtocol
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome

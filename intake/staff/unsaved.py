@@ -17,7 +17,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from avyia_site.staff_sessions import staff_session_ending
+from core.staff_sessions import staff_session_ending
 
 from ..models import ScreeningRequest, UnsavedReview
 

@@ -9,9 +9,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.dates import clinic_datetime
 from intake.models import ScreeningRequest
 from intake.staff import dashboard
-from intake.staff.dates import clinic_datetime
 from intake.staff.queue import due_words, most_pressing
 from intake.staff.retention import requests_past_retention
 

@@ -10,7 +10,6 @@ import sys
 
 from tests.support import PROJECT_DIR
 
-
 REQUESTS = 96
 
 

@@ -20,8 +20,9 @@ OTHER_BACKUP_KEY = str(pyrage.x25519.Identity.generate())
 SEED = """
 from django.core.management import call_command
 from django.contrib.auth import get_user_model
-from intake.models import AuditEvent, ScreeningRequest
-from intake.staff.audit import audit_record
+from core.models import AuditEvent
+from intake.models import ScreeningRequest
+from core.audit import audit_record
 call_command("migrate", verbosity=0)
 call_command("seed_demo_requests", verbosity=0)
 staff = get_user_model().objects.create_user("drill-reviewer", password="x" * 20)
@@ -32,7 +33,8 @@ for r in ScreeningRequest.objects.all():
 # Every request decrypted field by field, and the whole audit trail, as JSON.
 SNAPSHOT = """
 import json
-from intake.models import AuditEvent, ScreeningRequest
+from core.models import AuditEvent
+from intake.models import ScreeningRequest
 from intake.staff.keys import encrypted_models
 rows = {}
 for model, names in encrypted_models():

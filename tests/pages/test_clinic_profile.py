@@ -21,7 +21,7 @@ from django.core.checks import Warning as CheckWarning
 from django.core.management import CommandError, call_command
 from django.template.loader import render_to_string
 
-from intake.models import AuditEvent
+from core.models import AuditEvent
 from pages.cache import bump_content_version
 from pages.checks import clinic_profile_check
 from pages.clinic import (

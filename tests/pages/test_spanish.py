@@ -10,9 +10,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 
-from avyia_site.phones import phone_e164
+from core.phones import phone_e164
 from pages.models import FaqEntry
 from pages.services import faq_entry_save
 
@@ -217,7 +218,8 @@ def test_every_message_is_translated_and_none_is_fuzzy(tmp_path):
     """makemessages on a copy of the tree: a string added to the code and not translated fails."""
     tree = tmp_path / "tree"
     ignore = shutil.ignore_patterns(".venv", "node_modules", "var", "__pycache__", "*.mo", ".git")
-    for name in ("avyia_site", "intake", "operations", "pages", "templates", "locale"):
+    ours = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == ROOT]
+    for name in ("avyia_site", *(path.name for path in ours), "templates", "locale"):
         shutil.copytree(ROOT / name, tree / name, ignore=ignore)
     shutil.copy(ROOT / "manage.py", tree / "manage.py")
     subprocess.run(

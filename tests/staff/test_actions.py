@@ -12,7 +12,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
-from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+from core.models import AuditEvent
+from intake.models import InternalNote, ScreeningRequest, StatusChange
 from intake.staff.review import internal_note_create
 
 from .support import QUEUE, change_url

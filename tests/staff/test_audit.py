@@ -7,12 +7,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from intake.models import AuditEvent, ScreeningRequest
+from core.models import AuditEvent
+from intake.models import ScreeningRequest
 from intake.staff.retention import screening_requests_purge
 
 from .support import QUEUE, change_url, review_post
 
-AUDIT = "/staff/intake/auditevent/"
+AUDIT = "/staff/core/auditevent/"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.test import Client
 
-from intake.models import AuditEvent
+from core.models import AuditEvent
 from pages.admin import ClinicProfileForm
 from pages.models import ClinicProfile
 

@@ -9,7 +9,8 @@ from django.core import mail
 from django.db import connection
 from django.test import override_settings
 
-from intake.models import AuditEvent, ContactAttempt, ProtocolConfirmation, ScreeningRequest
+from core.models import AuditEvent
+from intake.models import ContactAttempt, ProtocolConfirmation, ScreeningRequest
 from intake.staff.safety import could_not_reach_message, protocol_current, protocol_version
 
 from .support import QUEUE, change_url, review_post
@@ -202,7 +203,7 @@ def test_an_edit_to_the_protocol_is_in_the_audit_trail_with_who_and_which_versio
         f"{old_version} -> {protocol_version(protocol)}, text {len(text)} characters, 1 step"
     )
     assert old_version != protocol_version(protocol)
-    audit_page = manager_client.get("/staff/intake/auditevent/").content.decode()
+    audit_page = manager_client.get("/staff/core/auditevent/").content.decode()
     assert protocol_version(protocol) in audit_page
 
 

@@ -6,7 +6,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from intake.models import AuditEvent, InternalNote, ScreeningRequest
+from core.models import AuditEvent
+from intake.models import InternalNote, ScreeningRequest
 
 
 def test_the_demo_set_covers_every_priority_and_status_with_fictitious_people():

@@ -15,7 +15,8 @@ import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from intake.business_hours import add_business_time, due_at_for, response_allowance
+from core.business_hours import add_business_time, response_allowance
+from intake.due_times import due_at_for
 from intake.models import ScreeningRequest
 
 from .support import QUEUE, verified_session

@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group, Permission
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 
+from core.models import AuditEvent
 from intake import questionnaire
 from intake.fhir import TASK_PRIORITY, TASK_STATUS
-from intake.models import AuditEvent, ScreeningRequest
+from intake.models import ScreeningRequest
 from tests.fhir_validation import assert_valid_fhir
 
 from .support import change_url

@@ -10,9 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from intake.models import AuditEvent, ScreeningRequest
+from core.audit import audit_record_queue_view, queue_view_references
+from core.models import AuditEvent
+from intake.models import ScreeningRequest
 from intake.staff.admin import ScreeningRequestAdmin
-from intake.staff.audit import audit_record_queue_view, queue_view_references
 
 from .support import QUEUE
 

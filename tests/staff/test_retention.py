@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+from core.models import AuditEvent
+from intake.models import InternalNote, ScreeningRequest, StatusChange
 from intake.staff.retention import months_before
 from intake.staff.review import internal_note_create, screening_request_set_status
 from intake.staff.safety import contact_attempt_log

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.db import connection
 
-from intake.models import AuditEvent, InternalNote, ScreeningRequest, StatusChange
+from core.models import AuditEvent
+from intake.models import InternalNote, ScreeningRequest, StatusChange
 from intake.staff.safety import protocol_current
 
 from .support import change_url, review_post

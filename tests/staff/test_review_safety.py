@@ -11,7 +11,7 @@ import time
 import pytest
 from django.test import Client
 
-from avyia_site.staff_sessions import LAST_SEEN_AT, SIGNED_IN_AT
+from core.staff_sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from intake.models import ContactAttempt, InternalNote, ScreeningRequest, UnsavedReview
 from intake.staff import safety
 

@@ -17,15 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.models import AuditEvent
 from intake import questionnaire
 from intake.demo import demo_request_create
-from intake.models import (
-    AuditEvent,
-    ContactAttempt,
-    InternalNote,
-    ProtocolConfirmation,
-    ScreeningRequest,
-)
+from intake.models import ContactAttempt, InternalNote, ProtocolConfirmation, ScreeningRequest
 from intake.questionnaire import SCREENING, scoring
 from intake.staff import dashboard, safety
 from intake.staff.queue import due_words, queue_annotate

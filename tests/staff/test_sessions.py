@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.test import Client
 
-from avyia_site.staff_sessions import LAST_SEEN_AT, SIGNED_IN_AT
+from core.staff_sessions import LAST_SEEN_AT, SIGNED_IN_AT
 
 from .support import ADMIN, LOGIN, QUEUE, verified_session
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from avyia_site.admin_site import StaffAuthenticationForm
+from core.admin_site import StaffAuthenticationForm
 
 from .support import ADMIN, LOGIN, PASSWORD, current_code, sign_in
 

@@ -14,14 +14,15 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 
-from intake.models import AuditEvent, ScreeningRequest
+from core.models import AuditEvent
+from intake.models import ScreeningRequest
 from intake.staff.accounts import staff_mfa_enrol
 from intake.staff.safety import protocol_current
 from pages.models import FaqEntry
 
 from .support import ADMIN, PASSWORD, QUEUE, change_url, review_post, verified_session
 
-AUDIT = "/staff/intake/auditevent/"
+AUDIT = "/staff/core/auditevent/"
 
 # Django's own wording, as its admin would show it on these pages.
 STOCK_TEXTS = [

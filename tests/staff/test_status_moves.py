@@ -10,13 +10,8 @@ import itertools
 import pytest
 from django.core.exceptions import ValidationError
 
-from intake.models import (
-    AuditEvent,
-    ContactAttempt,
-    InternalNote,
-    ScreeningRequest,
-    StatusChange,
-)
+from core.models import AuditEvent
+from intake.models import ContactAttempt, InternalNote, ScreeningRequest, StatusChange
 from intake.staff.review import (
     internal_note_create,
     screening_request_assign,

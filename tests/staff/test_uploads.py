@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from avyia_site.middleware import UPLOAD_VIEW_NAMES
+from core.middleware import UPLOAD_VIEW_NAMES
 from pages.models import Clinician
 
 from .support import LOGIN, verified_session

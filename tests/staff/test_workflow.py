@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from intake.models import AuditEvent, ScreeningRequest
+from core.models import AuditEvent
+from intake.models import ScreeningRequest
 from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
 from intake.staff.safety import contact_attempt_log
 

@@ -7,8 +7,8 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from core.audit import command_actor_label
 from intake.drafts import drafts_purge
-from intake.staff.audit import command_actor_label
 from intake.staff.retention import (
     audit_events_expire,
     requests_held_for_protocol,

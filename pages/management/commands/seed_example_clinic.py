@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from intake.staff.audit import command_actor_label
+from core.audit import command_actor_label
 from pages.clinic import FILLED_ON_A_NEW_DATABASE
 from pages.models import ClinicProfile
 from pages.services import clinic_profile_load_example

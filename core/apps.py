@@ -1,11 +1,20 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app of ours shares: the audit trail, the staff admin site and sessions, phone
+    numbers, client addresses, business hours. It imports no other app of ours."""
+
+    name = "core"
+    verbose_name = "Audit trail"
 
 
 class StaffAdminConfig(AdminConfig):
     """Django's admin app with our site, which requires a second factor, as `admin.site`."""
 
-    default_site = "avyia_site.admin_site.StaffAdminSite"
+    default_site = "core.admin_site.StaffAdminSite"
 
     def ready(self) -> None:
         super().ready()

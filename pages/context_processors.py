@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from avyia_site.phones import phone_e164
+from core.phones import phone_e164
 from pages.clinic import clinic_facts
 from pages.service_area import counties_words
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 
-from ..business_hours import clinic_zone
+from .business_hours import clinic_zone
 
 CLINIC_DATETIME_FORMAT = "D, M j, Y, g:i A"  # "Mon, Nov 30, 2026, 9:05 AM"
 

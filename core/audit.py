@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from ..models import AuditEvent
+from .models import AuditEvent
 
 
 def command_actor_label(command: str) -> str:

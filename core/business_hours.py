@@ -1,10 +1,10 @@
-"""When a screening request is due for an answer: the clinic's business hours, days and holidays.
+"""The clinic's working time: its business hours, days and holidays, and the reply time promised.
 
 The promise patients read (`SCREENING_RESPONSE_TIME`, e.g. "one business day") is the same setting
-the due time is computed from, so the page and the queue cannot disagree. Acute requests are due at
-once; urgent ones within `SCREENING_URGENT_BUSINESS_HOURS`. Everything happens in the clinic's time
-zone (`CLINIC_TIME_ZONE`); holidays come from the `holidays` package (`CLINIC_HOLIDAYS`, e.g.
-"US-WA" for United States federal and Washington State holidays).
+a request's due time is computed from (`intake.due_times`), so the page and the queue cannot
+disagree. Everything happens in the clinic's time zone (`CLINIC_TIME_ZONE`); holidays come from the
+`holidays` package (`CLINIC_HOLIDAYS`, e.g. "US-WA" for United States federal and Washington State
+holidays).
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language, ngettext
-
-from .models import ScreeningRequest
-
-Priority = ScreeningRequest.Priority
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -139,17 +135,6 @@ def add_business_time(start: datetime, allowance: timedelta) -> datetime:
             remaining -= left_today
         moment = datetime.combine(day + timedelta(days=1), opens, tzinfo=zone)
     raise ImproperlyConfigured("No business day found: check CLINIC_BUSINESS_DAYS.")
-
-
-def due_at_for(*, priority: int, received_at: datetime) -> datetime:
-    """When a request of this priority, received then, is due for its first contact."""
-    if priority == Priority.ACUTE:
-        return received_at
-    if priority == Priority.URGENT:
-        allowance = timedelta(hours=settings.SCREENING_URGENT_BUSINESS_HOURS)
-    else:
-        allowance = response_allowance()
-    return add_business_time(received_at, allowance)
 
 
 def clinic_day_bounds(moment: datetime) -> tuple[datetime, datetime]:
