@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from avyia_site.admin_words import StaffDateFilter, StaffModelAdmin, titled
+from avyia_site.admin_words import StaffModelAdmin, titled
 from avyia_site.phones import phone_e164, phone_national
 
 from ..crypto import email_blind_index
@@ -96,7 +96,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         ("priority", titled("priority", admin.ChoicesFieldListFilter, all_label="Any priority")),
         FlagFilter,
         ServiceAreaFilter,
-        ("received_at", titled("received", StaffDateFilter)),
+        ("received_at", titled("received", admin.DateFieldListFilter)),
     )
     list_select_related = ("assigned_to",)
     # Each page view is one audit event listing the page's references (see audit_record_queue_view):
@@ -594,7 +594,7 @@ class AuditEventAdmin(StaffModelAdmin):
     list_display = ("when", "actor_username", "action", "requests", "detail")
     list_filter = (
         ("action", titled("action", admin.ChoicesFieldListFilter, all_label="Any action")),
-        ("occurred_at", titled("when", StaffDateFilter)),
+        ("occurred_at", titled("when", admin.DateFieldListFilter)),
     )
     # The detail too: a queue page view lists its references there.
     search_fields = ("reference", "detail", "actor_username")
