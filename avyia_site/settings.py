@@ -203,6 +203,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache holds the content version, so it must be shared by every worker: a file cache
 # on one machine, Redis (CACHE_URL=redis://...) across several app servers.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# `?key_prefix=` keeps several sites (or test runs) apart in one Redis database; django-environ
+# spells it in lower case for Django's Redis backend, which reads only KEY_PREFIX.
+if "key_prefix" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix")
 
 # --- Background tasks ---------------------------------------------------------------------------
 
