@@ -8,7 +8,6 @@ a TOTP code is treated as if they were not staff (django-otp's `OTPAdminSite.has
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
@@ -17,7 +16,6 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -132,4 +130,3 @@ class StaffAdminSite(OTPAdminSite):
         context["session_warning_seconds"] = int(settings.STAFF_SESSION_WARNING.total_seconds())
         context["session_keepalive_url"] = reverse("admin:session_keepalive")
         return context
-

@@ -81,7 +81,7 @@ def nginx_in_front_of(app_servers: list[AppServer], tmp_path: Path) -> Iterator[
     conf = tmp_path / "nginx.conf"
     user = "root root" if os.geteuid() == 0 else ""
     conf.write_text(render_cluster_conf(runtime_dir=str(tmp_path), site=str(site), user=user))
-    nginx = subprocess.Popen(  # noqa: S603
+    nginx = subprocess.Popen(
         [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
         stderr=subprocess.PIPE,
     )

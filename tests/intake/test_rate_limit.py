@@ -156,7 +156,7 @@ def _django(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedP
 def _together(code: str, *args: str, env: dict[str, str], processes: int) -> list[tuple]:
     """Run `code` in several processes, each set up and waiting, then let them all go at once."""
     running = [
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             _django_command(code, *args),
             cwd=PROJECT_DIR,
             env=env,
@@ -191,7 +191,7 @@ def test_the_limit_holds_exactly_across_two_processes(tmp_path: Path):
         runs = _together(CLIENT, "6", env=env, processes=2)
         counted = _django(COUNT, env=env)
 
-    for process, stdout, stderr in runs:
+    for process, _, stderr in runs:
         assert process.returncode == 0, stderr
     statuses = [s for _, stdout, _ in runs for s in json.loads(stdout.strip().splitlines()[-1])]
     assert len(statuses) == 12

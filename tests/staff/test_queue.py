@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 from urllib.parse import quote, quote_plus, unquote_plus
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
