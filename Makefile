@@ -23,8 +23,9 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 install: $(VENV)/.runtime messages
 install-dev: $(VENV)/.dev messages
 
-## messages: compile the translations (locale/*/LC_MESSAGES/django.po) with GNU gettext's msgfmt
-MESSAGE_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+## messages: compile the message files (locale/es: the Spanish; locale/en: the staff admin's words
+## in place of Django's) with GNU gettext's msgfmt
+MESSAGE_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 messages: $(MESSAGE_FILES)
 
 ## messages-update: add new strings to the message files (staff pages stay English), then translate

@@ -204,6 +204,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache holds the content version, so it must be shared by every worker: a file cache
 # on one machine, Redis (CACHE_URL=redis://...) across several app servers.
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# `?key_prefix=` keeps several sites (or test runs) apart in one Redis database; django-environ
+# spells it in lower case for Django's Redis backend, which reads only KEY_PREFIX.
+if "key_prefix" in CACHES["default"]:
+    CACHES["default"]["KEY_PREFIX"] = CACHES["default"].pop("key_prefix")
 
 # --- Background tasks ---------------------------------------------------------------------------
 
@@ -245,7 +249,7 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Staff sign in with a TOTP code as well (django-otp); the issuer names the entry in their app.
 OTP_TOTP_ISSUER = "AVYIA staff"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
-# Automatic sign-out for staff (avyia_site.staff_sessions); patients never sign in.
+# Automatic sign-out for staff (core.staff_sessions); patients never sign in.
 STAFF_SESSION_IDLE_TIMEOUT = timedelta(minutes=15)
 STAFF_SESSION_MAX_AGE = timedelta(hours=12)
 # How long after the idle time an ended session is still recognised (to keep unsaved work).
@@ -411,7 +415,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AVYIA <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who gets an e-mail for every server error (its path, exception class and code lines, never the
-# request's data: avyia_site.error_mail), comma-separated addresses.
+# request's data: core.error_mail), comma-separated addresses.
 ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
 
 # --- The clinic ---------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ a TOTP code is treated as if they were not staff (django-otp's `OTPAdminSite.has
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
@@ -17,8 +16,6 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from .admin_words import StaffJavaScriptCatalog, delete_selected
 
 
 class StaffAuthenticationForm(AdminAuthenticationForm):
@@ -107,15 +104,10 @@ class StaffAdminSite(OTPAdminSite):
     site_url = None
     # A handful of models: the side menu would only take width from the work queue.
     enable_nav_sidebar = False
-    # Template names, not passwords.
-    password_change_template = "admin/password_change_form.html"  # noqa: S105
-    password_change_done_template = "admin/password_change_done.html"  # noqa: S105
 
     def __init__(self, name: str = "admin") -> None:
         # django-otp names its site "otpadmin"; keeping "admin" keeps every admin URL name.
         super().__init__(name)
-        # Same name, so it replaces Django's "delete selected" on every model: our words.
-        self.add_action(delete_selected)
 
     def get_urls(self):
         keepalive = path(
@@ -138,18 +130,3 @@ class StaffAdminSite(OTPAdminSite):
         context["session_warning_seconds"] = int(settings.STAFF_SESSION_WARNING.total_seconds())
         context["session_keepalive_url"] = reverse("admin:session_keepalive")
         return context
-
-    def password_change(self, request, extra_context=None):
-        title = "Change your password"
-        return super().password_change(request, {"title": title, **(extra_context or {})})
-
-    def password_change_done(self, request, extra_context=None):
-        title = "Password changed"
-        return super().password_change_done(request, {"title": title, **(extra_context or {})})
-
-    def app_index(self, request, app_label, extra_context=None):
-        title = apps.get_app_config(app_label).verbose_name
-        return super().app_index(request, app_label, {"title": title, **(extra_context or {})})
-
-    def i18n_javascript(self, request, extra_context=None):
-        return StaffJavaScriptCatalog.as_view(packages=["django.contrib.admin"])(request)

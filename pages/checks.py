@@ -1,7 +1,8 @@
 """Deployment checks: the translations are compiled, and the clinic profile is ready.
 
 Without a compiled message file every translated word on the Spanish pages (the crisis line's
-"marque 2" among them) falls back to English, so `check --deploy` refuses to pass.
+"marque 2" among them) falls back to English, and the staff admin to Django's words, so
+`check --deploy` refuses to pass.
 """
 
 from __future__ import annotations
@@ -18,20 +19,19 @@ from .models import ClinicProfile
 
 @checks.register(checks.Tags.translation, deploy=True)
 def compiled_translations_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every message file is compiled: the Spanish, and the staff admin's English words."""
     errors = []
-    for code, _name in settings.LANGUAGES:
-        if code == settings.LANGUAGE_CODE:
-            continue
-        source = Path(settings.LOCALE_PATHS[0]) / code / "LC_MESSAGES" / "django.po"
-        compiled = source.with_suffix(".mo")
-        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
-            errors.append(
-                checks.Error(
-                    f"{compiled} is missing or older than {source.name}.",
-                    hint="Run `make messages` (or `manage.py compilemessages`).",
-                    id="pages.E001",
+    for locale_path in settings.LOCALE_PATHS:
+        for source in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):
+            compiled = source.with_suffix(".mo")
+            if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+                errors.append(
+                    checks.Error(
+                        f"{compiled} is missing or older than {source.name}.",
+                        hint="Run `make messages` (or `manage.py compilemessages`).",
+                        id="pages.E001",
+                    )
                 )
-            )
     return errors
 
 

@@ -219,3 +219,13 @@ def test_check_deploy_warns_when_notices_and_alerts_would_reach_nobody(drop, fin
 
     assert result.returncode != 0
     assert finding in result.stdout + result.stderr
+
+
+def test_a_cache_url_s_key_prefix_reaches_the_redis_cache():
+    # Several sites, or test runs, share one Redis database apart only by their keys' prefix.
+    result = run_django(
+        "from django.core.cache import cache; print(cache.make_key('version'))",
+        env={"CACHE_URL": "redis://127.0.0.1:6379/0?key_prefix=clinic-a"},
+    )
+
+    assert result.stdout.strip() == "clinic-a:1:version", result.stderr

@@ -152,13 +152,49 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(settings):
     assert_baseline_headers(response.headers)
 
 
-def test_upload_limits_are_capped_everywhere(settings):
-    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 256 * 1024
-    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 64 * 1024
-    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS <= 400
-    # One file at a time, and only in the staff admin (a clinician's photo).
-    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == 1
-    assert settings.STAFF_UPLOAD_MAX_BYTES <= 11 * 1024 * 1024
+def _form_body(size: int) -> bytes:
+    """A screening form body of exactly `size` bytes (the rest padding in a field no form has)."""
+    head = b"zip_code=98101&padding="
+    return head + b"x" * (size - len(head))
+
+
+def test_a_body_one_byte_over_the_limit_is_refused_and_one_at_the_limit_is_read(settings):
+    limit = settings.REQUEST_BODY_MAX_BYTES
+    client, token = csrf_client()
+
+    def post(size: int):
+        return client.generic(
+            "POST",
+            "/screening/",
+            _form_body(size),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_CSRFTOKEN=token,
+        )
+
+    at_the_limit, over_it = post(limit), post(limit + 1)
+
+    assert at_the_limit.status_code == 302  # read: the ZIP code step goes on to the next
+    assert over_it.status_code == 400
+    assert "We could not read what your browser sent" in over_it.content.decode()
+    assert not ScreeningRequest.objects.exists()
+
+
+def test_more_fields_than_any_form_has_is_the_styled_400_never_a_500(settings):
+    client, token = csrf_client()
+    client.raise_request_exception = False
+    fields = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = client.generic(
+        "POST",
+        "/screening/",
+        f"zip_code=98101&{fields}".encode(),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_CSRFTOKEN=token,
+    )
+
+    assert response.status_code == 400
+    assert "We could not read what your browser sent" in response.content.decode()
+    assert_baseline_headers(response.headers)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from core.admin_words import StaffDateFilter, StaffModelAdmin, titled
+from core.admin_words import StaffModelAdmin, titled
 from core.audit import audit_record_queue_view, queue_view_references
 from core.dates import clinic_datetime
 from core.models import AuditEvent
@@ -91,7 +91,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         ("priority", titled("priority", admin.ChoicesFieldListFilter, all_label="Any priority")),
         FlagFilter,
         ServiceAreaFilter,
-        ("received_at", titled("received", StaffDateFilter)),
+        ("received_at", titled("received", admin.DateFieldListFilter)),
     )
     list_select_related = ("assigned_to",)
     # Each page view is one audit event listing the page's references (see audit_record_queue_view):
@@ -589,7 +589,7 @@ class AuditEventAdmin(StaffModelAdmin):
     list_display = ("when", "actor_username", "action", "requests", "detail")
     list_filter = (
         ("action", titled("action", admin.ChoicesFieldListFilter, all_label="Any action")),
-        ("occurred_at", titled("when", StaffDateFilter)),
+        ("occurred_at", titled("when", admin.DateFieldListFilter)),
     )
     # The detail too: a queue page view lists its references there.
     search_fields = ("reference", "detail", "actor_username")

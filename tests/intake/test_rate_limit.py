@@ -6,8 +6,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -98,16 +96,23 @@ def test_a_refused_request_does_not_add_to_the_count(settings):
 
 CLIENT = textwrap.dedent(
     """
-    import json, sys, time
+    import json, sys
+    from datetime import UTC, datetime
+
+    import time_machine
     from django.test import Client
     from tests.intake.screening_support import post_screening
 
-    start_at, attempts = float(sys.argv[1]), int(sys.argv[2])
-    client = Client()
-    time.sleep(max(0.0, start_at - time.time()))
-    statuses = [
-        post_screening(client, remote_addr="198.51.100.77").status_code for _ in range(attempts)
-    ]
+    attempts = int(sys.argv[1])
+    # Both processes on one injected clock, in the middle of one window, whatever the real time.
+    with time_machine.travel(datetime(2026, 3, 1, 12, 30, tzinfo=UTC)):
+        client = Client()
+        print("ready", flush=True)
+        sys.stdin.readline()  # both begin posting when the test says go
+        statuses = [
+            post_screening(client, remote_addr="198.51.100.77").status_code
+            for _ in range(attempts)
+        ]
     print(json.dumps(statuses))
     """
 )
@@ -126,8 +131,8 @@ COUNT = textwrap.dedent(
 )
 
 
-def _django(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    command = [
+def _django_command(code: str, *args: str) -> list[str]:
+    return [
         sys.executable,
         "-c",
         "import sys, django, os; sys.path.insert(0, os.getcwd()); "
@@ -135,9 +140,40 @@ def _django(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedP
         "django.setup()\n" + code,
         *args,
     ]
+
+
+def _django(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=180
+        _django_command(code, *args),
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
+
+
+def _together(code: str, *args: str, env: dict[str, str], processes: int) -> list[tuple]:
+    """Run `code` in several processes, each set up and waiting, then let them all go at once."""
+    running = [
+        subprocess.Popen(
+            _django_command(code, *args),
+            cwd=PROJECT_DIR,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(processes)
+    ]
+    for process in running:
+        while (line := process.stdout.readline()) and line.strip() != "ready":
+            pass
+    for process in running:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    return [(process, *process.communicate(timeout=180)) for process in running]
 
 
 def test_the_limit_holds_exactly_across_two_processes(tmp_path: Path):
@@ -149,18 +185,15 @@ def test_the_limit_holds_exactly_across_two_processes(tmp_path: Path):
             "DATABASE_URL": url,
             "DJANGO_ALLOWED_HOSTS": "testserver",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            # Windows are fixed; a day-long one keeps a run from straddling a window boundary.
-            "SCREENING_RATE_LIMIT": "5/day",
+            "SCREENING_RATE_LIMIT": "5/hour",
             "SCREENING_MIN_FILL_SECONDS": "0",
         }
-        start_at = str(time.time() + 4)  # both processes begin posting at the same moment
-        with ThreadPoolExecutor(2) as pool:
-            runs = list(pool.map(lambda _: _django(CLIENT, start_at, "6", env=env), range(2)))
+        runs = _together(CLIENT, "6", env=env, processes=2)
         counted = _django(COUNT, env=env)
 
-    for run in runs:
-        assert run.returncode == 0, run.stderr
-    statuses = [s for run in runs for s in json.loads(run.stdout.strip().splitlines()[-1])]
+    for process, _, stderr in runs:
+        assert process.returncode == 0, stderr
+    statuses = [s for _, stdout, _ in runs for s in json.loads(stdout.strip().splitlines()[-1])]
     assert len(statuses) == 12
     assert statuses.count(302) == 5
     assert statuses.count(429) == 7

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client, override_settings
@@ -497,8 +499,21 @@ def test_someone_who_turned_eighteen_today_may_ask(client):
     assert post_screening(client, date_of_birth=born.isoformat()).status_code == 302
 
 
-def test_a_us_date_typed_by_hand_is_understood(client):
-    assert post_screening(client, date_of_birth="04/23/1979").status_code == 302
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("04/23/1979", datetime.date(1979, 4, 23)),
+        # Day and month could both be months: the US order, month first, decides.
+        ("04/03/1979", datetime.date(1979, 4, 3)),
+        ("4-3-1979", datetime.date(1979, 4, 3)),
+        ("04/03/79", datetime.date(1979, 4, 3)),
+    ],
+)
+def test_a_us_date_typed_by_hand_is_stored_as_that_day(client, typed, stored):
+    response = post_screening(client, date_of_birth=typed)
+
+    assert response.status_code == 302
+    assert ScreeningRequest.objects.get().date_of_birth == stored
 
 
 @pytest.mark.parametrize("phone", ["+44 20 7183 8750", "604 555 0123", "12345", "(206) 555-01"])
@@ -602,7 +617,13 @@ def test_a_form_sent_faster_than_the_minimum_fill_time_is_not_stored(client, set
 def test_no_minimum_fill_time_when_set_to_zero(client, settings):
     settings.SCREENING_MIN_FILL_SECONDS = 0
 
-    assert post_screening(client, seconds_taken=0).status_code == 302
+    # A stopped clock: the request is sent the very instant its form was served.
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False):
+        response = post_screening(client, seconds_taken=0)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/screening/received/"
+    assert ScreeningRequest.objects.count() == 1
 
 
 def test_a_filled_honeypot_keeps_nothing_and_answers_calmly(client):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import urllib.request
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from django.conf import settings
 from scripts.served_site import ServedSite, served_site
 
 WORKERS = 3
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 0
 
 
 def fetch(url: str) -> tuple[str, str]:
@@ -68,21 +69,17 @@ print(faq_entry_save(entry=entry).pk)
 @pytest.fixture
 def redis_cache_url() -> Iterator[str]:
     redis = pytest.importorskip("redis")
-    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, socket_connect_timeout=2)
+    client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_connect_timeout=2)
     try:
         client.ping()
     except redis.RedisError as error:
         pytest.skip(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT} ({error})")
-    # A database nobody uses, so no other process's content version interferes.
-    for db in range(15, 0, -1):
-        database = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db)
-        if database.dbsize() == 0:
-            break
-    else:
-        pytest.skip("Redis has no empty database to test in")
-    yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
-    for key in database.scan_iter(match=":1:*"):
-        database.delete(key)
+    # Keys of this run's own, so another suite on the same Redis neither interferes nor loses its
+    # keys when this one cleans up.
+    prefix = f"avyia-test-{uuid.uuid4().hex}"
+    yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}?key_prefix={prefix}"
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 @pytest.fixture(params=["file cache", "redis"])

@@ -32,7 +32,10 @@ def ensure_roles() -> None:
         codenames = [*codenames, *QUEUE_MIGRATION.GRANTS.get(name, [])]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
-            Permission.objects.filter(content_type__app_label="intake", codename__in=codenames)
+            # The audit trail's permission moved to core with its model (core.0001).
+            Permission.objects.filter(
+                content_type__app_label__in=("intake", "core"), codename__in=codenames
+            )
         )
         if name == CLINIC_MIGRATION.MANAGER:
             group.permissions.add(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from intake.models import ScreeningRequest
@@ -12,6 +15,15 @@ from intake.models import ScreeningRequest
 from .support import ADMIN, change_url
 
 URGENT = {"asq_wish_dead": "yes", "asq_now": "no"}
+
+
+@pytest.fixture(autouse=True)
+def clinic_clock():
+    """A stopped clock at a fixed weekday morning: requests made together share a due time, so
+    which is "oldest" does not depend on whether the suite runs in business hours."""
+    moment = datetime.datetime(2026, 12, 9, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    with time_machine.travel(moment, tick=False) as clock:
+        yield clock
 
 
 def _summary(client) -> str:
@@ -78,7 +90,7 @@ def test_only_a_manager_is_offered_the_purge_of_requests_past_retention(
 
 
 def test_the_home_page_counts_acute_overdue_and_due_today_and_the_median_first_contact(
-    reviewer_client, reviewer, make_request
+    reviewer_client, reviewer, make_request, clinic_clock
 ):
     from intake.staff.safety import contact_attempt_log
 
@@ -96,6 +108,7 @@ def test_the_home_page_counts_acute_overdue_and_due_today_and_the_median_first_c
             method="phone",
             outcome="reached",
         )
+    clinic_clock.shift(datetime.timedelta(minutes=1))
 
     summary = _summary(reviewer_client)
 

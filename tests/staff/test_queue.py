@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 import re
 from urllib.parse import quote, quote_plus, unquote_plus
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
+from django.test import Client
 from django.utils import timezone
 
 from core.audit import audit_record_queue_view, queue_view_references
@@ -15,12 +18,21 @@ from core.models import AuditEvent
 from intake.models import ScreeningRequest
 from intake.staff.admin import ScreeningRequestAdmin
 
-from .support import QUEUE
+from .support import QUEUE, verified_session
 
 SEARCH = QUEUE + "search/"
 
 Status = ScreeningRequest.Status
 URGENT = {"asq_wish_dead": "yes", "asq_now": "no"}
+PACIFIC = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture(autouse=True)
+def clinic_clock():
+    """A stopped clock at a fixed weekday morning, so due times, "today" and the order of requests
+    made together do not depend on when the suite runs (business hours or not, end of the day)."""
+    with time_machine.travel(datetime.datetime(2026, 12, 9, 10, 0, tzinfo=PACIFIC), tick=False):
+        yield
 
 
 def _received(screening_request, *, hours_ago: float) -> None:
@@ -173,27 +185,32 @@ def test_a_queue_view_that_shows_nobody_records_nothing(reviewer_client, make_re
     assert not AuditEvent.objects.exists()
 
 
-def test_the_overdue_due_today_mine_and_unassigned_filters(reviewer_client, reviewer, make_request):
-    overdue, later_today, tomorrow, mine = (make_request() for _ in range(4))
-    now = timezone.localtime()
-    end_of_day = now.replace(hour=23, minute=59, second=0, microsecond=0)
-    ScreeningRequest.objects.filter(pk=overdue.pk).update(
-        due_at=timezone.now() - datetime.timedelta(minutes=1)
-    )
-    ScreeningRequest.objects.filter(pk=later_today.pk).update(due_at=end_of_day)
-    ScreeningRequest.objects.filter(pk=tomorrow.pk).update(
-        due_at=end_of_day + datetime.timedelta(hours=2)
-    )
-    ScreeningRequest.objects.filter(pk=mine.pk).update(
-        assigned_to=reviewer[0], due_at=end_of_day + datetime.timedelta(days=3)
-    )
+@pytest.mark.parametrize(
+    "clock",
+    [(10, 0), (16, 30), (23, 58)],
+    ids=["morning", "past-midnight-utc", "last-minutes-of-the-day"],
+)
+def test_the_overdue_due_today_mine_and_unassigned_filters(reviewer, make_request, clock):
+    now = datetime.datetime(2026, 12, 9, *clock, tzinfo=PACIFIC)
+    with time_machine.travel(now, tick=False):
+        client = verified_session(Client(), *reviewer)
+        overdue, later_today, tomorrow, mine = (make_request() for _ in range(4))
+        end_of_day = now.replace(hour=23, minute=59)
+        for screening_request, due_at in [
+            (overdue, now - datetime.timedelta(minutes=1)),
+            (later_today, end_of_day),
+            (tomorrow, end_of_day + datetime.timedelta(hours=2)),
+            (mine, end_of_day + datetime.timedelta(days=3)),
+        ]:
+            ScreeningRequest.objects.filter(pk=screening_request.pk).update(due_at=due_at)
+        ScreeningRequest.objects.filter(pk=mine.pk).update(assigned_to=reviewer[0])
 
-    assert _queue(reviewer_client, "?due=overdue") == [overdue.reference]
-    assert later_today.reference in _queue(reviewer_client, "?due=today")
-    assert tomorrow.reference not in _queue(reviewer_client, "?due=today")
-    assert _queue(reviewer_client, "?assigned=me") == [mine.reference]
-    assert mine.reference not in _queue(reviewer_client, "?assigned=nobody")
-    assert len(_queue(reviewer_client, "?assigned=nobody")) == 3
+        assert _queue(client, "?due=overdue") == [overdue.reference]
+        assert later_today.reference in _queue(client, "?due=today")
+        assert tomorrow.reference not in _queue(client, "?due=today")
+        assert _queue(client, "?assigned=me") == [mine.reference]
+        assert mine.reference not in _queue(client, "?assigned=nobody")
+        assert len(_queue(client, "?assigned=nobody")) == 3
 
 
 def test_the_status_filter_shows_one_status_or_all(reviewer_client, queue):

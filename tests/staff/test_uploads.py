@@ -121,3 +121,15 @@ def test_signed_in_staff_upload_a_large_photo_when_adding_and_changing_a_clinici
     assert added.status_code == changed.status_code == 302
     clinician.refresh_from_db()
     assert clinician.photo != first and clinician.photo.endswith(".webp")
+
+
+def test_the_photo_page_takes_one_file_at_a_time(site_manager, upload_dirs):
+    client = verified_session(Client(), *site_manager)
+    two = client.post(
+        reverse("admin:pages_clinician_add"),
+        clinician_form(upload=photo(100 * 1024), second=photo(100 * 1024)),
+    )
+
+    assert two.status_code == 400
+    assert not Clinician.objects.exists()
+    assert list(upload_dirs.iterdir()) == []
