@@ -21,17 +21,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# The step's own button (Back is a button too, so that it keeps what was typed).
+CONTINUE = "#screening-form button[type=submit]:not([name=back])"
 REFERENCE = re.compile(r"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
 # What a patient does on each step: ("tap", name, value) or ("type", name, text).
 CLEAN_RUN = {
     "where": [("type", "zip_code", "98402")],
     "pain": [("tap", "pain_duration", "over_1_year"), ("tap", "pain_conditions", "fibromyalgia")],
-    "past-week": [
+    "treatments": [
         ("tap", "peg_pain", "6"),
         ("tap", "peg_enjoyment", "5"),
         ("tap", "peg_activity", "7"),
+        ("tap", "treatment_helped", "a_little"),
+        ("tap", "surgery_planned", "no"),
     ],
-    "treatments": [("tap", "treatment_helped", "a_little"), ("tap", "surgery_planned", "no")],
     "health": [("tap", "health_conditions", "none"), ("tap", "sedating_medicines", "none")],
     "feelings": [
         ("tap", "phq2_interest", "0"),
@@ -45,9 +48,10 @@ CLEAN_RUN = {
         ("tap", "contact_method", "phone"),
         ("type", "first_name", "Ilse"),
         ("type", "last_name", "Brannigan"),
-        ("type", "date_of_birth", "09141968"),
+        ("type", "date_of_birth_month", "9"),
+        ("type", "date_of_birth_day", "14"),
+        ("type", "date_of_birth_year", "1968"),
         ("type", "phone", "(425) 555-0148"),
-        ("tap", "contact_time", "any"),
     ],
     "check": [("tap", "consent_health_data", "on"), ("tap", "consent_not_emergency", "on")],
 }
@@ -67,7 +71,7 @@ def do(page, action: tuple[str, str, str]) -> tuple[int, int]:
     kind, name, value = action
     if kind == "type":
         field = page.locator(f'[name="{name}"]')
-        field.click(position={"x": 8, "y": 8})  # where a date input starts with the month
+        field.click()
         page.keyboard.type(value)
         return 1, len(value)
     # A single box to check has no value of its own.
@@ -79,14 +83,14 @@ def do(page, action: tuple[str, str, str]) -> tuple[int, int]:
 
 def phone_screens(page) -> float:
     """How many screens a patient scrolls through to reach the step's button."""
-    bottom = page.locator("#screening-form button[type=submit]").evaluate(
+    bottom = page.locator(CONTINUE).evaluate(
         "b => b.getBoundingClientRect().bottom + window.scrollY"
     )
     return bottom / page.evaluate("window.innerHeight")
 
 
 def continue_(page) -> None:
-    page.locator("#screening-form button[type=submit]").click()
+    page.locator(CONTINUE).click()
     page.wait_for_load_state("load")
 
 
@@ -443,7 +447,7 @@ def test_a_patient_completes_the_request_by_keyboard_alone(site):
                     page.keyboard.press("Space")
                     break
                 page.keyboard.press("ArrowDown")
-        page.locator("#screening-form button[type=submit]").focus()
+        page.locator(CONTINUE).focus()
         page.keyboard.press("Enter")
         page.wait_for_load_state("load")
     assert_confirmation(site)
@@ -488,7 +492,7 @@ def test_every_kind_of_control_shows_a_strong_focus_indicator(site):
         "checkbox": 'input[name="email_receipt"]',
         "text input": "#id_first_name",
         "select": "#id_how_heard",
-        "button": "#screening-form button[type=submit]",
+        "button": CONTINUE,
         "link": "#screening-form a.btn",
     }
     for kind, selector in controls.items():
