@@ -81,9 +81,13 @@ class BirthDateWidget(forms.MultiWidget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
+        own_id = context["widget"]["attrs"].get("id")
         for part, box in zip(self.parts, context["widget"]["subwidgets"], strict=True):
             box["part"] = part
             box["label"] = self.labels[part]
+            if own_id:
+                # Named by part (id_date_of_birth_month), not by position as Django names them.
+                box["attrs"]["id"] = f"{own_id}_{part}"
         return context
 
 

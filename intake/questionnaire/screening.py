@@ -257,8 +257,8 @@ SURGERY_PLANNED = Question(
     # Pain relief around an operation comes from the surgical team in hospital, not from home
     # infusions (SOURCES.md): a clinician plans a course around it.
     help_text=_(
-        "Any operation in the coming months. Your surgical team looks after pain around the "
-        "operation, so a clinician plans home treatment around it."
+        "Any operation in the coming months. Your surgical team treats pain around the "
+        "operation; we plan home treatment to fit with it."
     ),
     kind=Kind.ONE,
     choices=YES_NO_NOT_SURE,
@@ -684,16 +684,12 @@ SCREENING = Questionnaire(
         ),
         Section(
             slug="treatments",
-            title=_("Your pain this week, and what you have tried"),
+            title=_("Your pain in the past week, and what you have tried"),
             intro="",
             parts=(
+                Part((PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY)),
                 Part(
-                    (PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY),
-                    heading=_("Your pain in the past week"),
-                    intro=_("Three questions, each answered with a number from 0 to 10."),
-                ),
-                Part(
-                    (TREATMENTS_TRIED, TREATMENT_OTHER, TREATMENT_HELPED, SURGERY_PLANNED),
+                    (TREATMENTS_TRIED, TREATMENT_OTHER, TREATMENT_HELPED),
                     heading=_("Treatments you have tried"),
                 ),
             ),
@@ -707,7 +703,7 @@ SCREENING = Questionnaire(
                     (HEALTH_CONDITIONS, HEALTH_NOT_SURE),
                     intro=_("A clinician needs to know about these before ketamine treatment."),
                 ),
-                Part((SEDATING_MEDICINES, CURRENT_MEDICINES)),
+                Part((SEDATING_MEDICINES, CURRENT_MEDICINES, SURGERY_PLANNED)),
             ),
         ),
         Section(

@@ -33,9 +33,12 @@ CLEAN_RUN = {
         ("tap", "peg_enjoyment", "5"),
         ("tap", "peg_activity", "7"),
         ("tap", "treatment_helped", "a_little"),
+    ],
+    "health": [
+        ("tap", "health_conditions", "none"),
+        ("tap", "sedating_medicines", "none"),
         ("tap", "surgery_planned", "no"),
     ],
-    "health": [("tap", "health_conditions", "none"), ("tap", "sedating_medicines", "none")],
     "feelings": [
         ("tap", "phq2_interest", "0"),
         ("tap", "phq2_down", "1"),
