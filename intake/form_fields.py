@@ -70,6 +70,9 @@ class BirthDateWidget(forms.MultiWidget):
             return [str(v or "") for v in (*value, "", "", "")[:3]]
         if isinstance(value, str) and (born := _written_date(value)):
             return [str(born.month), str(born.day), str(born.year)]
+        if isinstance(value, str) and len(parts := re.split(r"[/-]", value.strip())) == 3:
+            # Not a date, but written as one: the parts where they go, to be checked as typed.
+            return parts[1:] + parts[:1] if len(parts[0]) == 4 else parts
         return ["", "", ""]
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:

@@ -475,7 +475,7 @@ def test_none_of_these_cannot_be_chosen_with_a_condition(client):
         ("2015-01-01", "You need to be 18 or older"),
         ("2999-01-01", "This date is in the future"),
         ("1850-06-01", "Please check the year of your birth"),
-        ("31/31/1980", "Please enter your date of birth as month, day and year"),
+        ("31/31/1980", "Your date of birth must be a real date"),
     ],
 )
 def test_date_of_birth_must_be_sensible_and_eighteen_or_older(client, date_of_birth, message):
@@ -835,3 +835,18 @@ def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(
     page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
     assert "(Monday to Friday, 8 am to 6 pm)" in page.get_text()
     assert page.select_one("a[href^='tel:+1']")
+
+
+def test_back_keeps_what_was_typed_without_checking_it_and_without_counting_the_step(client):
+    post_screening(client, date_of_birth=None)  # stops on the about-you step
+    response = client.post(
+        "/screening/about-you/", {"first_name": "Ilse", "date_of_birth_year": "1968", "back": "1"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/screening/feelings/"
+    page = soup(client.get("/screening/about-you/"))
+    assert page.select_one("#id_first_name")["value"] == "Ilse"
+    assert page.select_one("#id_date_of_birth_year")["value"] == "1968"
+    assert page.select_one("#error-summary") is None
+    assert client.get("/screening/check/")["Location"] == "/screening/about-you/"
