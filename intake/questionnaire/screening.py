@@ -148,11 +148,12 @@ PAIN_FEELINGS = Question(
     choices=(
         Choice("burning", _("Burning")),
         Choice("dull_ache", _("A dull ache")),
-        # "Throbbing" and "Pulsing" read as one feeling: offered once, old answers still read.
+        # "Throbbing" and "Pulsing" read as one feeling: offered once; an answer given before
+        # still reads as the patient chose it.
         Choice("throbbing", _("Throbbing or pulsing")),
         Choice("squeezing", _("Squeezing")),
         Choice("shooting", _("Shooting")),
-        Choice("pulsing", _("Throbbing or pulsing"), retired=True),
+        Choice("pulsing", _("Pulsing"), retired=True),
     ),
 )
 # PEG (Krebs 2009): three 0-10 items about the past week, in the instrument's own words.

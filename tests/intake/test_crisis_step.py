@@ -192,7 +192,8 @@ def test_from_the_check_page_the_stop_page_leads_back_to_it(client):
 
     assert response["Location"] == journey.help_now_url(returning_to_check=True)
     main = soup(client.get(response["Location"])).main
-    assert main.select_one("a#carry-on")["href"] == journey.check_url()
+    # Back to the check page, where the suicide-risk answers are.
+    assert main.select_one("a#carry-on")["href"] == journey.check_place(journey.crisis_step())
 
 
 def test_the_stop_page_is_only_for_a_yes_right_now(client):

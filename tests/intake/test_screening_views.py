@@ -12,6 +12,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from intake import journey, questionnaire
 from intake.consent import CONSENT_VERSION
+from intake.form_fields import BirthDateWidget
 from intake.form_token import form_token_read
 from intake.models import ScreeningDraft, ScreeningRateWindow, ScreeningRequest
 from intake.questionnaire import screening
@@ -90,7 +91,7 @@ def test_radio_and_checkbox_groups_are_fieldsets_with_legends(client):
     walk_to_check(client)
     for url, names in [
         ("/screening/pain/", ("pain_duration", "pain_conditions")),
-        ("/screening/past-week/", ("peg_pain",)),
+        ("/screening/treatments/", ("peg_pain",)),
         ("/screening/health/", ("health_conditions",)),
         ("/screening/feelings/", ("phq2_down", "asq_attempt")),
     ]:
@@ -352,7 +353,12 @@ def test_a_step_with_a_mistake_keeps_every_answer_exactly_as_typed(client):
 
     page = soup(response)
     assert response.status_code == 200
-    for name in ("first_name", "email", "phone", "date_of_birth"):
+    for name in (
+        "first_name",
+        "email",
+        "phone",
+        *(f"date_of_birth_{p}" for p in BirthDateWidget.parts),
+    ):
         assert page.select_one(f"input[name={name}]")["value"] == about[name], name
     assert page.select_one("select[name=how_heard] option[selected]")["value"] == "friend"
     assert page.select_one("input[name=contact_method][checked]")["value"] == "phone"
@@ -400,12 +406,13 @@ def test_the_error_summary_is_an_alert_and_links_to_each_field_with_an_error(cli
 
 def test_each_scale_error_names_its_question(client):
     walk_to_check(client)
-    response = client.post("/screening/past-week/", {"peg_enjoyment": "5"})
+    response = client.post("/screening/treatments/", {"peg_enjoyment": "5"})
 
     messages = [a.get_text(strip=True) for a in soup(response).select("#error-summary a")]
     assert messages == [
         "Choose a number from 0 to 10 for your pain on average in the past week.",
         "Choose a number from 0 to 10 for how much pain interfered with your general activity.",
+        "Tell us whether any treatment helped.",
     ]
 
 
