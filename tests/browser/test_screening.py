@@ -508,7 +508,7 @@ def test_every_kind_of_control_shows_a_strong_focus_indicator(site):
         "text input": "#id_first_name",
         "select": "#id_how_heard",
         "button": CONTINUE,
-        "link": "#screening-form a.btn",
+        "Back, a button drawn as a link": "#screening-form button[name=back]",
     }
     for kind, selector in controls.items():
         element = page.locator(selector).first
