@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -93,6 +93,9 @@ def response_time_words() -> str:
     if get_language() == settings.LANGUAGE_CODE:
         return settings.SCREENING_RESPONSE_TIME
     count, unit = _response_time()
+    if count == 1:
+        # In words, as a sentence says it: "un día hábil", not "1 día hábil".
+        return gettext("one business day") if unit == "day" else gettext("one business hour")
     if unit == "day":
         return ngettext("%(count)d business day", "%(count)d business days", count) % {
             "count": count

@@ -65,11 +65,16 @@ def draft_get_or_create(request: HttpRequest, *, client_address: str) -> Screeni
     return draft
 
 
-def draft_save_step(*, draft: ScreeningDraft, step: str, answers: dict[str, Any]) -> None:
-    """Keep one step's answers, exactly as typed, and note the step as done."""
+def draft_save_step(
+    *, draft: ScreeningDraft, step: str, answers: dict[str, Any], finished: bool = True
+) -> None:
+    """Keep one step's answers, exactly as typed, and note whether the step is done: a step left
+    with Back keeps its answers, and is done only if they passed its checks."""
     draft.answers = {**draft.answers, **answers}
-    if step not in draft.steps_done:
+    if finished and step not in draft.steps_done:
         draft.steps_done = [*draft.steps_done, step]
+    elif not finished:
+        draft.steps_done = [done for done in draft.steps_done if done != step]
     draft.updated_at = timezone.now()
     draft.save(update_fields=["answers", "steps_done", "updated_at"])
 

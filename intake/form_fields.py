@@ -6,10 +6,11 @@ question added to the questionnaire is asked without touching the form.
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
@@ -22,8 +23,6 @@ from .text_input import (
     dedupe_choices,
     validate_no_hidden_characters,
 )
-
-OLDEST_BIRTH_YEAR = 1900
 
 
 class InlineRadioSelect(forms.RadioSelect):
@@ -49,6 +48,105 @@ class ChoicesOnceField(forms.TypedMultipleChoiceField):
         return dedupe_choices(super().to_python(value))
 
 
+class BirthDateWidget(forms.MultiWidget):
+    """Month, day and year in three number boxes, in US order, as GOV.UK and the NHS ask for a
+    date of birth: quicker to type than a calendar is to page back through, and each box tells the
+    browser which part of a remembered birthday goes in it."""
+
+    parts = ("month", "day", "year")
+    labels = {"month": _("Month"), "day": _("Day"), "year": _("Year")}
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        boxes = {
+            part: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": f"bday-{part}"})
+            for part in self.parts
+        }
+        super().__init__(boxes, attrs)
+
+    def decompress(self, value: Any) -> list[str]:
+        if isinstance(value, datetime.date):
+            return [str(value.month), str(value.day), str(value.year)]
+        if isinstance(value, list | tuple):
+            return [str(v or "") for v in (*value, "", "", "")[:3]]
+        if isinstance(value, str) and (born := _written_date(value)):
+            return [str(born.month), str(born.day), str(born.year)]
+        if isinstance(value, str) and len(parts := re.split(r"[/-]", value.strip())) == 3:
+            # Not a date, but written as one: the parts where they go, to be checked as typed.
+            return parts[1:] + parts[:1] if len(parts[0]) == 4 else parts
+        return ["", "", ""]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        if not any(f"{name}_{part}" in data for part in self.parts) and name in data:
+            # The answer kept whole: a draft's [month, day, year], or a date written out.
+            whole = data[name] if isinstance(data, dict) else data.get(name)
+            return self.decompress(whole)
+        return super().value_from_datadict(data, files, name)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        own_id = context["widget"]["attrs"].get("id")
+        for part, box in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            box["part"] = part
+            box["label"] = self.labels[part]
+            if own_id:
+                # Named by part (id_date_of_birth_month), not by position as Django names them.
+                box["attrs"]["id"] = f"{own_id}_{part}"
+        return context
+
+
+def _written_date(text: str) -> datetime.date | None:
+    """A date written out whole (2024-03-27 or 03/27/2024), as earlier pages posted it."""
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class BirthDateField(forms.Field):
+    """A date from the three boxes, with a message that says which part is wrong."""
+
+    widget = BirthDateWidget
+    default_error_messages = {
+        "missing": _("Your date of birth must include %(parts)s."),
+        "numbers": _("Please use numbers only in your date of birth, for example 3 27 1980."),
+        "year": _("Please enter the year of your birth with 4 numbers, for example 1980."),
+        "invalid": _("Your date of birth must be a real date, for example 3 27 1980."),
+    }
+    missing_words = {"month": _("a month"), "day": _("a day"), "year": _("a year")}
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        month, day, year = (v.strip() for v in BirthDateWidget().decompress(value))
+        given = {"month": month, "day": day, "year": year}
+        if not any(given.values()):
+            return None
+        missing = [str(self.missing_words[part]) for part, text in given.items() if not text]
+        if missing:
+            parts = (
+                missing[0]
+                if len(missing) == 1
+                else _("%(first)s and %(second)s")
+                % {
+                    "first": missing[0],
+                    "second": missing[1],
+                }
+            )
+            raise forms.ValidationError(
+                self.error_messages["missing"], code="missing", params={"parts": parts}
+            )
+        if not all(re.fullmatch(r"[0-9]+", text) for text in given.values()):
+            raise forms.ValidationError(self.error_messages["numbers"], code="numbers")
+        if len(year) != 4:
+            raise forms.ValidationError(self.error_messages["year"], code="year")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def _text_input(question: Question, **attrs: Any) -> forms.TextInput:
     if question.autocomplete:
         attrs["autocomplete"] = question.autocomplete
@@ -56,7 +154,7 @@ def _text_input(question: Question, **attrs: Any) -> forms.TextInput:
 
 
 def _choices(question: Question) -> list[tuple[Any, str]]:
-    return [(choice.code, choice.label) for choice in question.choices]
+    return [(choice.code, choice.label) for choice in question.offered]
 
 
 def _coerce(question: Question):
@@ -100,25 +198,7 @@ def _field_for(question: Question) -> forms.Field:
                 widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
             )
         case Kind.BIRTH_DATE:
-            return forms.DateField(
-                input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y"],
-                widget=forms.DateInput(
-                    attrs={
-                        "class": "form-control",
-                        "type": "date",
-                        "autocomplete": question.autocomplete,
-                        "min": f"{OLDEST_BIRTH_YEAR}-01-01",
-                        "max": timezone.localdate().isoformat(),
-                    },
-                    format="%Y-%m-%d",
-                ),
-                error_messages={
-                    "invalid": _(
-                        "Please enter your date of birth as month, day and year, for example "
-                        "03/27/1980."
-                    )
-                },
-            )
+            return BirthDateField()
         case Kind.EMAIL:
             return forms.EmailField(
                 max_length=question.max_length,

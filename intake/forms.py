@@ -15,15 +15,18 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import questionnaire
-from .form_fields import OLDEST_BIRTH_YEAR, question_field
+from .form_fields import BirthDateField, BirthDateWidget, question_field
 from .form_token import FormToken, TokenProblem, form_token_read
 from .questionnaire import Kind, Question, scoring
 from .questionnaire.model import When
 
 MIN_AGE = 18
+# Nobody alive is older: an older age is a mistyped year.
+MAX_AGE = 120
 
 
 class QuestionsForm(forms.Form):
@@ -64,8 +67,10 @@ class QuestionsForm(forms.Form):
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         if born > today:
             problem = _("This date is in the future. Please check your date of birth.")
-        elif born.year < OLDEST_BIRTH_YEAR:
-            problem = _("Please check the year of your birth.")
+        elif age > MAX_AGE:
+            problem = _(
+                "Please check the year of your birth: it would make you older than %(age)d."
+            ) % {"age": MAX_AGE}
         elif age < MIN_AGE:
             problem = _(
                 "You need to be 18 or older to ask for a screening. If you are younger, please "
@@ -88,6 +93,9 @@ class QuestionsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        for question in self.questions:
+            if question.default is not None and cleaned.get(question.name) in (None, ""):
+                cleaned[question.name] = question.default
         self._check_conditional_answers(cleaned)
         self._check_exclusive_choices(cleaned)
         return cleaned
@@ -161,7 +169,12 @@ class QuestionsForm(forms.Form):
         """The parts of the page, each with its bound fields, in the order the patient sees them."""
         names = {q.name for q in self.questions}
         return [
-            {"part": part, "fields": [self[q.name] for q in part.questions if q.name in names]}
+            {
+                "part": part,
+                "fields": [self[q.name] for q in part.questions if q.name in names],
+                # The shared lead-in, which every question of the part is described by.
+                "stem_id": f"stem-{part.questions[0].name}" if part.stem else "",
+            }
             for section in self.questionnaire.sections
             for part in section.parts
             if any(q.name in names for q in part.questions)
@@ -177,6 +190,8 @@ class QuestionsForm(forms.Form):
             anchor = field.auto_id
             if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{field.auto_id}_0"  # the first option of the group
+            elif isinstance(field.field.widget, BirthDateWidget):
+                anchor = f"{field.auto_id}_{BirthDateWidget.parts[0]}"
             items += [{"message": message, "anchor": anchor} for message in field.errors]
         return items
 
@@ -253,11 +268,23 @@ def answer_shown(question: Question, value: Any) -> str:
     """An answer in words, as the patient chose or typed it."""
     if question.kind == Kind.AGREE:
         return _("Yes") if value else _("No")
+    if value in (None, "", []) and question.default is not None:
+        value = question.default
+    if question.kind == Kind.BIRTH_DATE:
+        return _birth_date_shown(value)
     if value in (None, "", []):
         return _("Not answered")
     if question.choices:
         values = value if isinstance(value, list) else [value]
         return "; ".join(question.choice_label(v) for v in values)
-    if isinstance(value, datetime.date):
-        return value.strftime("%m/%d/%Y")
     return str(value)
+
+
+def _birth_date_shown(value: Any) -> str:
+    """A date of birth in the reader's language ("April 12, 1974", "12 de abril de 1974")."""
+    try:
+        born = BirthDateField().to_python(value)
+    except forms.ValidationError:
+        # Not a date yet (a step left with Back): the boxes as typed.
+        return " / ".join(part for part in BirthDateWidget().decompress(value) if part)
+    return date_format(born, "DATE_FORMAT") if born else _("Not answered")

@@ -15,11 +15,14 @@ from pages.clinic import clinic_facts
 from pages.service_area import ServiceArea
 
 from . import questionnaire
+from .form_fields import BirthDateWidget
 from .forms import answer_shown
 from .models import ScreeningDraft
 from .questionnaire import Kind, Section
 
 RETURN_TO_CHECK = "check"
+# With RETURN_TO_CHECK, the question whose answer was being changed: the check page opens there.
+CHANGED_ANSWER = "answer"
 
 
 def steps() -> tuple[Section, ...]:
@@ -74,28 +77,69 @@ def first_step_not_done(
     return None
 
 
-def next_url(section: Section, *, returning_to_check: bool) -> str:
+def check_place(section: Section, answer: str = "") -> str:
+    """The check page, opened at one answer of `section` (any other name: at the step's group)."""
+    if answer in {q.name for q in section.questions}:
+        return f"{check_url()}#{answer_anchor(answer)}"
+    return f"{check_url()}#{step_anchor(section)}"
+
+
+def answer_anchor(name: str) -> str:
+    return f"answer-{name}"
+
+
+def step_anchor(section: Section) -> str:
+    return f"check-{section.slug}"
+
+
+def question_anchor(name: str) -> str:
+    """The id of a question's block on its step: what a Change link lands on."""
+    return f"q-{name}"
+
+
+def change_url(section: Section, answer: str = "") -> str:
+    """A step opened from the check page (at one question, when `answer` names one)."""
+    url = f"{step_url(section)}?return={RETURN_TO_CHECK}"
+    return f"{url}&{CHANGED_ANSWER}={answer}#{question_anchor(answer)}" if answer else url
+
+
+def next_url(section: Section, *, returning_to_check: bool, answer: str = "") -> str:
     if returning_to_check:
-        return check_url()
+        return check_place(section, answer)
     later = steps()[step_number(section) :]
     return step_url(later[0]) if later else check_url()
 
 
-def previous_url(section: Section) -> str:
+def previous_url(section: Section, *, returning_to_check: bool = False, answer: str = "") -> str:
+    if returning_to_check:
+        return check_place(section, answer)
     number = step_number(section)
     return step_url(steps()[number - 2]) if number > 1 else reverse("pages:home")
 
 
 def posted_answers(data: QueryDict, section: Section) -> dict[str, Any]:
     """One step's answers exactly as the patient typed or chose them."""
-    return {
-        q.name: data.getlist(q.name) if q.kind == Kind.MANY else data.get(q.name, "")
-        for q in section.questions
-    }
+    return {q.name: _posted(data, q) for q in section.questions}
+
+
+def _posted(data: QueryDict, question) -> Any:
+    if question.kind == Kind.MANY:
+        return data.getlist(question.name)
+    if question.kind == Kind.BIRTH_DATE:
+        return BirthDateWidget().value_from_datadict(data, {}, question.name)
+    return data.get(question.name, "")
+
+
+def anything_typed(answers: dict[str, Any]) -> bool:
+    """Whether any answer of a step was given (a date's boxes count one by one)."""
+    values = [
+        v for value in answers.values() for v in (value if isinstance(value, list) else [value])
+    ]
+    return any(v not in (None, "") for v in values)
 
 
 def answers_summary(answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every answer so far, grouped by step, with a link back to change it."""
+    """Every answer so far, grouped by step, each with a link back to its question."""
     summary = []
     for section in steps():
         rows = []
@@ -103,9 +147,23 @@ def answers_summary(answers: dict[str, Any]) -> list[dict[str, Any]]:
             value = answers.get(q.name)
             if q.asked_when is not None and value in (None, "", []):
                 continue
-            link = f"{step_url(section)}?return={RETURN_TO_CHECK}#id_{q.name}"
-            rows.append({"question": q.text, "answer": answer_shown(q, value), "change_url": link})
-        summary.append({"section": section, "answers": rows})
+            rows.append(
+                {
+                    "name": q.name,
+                    "anchor": answer_anchor(q.name),
+                    "question": q.summary or q.text,
+                    "answer": answer_shown(q, value),
+                    "change_url": change_url(section, q.name),
+                }
+            )
+        summary.append(
+            {
+                "section": section,
+                "anchor": step_anchor(section),
+                "change_url": change_url(section),
+                "answers": rows,
+            }
+        )
     return summary
 
 

@@ -64,13 +64,14 @@ def _step_page(
     step_number = journey.step_number(section)
     crisis = form.crisis()
     asks_crisis = section == journey.crisis_step()
+    returning, answer = _returning(request)
     context = {
         "form": form,
         "section": section,
         "step_number": step_number,
         "step_count": len(journey.steps()) + 1,
-        "back_url": journey.previous_url(section),
-        "returning_to_check": request.GET.get("return") == journey.RETURN_TO_CHECK,
+        "back_url": journey.previous_url(section, returning_to_check=returning, answer=answer),
+        "returning_to_check": returning,
         "first_step": section == journey.steps()[0],
         # Where the ZIP code is, on the page right after it was given.
         "area": journey.area_for(draft.answers) if draft and step_number == 2 else None,
@@ -85,6 +86,12 @@ def _step_page(
         **(extra_context or {}),
     }
     return render(request, "intake/screening_step.html", context, status=status)
+
+
+def _returning(request: HttpRequest) -> tuple[bool, str]:
+    """Whether the step was opened from the check page, and at which answer."""
+    returning = request.GET.get("return") == journey.RETURN_TO_CHECK
+    return returning, request.GET.get(journey.CHANGED_ANSWER, "") if returning else ""
 
 
 def _resume_url(draft: ScreeningDraft | None) -> str:
@@ -131,16 +138,19 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         return _step_page(request, section, form, draft=draft)
 
     form = QuestionsForm(request.POST, questions=section.questions, known=known)
-    if not form.is_valid():
+    going_back = "back" in request.POST
+    answers = journey.posted_answers(request.POST, section)
+    if going_back and (draft is None and not journey.anything_typed(answers)):
+        return redirect(_back_url(request, section))
+    if not going_back and not form.is_valid():
         return _step_page(request, section, form, draft=draft)
     if request.POST.get("website"):
         # The honeypot, filled in: answer as calmly as for any problem, and keep nothing.
         return _step_page(request, section, form, draft=draft, problem="not_sent")
     try:
         draft = draft or draft_get_or_create(request, client_address=client_ip(request))
-        draft_save_step(
-            draft=draft, step=section.slug, answers=journey.posted_answers(request.POST, section)
-        )
+        # Back keeps what was typed, checked or not; the step counts as done only once it passes.
+        draft_save_step(draft=draft, step=section.slug, answers=answers, finished=form.is_valid())
     except ScreeningRateLimited as limited:
         # Too many requests begun from this connection: nothing is kept, the answers come back.
         response = _step_page(
@@ -153,11 +163,19 @@ def screening_step(request: HttpRequest, step: str | None = None) -> HttpRespons
         logger.error("Screening step not saved: database error (%s).", type(exc).__name__)
         database_connection_renew()
         return _step_page(request, section, form, draft=draft, problem="unavailable", status=503)
-    returning = request.GET.get("return") == journey.RETURN_TO_CHECK
+    returning, answer = _returning(request)
     if section == journey.crisis_step() and form.crisis() == "acute":
-        # "Yes, right now": the journey stops for the call, as NHS 111 online does.
+        # "Yes, right now": the journey stops for the call, as NHS 111 online does, whichever
+        # button was pressed (Back included) and whether or not the rest of the step is done.
         return redirect(journey.help_now_url(returning_to_check=returning))
-    return redirect(journey.next_url(section, returning_to_check=returning))
+    if going_back:
+        return redirect(_back_url(request, section))
+    return redirect(journey.next_url(section, returning_to_check=returning, answer=answer))
+
+
+def _back_url(request: HttpRequest, section: Section) -> str:
+    returning, answer = _returning(request)
+    return journey.previous_url(section, returning_to_check=returning, answer=answer)
 
 
 @never_cache
@@ -166,7 +184,7 @@ def screening_help_now(request: HttpRequest) -> HttpResponse:
     """After "yes, right now": call or text 988 first; the request can wait, or go as it is."""
     draft = draft_get(request)
     section = journey.crisis_step()
-    if draft is None or section.slug not in draft.steps_done:
+    if draft is None:
         return redirect(journey.step_url(journey.steps()[0]))
     form = QuestionsForm(questions=section.questions, known=draft.answers)
     if form.crisis() != "acute":

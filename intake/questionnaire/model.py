@@ -81,6 +81,8 @@ class Choice:
     exclusive: bool = False  # "None of these": cannot be chosen with another answer
     # The answer's score in its instrument (PHQ-2: 0 to 3), exported as FHIR's ordinalValue.
     ordinal: int | None = None
+    # No longer offered (merged into another answer), kept so stored answers still read and export.
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class Question:
     name: str  # stable: the form field, the stored key, the FHIR linkId
     text: Text
     kind: Kind
+    # The question in a few words, where every answer is listed (the check page); else its text.
+    summary: Text = ""
     choices: tuple[Choice, ...] = ()
     help_text: Text = ""
     optional: bool = False
@@ -115,6 +119,10 @@ class Question:
     asked_when: When | None = None
     # Always asked, but an answer is needed only when this holds (e-mail when we are to e-mail).
     required_when: When | None = None
+    # Beside the label of a question needed only sometimes: when it is ("needed to call you").
+    required_note: Text = ""
+    # What an optional question left unanswered stands for ("any time").
+    default: str | int | None = None
     # The flag an answer raises, and which answer codes raise it.
     flag: Flag | None = None
     flag_on: frozenset[str | int] = frozenset()
@@ -123,6 +131,11 @@ class Question:
     flag_note: Text = ""
     # Kept in the request's own encrypted column of this name rather than among the answers.
     column: str = ""
+
+    @property
+    def offered(self) -> tuple[Choice, ...]:
+        """The answers the form offers: every choice but the retired ones."""
+        return tuple(c for c in self.choices if not c.retired)
 
     @property
     def exclusive_codes(self) -> list[str]:
@@ -156,6 +169,9 @@ class Part:
     questions: tuple[Question, ...]
     heading: Text = ""
     intro: Text = ""
+    # A lead-in every question of the part continues, shown once above them as the validated form
+    # has it (the PHQ-2's "Over the last 2 weeks..."); each question's field is described by it.
+    stem: Text = ""
     # The crisis message belongs beside these questions (the suicide-risk screen).
     crisis: bool = False
 

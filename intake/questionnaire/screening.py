@@ -83,6 +83,7 @@ PHQ2_POSITIVE_AT = 3
 
 PAIN_DURATION = Question(
     name="pain_duration",
+    summary=_("How long you have had this pain"),
     text=_("How long have you had this pain?"),
     kind=Kind.ONE,
     choices=(
@@ -99,6 +100,7 @@ PAIN_DURATION = Question(
 OTHER = "other"
 PAIN_CONDITIONS = Question(
     name="pain_conditions",
+    summary=_("What a doctor said causes your pain"),
     text=_("Has a doctor told you that your pain comes from any of these?"),
     help_text=_("Choose all that apply."),
     kind=Kind.MANY,
@@ -129,6 +131,7 @@ PAIN_CONDITIONS = Question(
 )
 PAIN_CONDITION_OTHER = Question(
     name="pain_condition_other",
+    summary=_("Other cause"),
     text=_("If you chose “Something else”, what is it?"),
     kind=Kind.TEXT,
     max_length=300,
@@ -137,6 +140,7 @@ PAIN_CONDITION_OTHER = Question(
 )
 PAIN_FEELINGS = Question(
     name="pain_feelings",
+    summary=_("How your pain feels"),
     text=_("How does your pain feel?"),
     help_text=_("Choose all that apply."),
     kind=Kind.MANY,
@@ -144,15 +148,18 @@ PAIN_FEELINGS = Question(
     choices=(
         Choice("burning", _("Burning")),
         Choice("dull_ache", _("A dull ache")),
-        Choice("throbbing", _("Throbbing")),
+        # "Throbbing" and "Pulsing" read as one feeling: offered once; an answer given before
+        # still reads as the patient chose it.
+        Choice("throbbing", _("Throbbing or pulsing")),
         Choice("squeezing", _("Squeezing")),
         Choice("shooting", _("Shooting")),
-        Choice("pulsing", _("Pulsing")),
+        Choice("pulsing", _("Pulsing"), retired=True),
     ),
 )
 # PEG (Krebs 2009): three 0-10 items about the past week, in the instrument's own words.
 PEG_PAIN = Question(
     name="peg_pain",
+    summary=_("Your pain on average, past week"),
     # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
     # to be checked against a validated Spanish PEG.
     text=_("What number best describes your pain on average in the past week?"),
@@ -164,6 +171,7 @@ PEG_PAIN = Question(
 )
 PEG_ENJOYMENT = Question(
     name="peg_enjoyment",
+    summary=_("How much pain got in the way of enjoying life, past week"),
     text=_(
         # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
         # to be checked against a validated Spanish PEG.
@@ -180,6 +188,7 @@ PEG_ENJOYMENT = Question(
 )
 PEG_ACTIVITY = Question(
     name="peg_activity",
+    summary=_("How much pain got in the way of general activity, past week"),
     text=_(
         # Translators: PEG item. No published Spanish PEG could be confirmed: a careful translation,
         # to be checked against a validated Spanish PEG.
@@ -196,13 +205,24 @@ PEG_ACTIVITY = Question(
 )
 TREATMENTS_TRIED = Question(
     name="treatments_tried",
+    summary=_("Treatments tried"),
     text=_("Which treatments have you tried for this pain?"),
     help_text=_("Choose all that apply. If you have not tried any, leave these empty."),
     kind=Kind.MANY,
     optional=True,
     choices=(
         Choice("medicines", _("Pain medicines, including opioids")),
-        Choice("physical_therapy", _("Physical therapy")),
+        Choice(
+            "nerve_pain_medicines",
+            _(
+                "Medicines for nerve pain or fibromyalgia, such as duloxetine (Cymbalta), "
+                "pregabalin (Lyrica) or gabapentin"
+            ),
+        ),
+        # First worded "Physical therapy": broader now, so earlier answers stay true.
+        Choice("physical_therapy", _("Exercise or physical therapy")),
+        Choice("cbt", _("Talking therapy for pain, such as cognitive behavioral therapy (CBT)")),
+        Choice("acupuncture_massage", _("Acupuncture or massage")),
         Choice("injections", _("Injections or nerve blocks")),
         Choice("surgery", _("Surgery")),
         Choice(OTHER, _("Something else")),
@@ -210,6 +230,7 @@ TREATMENTS_TRIED = Question(
 )
 TREATMENT_OTHER = Question(
     name="treatment_other",
+    summary=_("Other treatment"),
     text=_("If you chose “Something else”, what did you try?"),
     kind=Kind.TEXT,
     max_length=300,
@@ -218,11 +239,13 @@ TREATMENT_OTHER = Question(
 )
 TREATMENT_HELPED = Question(
     name="treatment_helped",
+    summary=_("Did any treatment help"),
     text=_("Did any of these treatments help?"),
     kind=Kind.ONE,
     choices=(
         Choice("a_lot", _("Yes, a lot")),
         Choice("a_little", _("A little")),
+        Choice("mixed", _("Some helped, others did not")),
         Choice("no", _("Not really")),
         Choice("none_tried", _("I have not tried any treatments yet")),
     ),
@@ -230,7 +253,14 @@ TREATMENT_HELPED = Question(
 )
 SURGERY_PLANNED = Question(
     name="surgery_planned",
+    summary=_("Planning to have surgery"),
     text=_("Are you planning to have surgery?"),
+    # Pain relief around an operation comes from the surgical team in hospital, not from home
+    # infusions (SOURCES.md): a clinician plans a course around it.
+    help_text=_(
+        "Any operation in the coming months. Your surgical team treats pain around the "
+        "operation; we plan home treatment to fit with it."
+    ),
     kind=Kind.ONE,
     choices=YES_NO_NOT_SURE,
     required_message=_("Tell us whether you are planning to have surgery."),
@@ -285,6 +315,7 @@ CONDITIONS = (
 )
 HEALTH_CONDITIONS = Question(
     name="health_conditions",
+    summary=_("Health conditions"),
     text=_("Do you have any of these health conditions?"),
     help_text=_(
         "Choose all that apply. Having one does not rule you out: a clinician will talk it "
@@ -300,6 +331,7 @@ HEALTH_CONDITIONS = Question(
 )
 HEALTH_NOT_SURE = Question(
     name="health_not_sure",
+    summary=_("Not sure about"),
     text=_("Which of these are you not sure about?"),
     help_text=_("Choose all that you are not sure about."),
     kind=Kind.MANY,
@@ -312,6 +344,7 @@ HEALTH_NOT_SURE = Question(
 # interaction): each one taken now is flagged for a clinician to plan around.
 SEDATING_MEDICINES = Question(
     name="sedating_medicines",
+    summary=_("Sedating medicines you take now"),
     text=_("Do you take any of these now?"),
     help_text=_(
         "Choose all that apply. With ketamine, these can slow your breathing, so a clinician "
@@ -348,6 +381,7 @@ SEDATING_MEDICINES = Question(
 )
 CURRENT_MEDICINES = Question(
     name="current_medicines",
+    summary=_("Medicines you take now"),
     text=_("Which medicines do you take now?"),
     help_text=_("Include the dose if you know it. You can also tell us later."),
     kind=Kind.LONG_TEXT,
@@ -362,14 +396,14 @@ PHQ2_CHOICES = (
     Choice(2, _("More than half the days"), codes.PHQ_MORE_THAN_HALF, ordinal=2),
     Choice(3, _("Nearly every day"), codes.PHQ_NEARLY_EVERY_DAY, ordinal=3),
 )
+# Translators: the PHQ-2's lead-in, as in the published Spanish (USA) PHQ screeners.
+PHQ2_STEM = _(
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+)
 PHQ2_INTEREST = Question(
     name="phq2_interest",
-    text=_(
-        # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
-        # question as the English joins them.
-        "Over the last 2 weeks, how often have you been bothered by little interest or pleasure "
-        "in doing things?"
-    ),
+    # Translators: PHQ-2 item, as in the published Spanish (USA) PHQ screeners.
+    text=_("Little interest or pleasure in doing things"),
     kind=Kind.ONE,
     choices=PHQ2_CHOICES,
     required_message=_("Tell us how often you had little interest or pleasure in doing things."),
@@ -377,12 +411,8 @@ PHQ2_INTEREST = Question(
 )
 PHQ2_DOWN = Question(
     name="phq2_down",
-    text=_(
-        # Translators: PHQ-2 item: the published Spanish (USA) stem and item, joined into one
-        # question as the English joins them.
-        "Over the last 2 weeks, how often have you been bothered by feeling down, depressed or "
-        "hopeless?"
-    ),
+    # Translators: PHQ-2 item, as in the published Spanish (USA) PHQ screeners.
+    text=_("Feeling down, depressed, or hopeless"),
     kind=Kind.ONE,
     choices=PHQ2_CHOICES,
     required_message=_("Tell us how often you felt down, depressed or hopeless."),
@@ -466,6 +496,7 @@ def _choices_of(model_choices: type) -> tuple[Choice, ...]:
 
 ZIP_CODE = Question(
     name="zip_code",
+    summary=_("ZIP code"),
     text=_("What is your ZIP code?"),
     help_text=_("The ZIP code of the home where you would have your treatment."),
     kind=Kind.ZIP,
@@ -476,6 +507,7 @@ ZIP_CODE = Question(
 )
 CONTACT_METHOD = Question(
     name="contact_method",
+    summary=_("How to contact you"),
     text=_("How would you like us to contact you?"),
     kind=Kind.ONE,
     choices=_choices_of(ScreeningRequest.ContactMethod),
@@ -506,7 +538,8 @@ ABOUT_YOU = (
     Question(
         name="date_of_birth",
         text=_("Date of birth"),
-        help_text=_("For example, 03/27/1980."),
+        # Month, day and year in boxes of their own, in US order, as the hint shows them.
+        help_text=_("For example, 3 27 1980."),
         kind=Kind.BIRTH_DATE,
         autocomplete="bday",
         required_message=_("Please enter your date of birth."),
@@ -515,9 +548,8 @@ ABOUT_YOU = (
     Question(
         name="phone",
         text=_("Mobile phone number"),
-        help_text=_(
-            "A US number, for example (206) 555-0123. Needed if we are to call or text you."
-        ),
+        help_text=_("A US number, for example (206) 555-0123."),
+        required_note=_("needed if we are to call or text you"),
         kind=Kind.PHONE,
         autocomplete="tel",
         optional=True,
@@ -528,7 +560,7 @@ ABOUT_YOU = (
     Question(
         name="email",
         text=_("E-mail address"),
-        help_text=_("Needed if we are to e-mail you, or to send you a receipt."),
+        required_note=_("needed if we are to e-mail you, or to send you a receipt"),
         kind=Kind.EMAIL,
         max_length=254,
         autocomplete="email",
@@ -539,6 +571,7 @@ ABOUT_YOU = (
     ),
     Question(
         name=EMAIL_RECEIPT,
+        summary=_("E-mail me a receipt"),
         text=_("E-mail me a receipt with my reference number"),
         help_text=_(
             "It says what happens next and how to reach us. It holds none of your health answers."
@@ -548,15 +581,18 @@ ABOUT_YOU = (
     ),
     Question(
         name="contact_time",
+        summary=_("Best time to reach you"),
         text=_("When is the best time to reach you?"),
-        help_text=_("Pacific time, Monday to Friday."),
+        help_text=_("Pacific time, Monday to Friday. If you leave this, we contact you any time."),
         kind=Kind.ONE,
         choices=_choices_of(ScreeningRequest.ContactTime),
-        required_message=_("Please choose the best time to reach you."),
+        optional=True,
+        default=ScreeningRequest.ContactTime.ANY.value,
         column="contact_time",
     ),
     Question(
         name="how_heard",
+        summary=_("How you heard about us"),
         text=_("How did you hear about us?"),
         kind=Kind.SELECT,
         optional=True,
@@ -631,7 +667,7 @@ SCREENING = Questionnaire(
     title=_("Request a screening"),
     # A new version whenever a question, an answer or a code changes: stored answers keep theirs.
     # ("screening-consent-1" was the first, before the questionnaire had a version of its own.)
-    version="2",
+    version="3",
     sections=(
         Section(
             slug="where",
@@ -648,16 +684,16 @@ SCREENING = Questionnaire(
             parts=(Part((PAIN_DURATION, PAIN_CONDITIONS, PAIN_CONDITION_OTHER, PAIN_FEELINGS)),),
         ),
         Section(
-            slug="past-week",
-            title=_("Your pain in the past week"),
-            intro=_("Three questions, each answered with a number from 0 to 10."),
-            parts=(Part((PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY)),),
-        ),
-        Section(
             slug="treatments",
-            title=_("Treatments you have tried"),
+            title=_("Your pain in the past week, and what you have tried"),
             intro="",
-            parts=(Part((TREATMENTS_TRIED, TREATMENT_OTHER, TREATMENT_HELPED, SURGERY_PLANNED)),),
+            parts=(
+                Part((PEG_PAIN, PEG_ENJOYMENT, PEG_ACTIVITY)),
+                Part(
+                    (TREATMENTS_TRIED, TREATMENT_OTHER, TREATMENT_HELPED),
+                    heading=_("Treatments you have tried"),
+                ),
+            ),
         ),
         Section(
             slug="health",
@@ -668,7 +704,7 @@ SCREENING = Questionnaire(
                     (HEALTH_CONDITIONS, HEALTH_NOT_SURE),
                     intro=_("A clinician needs to know about these before ketamine treatment."),
                 ),
-                Part((SEDATING_MEDICINES, CURRENT_MEDICINES)),
+                Part((SEDATING_MEDICINES, CURRENT_MEDICINES, SURGERY_PLANNED)),
             ),
         ),
         Section(
@@ -676,7 +712,7 @@ SCREENING = Questionnaire(
             title=_("How you have been feeling"),
             intro="",
             parts=(
-                Part((PHQ2_INTEREST, PHQ2_DOWN)),
+                Part((PHQ2_INTEREST, PHQ2_DOWN), stem=PHQ2_STEM),
                 Part(
                     (*ASQ_ITEMS, ASQ_NOW),
                     heading=_("Thoughts of suicide"),

@@ -7,6 +7,7 @@
  *   unanswered goes above the screen; a "yes, right now" changes it to "stop and call now".
  * - When the page leads with the crisis message (a step sent back with errors), it gets the focus
  *   rather than the error summary below it, so the screen stays on the help.
+ * - A step opened by a Change link shows the question it names at the top of the screen.
  * - A print button on the confirmation page.
  */
 (function () {
@@ -18,6 +19,13 @@
     crisisTop.focus({ preventScroll: true });
   } else if (summary) {
     summary.focus();
+  }
+
+  // A Change link from the check page names its question: bring it to the top once the page is
+  // laid out (the browser's own jump can come before the page has its final height).
+  var changed = window.location.hash.indexOf("#q-") === 0 && document.getElementById(window.location.hash.slice(1));
+  if (changed && !summary) {
+    changed.scrollIntoView({ block: "start", behavior: "instant" });
   }
 
   var printButton = document.querySelector("[data-print]");

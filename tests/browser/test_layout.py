@@ -101,3 +101,42 @@ def test_on_a_phone_the_menu_opens_by_keyboard_and_stays_accessible(site):
     with site.page.expect_navigation():
         link.click()
     assert site.page.url.endswith("/cost/")
+
+
+def test_on_a_phone_the_menu_button_stays_where_it_was_when_it_opens(site):
+    site.page.set_viewport_size({"width": 390, "height": 844})
+    site.visit("/", check=False)
+    toggle = site.page.locator("header summary")
+    closed = toggle.bounding_box()
+
+    toggle.click()
+
+    opened = toggle.bounding_box()
+    assert (round(opened["x"]), round(opened["y"])) == (round(closed["x"]), round(closed["y"]))
+    assert site.page.locator('header nav a:text-is("Cost")').is_visible()
+
+
+LEAD_STYLE = """
+(el) => {
+  const rgb = (s) => s.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const style = getComputedStyle(el);
+  const a = lum(rgb(style.color)), b = lum([255, 255, 255]);
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  return {weight: Number(style.fontWeight), ratio};
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/", "/screening/", "/es/screening/"])
+def test_the_lead_paragraph_is_regular_weight_and_reads_at_4_5_to_1(site, path):
+    site.visit(path, check=False)
+    found = site.page.locator("main p.lead").first.evaluate(LEAD_STYLE)
+    assert found["weight"] >= 400
+    assert found["ratio"] >= 4.5

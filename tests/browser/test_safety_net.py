@@ -12,7 +12,7 @@ import pytest
 
 from intake.models import ScreeningDraft, ScreeningRequest
 from intake.questionnaire import SCREENING
-from tests.browser.test_screening import CLEAN_RUN
+from tests.browser.test_screening import CLEAN_RUN, CONTINUE
 from tests.conftest import SiteBrowser
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,7 +37,7 @@ DELETED = {
     "en": "Your answers are deleted. Nothing you told us is kept on this device.",
     "es": "Borramos sus respuestas. En este dispositivo no queda nada de lo que nos dijo.",
 }
-BEFORE_THE_QUESTIONS = ("where", "pain", "past-week", "treatments", "health")
+BEFORE_THE_QUESTIONS = ("where", "pain", "treatments", "health")
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ class Patient:
         self.page.locator(f'[name="{name}"]').fill(text)
 
     def send(self) -> None:
-        self.press(self.page.locator("#screening-form button[type=submit]"))
+        self.press(self.page.locator(CONTINUE))
 
     def press(self, target) -> None:
         """Tap or click something that loads another page, and wait for it."""

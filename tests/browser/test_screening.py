@@ -21,18 +21,24 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# The step's own button (Back is a button too, so that it keeps what was typed).
+CONTINUE = "#screening-form button[type=submit]:not([name=back])"
 REFERENCE = re.compile(r"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
 # What a patient does on each step: ("tap", name, value) or ("type", name, text).
 CLEAN_RUN = {
     "where": [("type", "zip_code", "98402")],
     "pain": [("tap", "pain_duration", "over_1_year"), ("tap", "pain_conditions", "fibromyalgia")],
-    "past-week": [
+    "treatments": [
         ("tap", "peg_pain", "6"),
         ("tap", "peg_enjoyment", "5"),
         ("tap", "peg_activity", "7"),
+        ("tap", "treatment_helped", "a_little"),
     ],
-    "treatments": [("tap", "treatment_helped", "a_little"), ("tap", "surgery_planned", "no")],
-    "health": [("tap", "health_conditions", "none"), ("tap", "sedating_medicines", "none")],
+    "health": [
+        ("tap", "health_conditions", "none"),
+        ("tap", "sedating_medicines", "none"),
+        ("tap", "surgery_planned", "no"),
+    ],
     "feelings": [
         ("tap", "phq2_interest", "0"),
         ("tap", "phq2_down", "1"),
@@ -45,9 +51,10 @@ CLEAN_RUN = {
         ("tap", "contact_method", "phone"),
         ("type", "first_name", "Ilse"),
         ("type", "last_name", "Brannigan"),
-        ("type", "date_of_birth", "09141968"),
+        ("type", "date_of_birth_month", "9"),
+        ("type", "date_of_birth_day", "14"),
+        ("type", "date_of_birth_year", "1968"),
         ("type", "phone", "(425) 555-0148"),
-        ("tap", "contact_time", "any"),
     ],
     "check": [("tap", "consent_health_data", "on"), ("tap", "consent_not_emergency", "on")],
 }
@@ -67,7 +74,7 @@ def do(page, action: tuple[str, str, str]) -> tuple[int, int]:
     kind, name, value = action
     if kind == "type":
         field = page.locator(f'[name="{name}"]')
-        field.click(position={"x": 8, "y": 8})  # where a date input starts with the month
+        field.click()
         page.keyboard.type(value)
         return 1, len(value)
     # A single box to check has no value of its own.
@@ -79,14 +86,14 @@ def do(page, action: tuple[str, str, str]) -> tuple[int, int]:
 
 def phone_screens(page) -> float:
     """How many screens a patient scrolls through to reach the step's button."""
-    bottom = page.locator("#screening-form button[type=submit]").evaluate(
+    bottom = page.locator(CONTINUE).evaluate(
         "b => b.getBoundingClientRect().bottom + window.scrollY"
     )
     return bottom / page.evaluate("window.innerHeight")
 
 
 def continue_(page) -> None:
-    page.locator("#screening-form button[type=submit]").click()
+    page.locator(CONTINUE).click()
     page.wait_for_load_state("load")
 
 
@@ -147,9 +154,9 @@ def test_a_patient_completes_the_request_step_by_step(site, size, capsys):
         print(f"  total       taps {total_taps}")
     assert total_taps <= 32
     if size == "phone":
-        # The check page lists every answer, so it is as long as they are.
         steps = {slug: f for slug, f in figures.items() if slug != "check"}
-        assert all(f["screens"] <= 3 for f in steps.values()), figures
+        assert all(f["screens"] <= 2.5 for f in steps.values()), figures
+        assert figures["check"]["screens"] <= 4, figures
     assert site.page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
 
 
@@ -159,15 +166,14 @@ def test_the_check_page_changes_one_answer_and_comes_back(site):
     page = site.page
     assert page.locator("h1").inner_text() == "Check your answers"
 
-    page.get_by_role(
-        "link", name="Change your answer to: What number best describes your pain"
-    ).click()
-    page.wait_for_url("**/screening/past-week/?return=check*")
+    page.get_by_role("link", name="Change your answer to: Your pain on average").click()
+    page.wait_for_url("**/screening/treatments/?return=check&answer=peg_pain#q-peg_pain")
     do(page, ("tap", "peg_pain", "9"))
     page.get_by_role("button", name="Save and go back to check your answers").click()
 
-    page.wait_for_url("**/screening/check/")
-    row = page.locator(".check-answers__row", has_text="your pain on average")
+    page.wait_for_url("**/screening/check/#answer-peg_pain")
+    row = page.locator("#answer-peg_pain")
+    expect(row).to_be_in_viewport()
     assert row.locator("dd").first.inner_text().strip() == "9"
     run_steps(site, {"check": CLEAN_RUN["check"]})
     assert assert_confirmation(site).answers["values"]["peg_pain"] == 9
@@ -231,22 +237,17 @@ def test_mistakes_show_on_the_step_where_they_were_made(site):
     site.assert_accessible()
     run_steps(site, {"pain": CLEAN_RUN["pain"]})
 
-    continue_(page)  # the 0 to 10 scales, left blank
+    continue_(page)  # the 0 to 10 scales and the treatments, left blank
     messages = page.locator("#error-summary a").all_inner_texts()
-    assert len(messages) == 3 and len(set(messages)) == 3  # each names its own question
-    run_steps(site, {"past-week": CLEAN_RUN["past-week"]})
-
-    continue_(page)  # treatments left blank
+    assert len(messages) == 4 and len(set(messages)) == 4  # each names its own question
     assert page.locator("#id_treatment_helped_error").is_visible()
-    assert page.locator("#id_surgery_planned_error").is_visible()
     run_steps(site, {"treatments": CLEAN_RUN["treatments"]})
 
     continue_(page)  # no health condition chosen, not even "None of these"
     assert page.locator("#id_health_conditions_error").is_visible()
-    run_steps(
-        site,
-        {"health": [("tap", "health_conditions", "heart"), ("tap", "sedating_medicines", "none")]},
-    )
+    assert page.locator("#id_surgery_planned_error").is_visible()
+    health = [("tap", "health_conditions", "heart"), *CLEAN_RUN["health"][1:]]
+    run_steps(site, {"health": health})
 
     continue_(page)  # feelings left blank: six questions, six messages
     assert len(page.locator("#error-summary a").all_inner_texts()) == 6
@@ -381,15 +382,33 @@ def test_back_and_forward_move_between_steps_with_every_answer_kept(site):
     page = site.page
 
     page.go_back()
-    assert page.url.endswith("/screening/past-week/")
-    assert page.locator('input[name="peg_pain"][value="6"]').is_checked()
-    page.go_back()
+    assert page.url.endswith("/screening/pain/")
     assert page.locator('input[name="pain_conditions"][value="fibromyalgia"]').is_checked()
+    page.go_back()
+    assert page.locator("#id_zip_code").input_value() == "98402"
     page.go_forward()
     page.go_forward()
     assert page.url.endswith("/screening/treatments/")
-    page.get_by_role("link", name="Back").click()
-    assert page.locator('input[name="peg_activity"][value="7"]').is_checked()
+    page.get_by_role("button", name="Back").click()
+    page.wait_for_url("**/screening/pain/")
+    assert page.locator('input[name="pain_duration"][value="over_1_year"]').is_checked()
+
+
+def test_back_on_a_step_keeps_what_was_typed_on_it(site):
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="about-you")
+    page = site.page
+    do(page, ("type", "first_name", "Ilse"))
+    do(page, ("type", "date_of_birth_year", "1968"))
+
+    page.get_by_role("button", name="Back").click()
+    page.wait_for_url("**/screening/feelings/")
+    continue_(page)
+
+    assert page.url.endswith("/screening/about-you/")
+    assert page.locator("#id_first_name").input_value() == "Ilse"
+    assert page.locator("#id_date_of_birth_year").input_value() == "1968"
+    assert not page.locator("#error-summary").count()  # kept, not yet checked
 
 
 def test_a_patient_who_leaves_and_returns_carries_on_where_they_left_off(site, context):
@@ -427,7 +446,7 @@ def test_a_patient_completes_the_request_by_keyboard_alone(site):
     page.keyboard.type("98402")
     page.keyboard.press("Enter")
     page.wait_for_url("**/screening/pain/")
-    for slug in ("pain", "past-week", "treatments", "health", "feelings", "about-you", "check"):
+    for slug in ("pain", "treatments", "health", "feelings", "about-you", "check"):
         for kind, name, value in CLEAN_RUN[slug]:
             page.locator(f'[name="{name}"]').first.focus()
             if kind == "type":
@@ -443,7 +462,7 @@ def test_a_patient_completes_the_request_by_keyboard_alone(site):
                     page.keyboard.press("Space")
                     break
                 page.keyboard.press("ArrowDown")
-        page.locator("#screening-form button[type=submit]").focus()
+        page.locator(CONTINUE).focus()
         page.keyboard.press("Enter")
         page.wait_for_load_state("load")
     assert_confirmation(site)
@@ -488,8 +507,8 @@ def test_every_kind_of_control_shows_a_strong_focus_indicator(site):
         "checkbox": 'input[name="email_receipt"]',
         "text input": "#id_first_name",
         "select": "#id_how_heard",
-        "button": "#screening-form button[type=submit]",
-        "link": "#screening-form a.btn",
+        "button": CONTINUE,
+        "Back, a button drawn as a link": "#screening-form button[name=back]",
     }
     for kind, selector in controls.items():
         element = page.locator(selector).first
@@ -509,9 +528,9 @@ def test_every_kind_of_control_shows_a_strong_focus_indicator(site):
 def test_every_tap_target_is_at_least_44_by_44(site, size):
     site.page.set_viewport_size(SIZES[size])
     site.visit("/screening/", check=False)
-    run_steps(site, CLEAN_RUN, until="past-week")
+    run_steps(site, CLEAN_RUN, until="treatments")
     page = site.page
-    for slug in ("past-week", "treatments", "health", "feelings", "about-you", "check"):
+    for slug in ("treatments", "health", "feelings", "about-you", "check"):
         targets = page.locator(
             "#screening-form .form-check-label, #screening-form button, #screening-form a.btn"
         )
@@ -522,13 +541,15 @@ def test_every_tap_target_is_at_least_44_by_44(site, size):
             and (math.floor(box["width"]) < 44 or math.floor(box["height"]) < 44)
         ]
         assert small == [], (slug, small)
-        if slug == "past-week" and size == "phone":
+        if slug == "treatments" and size == "phone":
             tops = {
                 round(page.locator(f"label[for=id_peg_pain_{n}]").bounding_box()["y"])
                 for n in range(11)
             }
-            assert len(tops) == 11  # a vertical list, one number a row
-        if slug == "past-week" and size == "desktop":
+            assert len(tops) == 2  # two rows of numbers
+            scale = page.locator("#id_peg_pain_group").bounding_box()
+            assert scale["height"] <= PHONE["height"] / 2
+        if slug == "treatments" and size == "desktop":
             tops = {
                 round(page.locator(f"label[for=id_peg_pain_{n}]").bounding_box()["y"])
                 for n in range(11)
@@ -605,7 +626,7 @@ def test_a_patient_completes_the_whole_request_in_spanish_with_mistakes_and_a_cr
     ]
     assert_spanish(page)
     site.assert_accessible()
-    for slug in ("pain", "past-week", "treatments", "health"):
+    for slug in ("pain", "treatments", "health"):
         assert_spanish(page)
         run_steps(site, {slug: CLEAN_RUN[slug]})
 
@@ -667,7 +688,91 @@ def test_a_patient_who_switches_to_spanish_mid_way_keeps_every_answer(site):
     page.locator('a[hreflang="es"]').first.click()
     page.wait_for_url("**/es/screening/treatments/")
     assert_spanish(page)
-    page.get_by_role("link", name="Volver").click()
-    page.wait_for_url("**/es/screening/past-week/")
-    assert page.locator('input[name="peg_pain"][value="6"]').is_checked()
+    page.get_by_role("button", name="Volver").click()
+    page.wait_for_url("**/es/screening/pain/")
+    assert page.locator('input[name="pain_conditions"][value="fibromyalgia"]').is_checked()
     assert_spanish(page)
+
+
+# --- The check page -----------------------------------------------------------------------------
+
+
+def test_every_change_link_lands_on_its_question_and_comes_back_to_its_answer(site):
+    site.page.set_viewport_size(PHONE)
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="check")
+    page = site.page
+    links = page.locator("main a", has_text="Change")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    per_answer = [h for h in hrefs if "#q-" in h]
+    assert len(per_answer) == page.locator(".check-answers__row").count()
+    assert len(hrefs) - len(per_answer) == page.locator(".check-section").count()  # one a step
+
+    for href in hrefs:
+        page.goto(site.base_url + href)
+        if "#q-" not in href:
+            expect(page.locator("h1")).to_be_in_viewport()
+            continue
+        name = href.split("#q-")[1]
+        question = page.locator(f"#q-{name}")
+        # The question itself, its wording on screen: not the top of the step, not just the input.
+        expect(question).to_be_in_viewport()
+        assert -1 <= question.bounding_box()["y"] < PHONE["height"] / 2, href
+        page.get_by_role("button", name="Save and go back to check your answers").click()
+        page.wait_for_url(f"**/screening/check/#answer-{name}")
+        expect(page.locator(f"#answer-{name}")).to_be_in_viewport()
+    site.assert_accessible()
+
+
+def test_the_consents_are_at_most_ten_tabs_from_the_top_of_the_check_page(site):
+    site.page.set_viewport_size(PHONE)
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="check")
+    page = site.page
+    page.reload()
+    tabs = 0
+    while page.evaluate("document.activeElement.name") != "consent_health_data" and tabs < 60:
+        page.keyboard.press("Tab")
+        tabs += 1
+        if page.evaluate("document.activeElement.getAttribute('href')") == "#send":
+            page.keyboard.press("Enter")  # the link that goes straight to the consents
+    print(f"\nTabs from the top of the check page to the first consent: {tabs}")
+    assert tabs <= 10
+
+
+def test_in_spanish_the_check_page_fits_in_four_and_a_half_phone_screens(site, capsys):
+    site.page.set_viewport_size(PHONE)
+    site.visit("/es/screening/", check=False)
+    figures = run_steps(site, CLEAN_RUN)
+    with capsys.disabled():
+        print("\nClean run in Spanish on a phone (390x844):")
+        for slug, f in figures.items():
+            line = f"taps {f['taps']:>2}  typed {f['typed']:>3}  screens {f['screens']:.1f}"
+            print(f"  {slug:<11} {line}")
+    assert figures["check"]["screens"] <= 4.5, figures
+
+
+def test_the_date_of_birth_is_three_boxes_and_an_age_over_120_is_refused(site):
+    site.page.set_viewport_size(PHONE)
+    site.visit("/screening/", check=False)
+    run_steps(site, CLEAN_RUN, until="about-you")
+    page = site.page
+    boxes = page.locator("#id_date_of_birth_group input")
+    assert [boxes.nth(i).get_attribute("autocomplete") for i in range(boxes.count())] == [
+        "bday-month",
+        "bday-day",
+        "bday-year",
+    ]
+    old = [(k, n, "1899" if n == "date_of_birth_year" else v) for k, n, v in CLEAN_RUN["about-you"]]
+    run_steps(site, {"about-you": old})
+    assert page.locator("#error-summary a").all_inner_texts() == [
+        "Please check the year of your birth: it would make you older than 120."
+    ]
+    assert page.locator("#id_date_of_birth_year").input_value() == "1899"  # as typed
+    site.assert_accessible()
+    page.locator("#error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "id_date_of_birth_month"
+    page.locator("#id_date_of_birth_year").fill("1968")
+    continue_(page)
+    row = page.locator("#answer-date_of_birth")
+    assert row.locator("dd").first.inner_text().strip() == "September 14, 1968"

@@ -14,6 +14,7 @@ from intake import journey
 from intake.crypto import blind_index
 from intake.demo import routine_answers
 from intake.drafts import SESSION_DRAFT_KEY
+from intake.form_fields import BirthDateWidget
 from intake.form_token import form_token_issue
 from intake.models import ScreeningDraft
 
@@ -71,6 +72,19 @@ def valid_answers(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def _birth_date_boxes(fields: dict[str, Any]) -> dict[str, Any]:
+    """A date of birth posted as a browser sends it: month, day and year in boxes of their own."""
+    written = fields.get("date_of_birth")
+    boxes = BirthDateWidget().decompress(written) if isinstance(written, str) else []
+    if not any(boxes):
+        return fields
+    fields = {k: v for k, v in fields.items() if k != "date_of_birth"}
+    return {
+        **fields,
+        **{f"date_of_birth_{p}": v for p, v in zip(BirthDateWidget.parts, boxes, strict=True)},
+    }
+
+
 def step_posts(data: dict[str, Any], *, language: str = "en") -> list[tuple[str, dict[str, Any]]]:
     """The (URL, POST data) of each page of the request, in order, with the answers in `data`;
     the URLs in `language` ("es": under /es/)."""
@@ -80,7 +94,8 @@ def step_posts(data: dict[str, Any], *, language: str = "en") -> list[tuple[str,
             names = [q.name for q in section.questions]
             if section == journey.steps()[0]:
                 names.append("website")
-            posts.append((journey.step_url(section), {k: data[k] for k in names if k in data}))
+            fields = {k: data[k] for k in names if k in data}
+            posts.append((journey.step_url(section), _birth_date_boxes(fields)))
         final = [q.name for q in journey.final_section().questions]
         posts.append((journey.check_url(), {k: data[k] for k in final if k in data}))
     return posts

@@ -192,7 +192,8 @@ def test_from_the_check_page_the_stop_page_leads_back_to_it(client):
 
     assert response["Location"] == journey.help_now_url(returning_to_check=True)
     main = soup(client.get(response["Location"])).main
-    assert main.select_one("a#carry-on")["href"] == journey.check_url()
+    # Back to the check page, where the suicide-risk answers are.
+    assert main.select_one("a#carry-on")["href"] == journey.check_place(journey.crisis_step())
 
 
 def test_the_stop_page_is_only_for_a_yes_right_now(client):
@@ -202,3 +203,32 @@ def test_the_stop_page_is_only_for_a_yes_right_now(client):
     url, fields = to_crisis_step(client, language="en")
     client.post(url, {**fields, "asq_wish_dead": "yes", ASQ.acuity_item: NO})
     assert client.get(help_url)["Location"] == url
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("button", "rest_of_step"),
+    # Continue with questions left blank shows the step again, the support above the errors
+    # (test_a_yes_sent_with_questions_left_blank_puts_the_support_above_the_errors).
+    [("continue", "answered"), ("back", "answered"), ("back", "left blank")],
+)
+def test_yes_right_now_stops_on_the_help_page_whichever_button_was_pressed(
+    client, language, button, rest_of_step
+):
+    url, fields = to_crisis_step(client, language=language)
+    posted = {**fields, ASQ_ITEMS[0]: "yes", ASQ.acuity_item: "yes"}
+    if rest_of_step == "left blank":
+        posted = {k: v for k, v in posted.items() if k in (ASQ_ITEMS[0], ASQ.acuity_item)}
+    if button == "back":
+        posted["back"] = ""
+
+    response = client.post(url, posted)
+
+    with translation.override(language):
+        help_url = journey.help_now_url(returning_to_check=False)
+    assert response.status_code == 302
+    assert response["Location"] == help_url
+    page = client.get(help_url)
+    assert page.status_code == 200
+    assert soup(page).main.select_one("#crisis-top")
+    assert ScreeningDraft.objects.get().answers[ASQ.acuity_item] == "yes"

@@ -39,7 +39,7 @@ BIRTH_DATES = st.dates(datetime.date(1925, 1, 1), datetime.date(2005, 12, 31))
 
 
 def _choice_answer(question: Question, *, required: bool) -> st.SearchStrategy[Any]:
-    codes = [str(c.code) for c in question.choices]
+    codes = [str(c.code) for c in question.offered]
     if question.kind != Kind.MANY:
         return st.sampled_from(codes if required else ["", *codes])
     exclusive = question.exclusive_codes

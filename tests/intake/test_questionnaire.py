@@ -49,8 +49,17 @@ ANSWER_CODES = {
     "peg_pain": list(range(11)),
     "peg_enjoyment": list(range(11)),
     "peg_activity": list(range(11)),
-    "treatments_tried": ["medicines", "physical_therapy", "injections", "surgery", "other"],
-    "treatment_helped": ["a_lot", "a_little", "no", "none_tried"],
+    "treatments_tried": [
+        "medicines",
+        "nerve_pain_medicines",
+        "physical_therapy",
+        "cbt",
+        "acupuncture_massage",
+        "injections",
+        "surgery",
+        "other",
+    ],
+    "treatment_helped": ["a_lot", "a_little", "mixed", "no", "none_tried"],
     "surgery_planned": ["yes", "no", "not_sure"],
     "health_conditions": [*CONDITIONS, "none", "not_sure"],
     "health_not_sure": CONDITIONS,
@@ -248,3 +257,15 @@ def test_a_condition_matches_codes_as_given_or_as_text(codes, value, holds):
 
     assert When(("q", "other"), codes).holds({"q": value}) is holds
     assert When(("other", "q"), codes).holds({"q": value}) is holds  # any question, not the first
+
+
+def test_a_retired_answer_is_not_offered_but_a_stored_one_still_reads():
+    from intake.forms import QuestionsForm
+
+    for question in SCREENING.questions():
+        form = QuestionsForm(questions=[question])
+        offered = [code for code, _ in getattr(form.fields[question.name], "choices", [])]
+        for choice in question.choices:
+            assert (choice.code in offered) is (not choice.retired), (question.name, choice.code)
+    feelings = SCREENING.question("pain_feelings")
+    assert feelings.choice_label("pulsing") == "Pulsing"

@@ -126,9 +126,9 @@ def test_the_receipt_holds_no_question_no_answer_and_nothing_typed(
         ("en", "phone", "We will call you within one business day."),
         ("en", "text", "We will send you a text message within one business day."),
         ("en", "email", "We will write to you by e-mail within one business day."),
-        ("es", "phone", "Le llamaremos en un plazo de 1 día hábil."),
-        ("es", "text", "Le enviaremos un mensaje de texto en un plazo de 1 día hábil."),
-        ("es", "email", "Le escribiremos por correo electrónico en un plazo de 1 día hábil."),
+        ("es", "phone", "Le llamaremos en un plazo de un día hábil."),
+        ("es", "text", "Le enviaremos un mensaje de texto en un plazo de un día hábil."),
+        ("es", "email", "Le escribiremos por correo electrónico en un plazo de un día hábil."),
     ],
 )
 def test_the_receipt_says_how_and_when_we_reach_the_patient_and_how_to_reach_us(

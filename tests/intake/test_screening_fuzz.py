@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_form, register_field_strategy
 
-from intake.form_fields import CheckedTextField
+from intake.form_fields import BirthDateField, CheckedTextField
 from intake.forms import ScreeningRequestForm
 from intake.models import ScreeningRequest
 
@@ -29,6 +29,10 @@ FUZZ = settings(
 )
 # Text fields that check what is typed: any text at all, for the checks to refuse or keep.
 register_field_strategy(CheckedTextField, st.text(max_size=300))
+# A date of birth written whole (as a date or not); the steps post it in its three boxes.
+register_field_strategy(
+    BirthDateField, st.one_of(st.dates().map(lambda d: d.isoformat()), st.text(max_size=12))
+)
 FIELD_NAMES = list(ScreeningRequestForm().fields)
 # Every page a patient posts to: each step, then the check page.
 PAGES = [url for url, _ in step_posts({})]

@@ -14,6 +14,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from intake import journey, questionnaire
 from intake.consent import CONSENT_VERSION
+from intake.form_fields import BirthDateWidget
 from intake.form_token import form_token_read
 from intake.models import ScreeningDraft, ScreeningRateWindow, ScreeningRequest
 from intake.questionnaire import screening
@@ -92,7 +93,7 @@ def test_radio_and_checkbox_groups_are_fieldsets_with_legends(client):
     walk_to_check(client)
     for url, names in [
         ("/screening/pain/", ("pain_duration", "pain_conditions")),
-        ("/screening/past-week/", ("peg_pain",)),
+        ("/screening/treatments/", ("peg_pain",)),
         ("/screening/health/", ("health_conditions",)),
         ("/screening/feelings/", ("phq2_down", "asq_attempt")),
     ]:
@@ -354,7 +355,12 @@ def test_a_step_with_a_mistake_keeps_every_answer_exactly_as_typed(client):
 
     page = soup(response)
     assert response.status_code == 200
-    for name in ("first_name", "email", "phone", "date_of_birth"):
+    for name in (
+        "first_name",
+        "email",
+        "phone",
+        *(f"date_of_birth_{p}" for p in BirthDateWidget.parts),
+    ):
         assert page.select_one(f"input[name={name}]")["value"] == about[name], name
     assert page.select_one("select[name=how_heard] option[selected]")["value"] == "friend"
     assert page.select_one("input[name=contact_method][checked]")["value"] == "phone"
@@ -402,12 +408,13 @@ def test_the_error_summary_is_an_alert_and_links_to_each_field_with_an_error(cli
 
 def test_each_scale_error_names_its_question(client):
     walk_to_check(client)
-    response = client.post("/screening/past-week/", {"peg_enjoyment": "5"})
+    response = client.post("/screening/treatments/", {"peg_enjoyment": "5"})
 
     messages = [a.get_text(strip=True) for a in soup(response).select("#error-summary a")]
     assert messages == [
         "Choose a number from 0 to 10 for your pain on average in the past week.",
         "Choose a number from 0 to 10 for how much pain interfered with your general activity.",
+        "Tell us whether any treatment helped.",
     ]
 
 
@@ -477,7 +484,7 @@ def test_none_of_these_cannot_be_chosen_with_a_condition(client):
         ("2015-01-01", "You need to be 18 or older"),
         ("2999-01-01", "This date is in the future"),
         ("1850-06-01", "Please check the year of your birth"),
-        ("31/31/1980", "Please enter your date of birth as month, day and year"),
+        ("31/31/1980", "Your date of birth must be a real date"),
     ],
 )
 def test_date_of_birth_must_be_sensible_and_eighteen_or_older(client, date_of_birth, message):
@@ -856,3 +863,18 @@ def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(
     page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
     assert "(Monday to Friday, 8 am to 6 pm)" in page.get_text()
     assert page.select_one("a[href^='tel:+1']")
+
+
+def test_back_keeps_what_was_typed_without_checking_it_and_without_counting_the_step(client):
+    post_screening(client, date_of_birth=None)  # stops on the about-you step
+    response = client.post(
+        "/screening/about-you/", {"first_name": "Ilse", "date_of_birth_year": "1968", "back": "1"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/screening/feelings/"
+    page = soup(client.get("/screening/about-you/"))
+    assert page.select_one("#id_first_name")["value"] == "Ilse"
+    assert page.select_one("#id_date_of_birth_year")["value"] == "1968"
+    assert page.select_one("#error-summary") is None
+    assert client.get("/screening/check/")["Location"] == "/screening/about-you/"
