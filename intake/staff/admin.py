@@ -18,7 +18,7 @@ from django.contrib.admin.views.main import (
 )
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -36,7 +36,6 @@ from django.utils.text import capfirst
 from avyia_site.admin_words import StaffDateFilter, StaffModelAdmin, titled
 from avyia_site.phones import phone_e164, phone_national
 
-from ..crypto import email_blind_index
 from ..fhir import FHIR_JSON
 from ..models import (
     AuditEvent,
@@ -61,14 +60,7 @@ from .queue_filters import (
 )
 from .retention import requests_held_for_protocol, requests_past_retention, screening_requests_purge
 from .review_form import PROTOCOL_PATH_FIELDS, ScreeningRequestReviewForm
-from .search import (
-    BLIND_INDEX_SHAPE,
-    INDEX_SEARCH_PREFIX,
-    NAME_SEARCH_PREFIX,
-    REFERENCE_SHAPE,
-    contact_search_index,
-    name_birth_search_index,
-)
+from .search import INDEX_SEARCH_FILTERS, parse_index_search, search_query
 
 Status = ScreeningRequest.Status
 Priority = ScreeningRequest.Priority
@@ -107,9 +99,9 @@ class ScreeningRequestAdmin(StaffModelAdmin):
     # Only `reference` is searched as text; the rest goes through the blind indexes.
     search_fields = ("reference",)
     search_help_text = (
-        "Find a request by its reference code; by a complete e-mail address or phone number; or by "
-        "last name and date of birth together, e.g. “Rivera 03/27/1980”. Only exact matches are "
-        "found (capitals, spaces and punctuation in a name do not matter)."
+        "Find a request by its reference code; a complete e-mail address; a phone number or its "
+        "last 4 digits or more; a surname, spelled as you heard it (names that sound alike are "
+        "found); or last name and date of birth together, e.g. “Rivera 03/27/1980”."
     )
     actions = ("assign_to_me", "export_csv", "delete_selected")
 
@@ -239,17 +231,12 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.startswith(INDEX_SEARCH_PREFIX):
-            digest = term.removeprefix(INDEX_SEARCH_PREFIX)
-            if not BLIND_INDEX_SHAPE.fullmatch(digest):
-                return queryset.none(), False
-            return queryset.filter(Q(email_index=digest) | Q(phone_index=digest)), False
-        if term.startswith(NAME_SEARCH_PREFIX):
-            digest = term.removeprefix(NAME_SEARCH_PREFIX)
-            if not BLIND_INDEX_SHAPE.fullmatch(digest):
-                return queryset.none(), False
-            return queryset.filter(name_birth_index=digest), False
-        return queryset.filter(reference=normalise_reference(term)), False
+        kind, digests = parse_index_search(term)
+        if kind is None:
+            return queryset.filter(reference=normalise_reference(term)), False
+        if not digests:
+            return queryset.none(), False
+        return queryset.filter(INDEX_SEARCH_FILTERS[kind](digests)), False
 
     def search_view(self, request: HttpRequest) -> HttpResponse:
         """Turn the posted search term into a queue URL that holds no patient data."""
@@ -260,20 +247,16 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         # The queue's other filters come back as hidden fields; a new search starts on page one.
         dropped = {"csrfmiddlewaretoken", SEARCH_VAR, PAGE_VAR, ERROR_FLAG}
         params = [(key, values) for key, values in request.POST.lists() if key not in dropped]
-        term = request.POST.get(SEARCH_VAR, "").strip()
-        name_index = name_birth_search_index(term)
-        if REFERENCE_SHAPE.fullmatch(term):
-            params.append((SEARCH_VAR, normalise_reference(term)))
-        elif name_index is not None:
-            params.append((SEARCH_VAR, NAME_SEARCH_PREFIX + name_index))
-        elif term and ("@" in term or contact_search_index(term) != email_blind_index(term)):
-            params.append((SEARCH_VAR, INDEX_SEARCH_PREFIX + contact_search_index(term)))
-        elif term:
-            # Say plainly that nothing was searched, rather than show an empty "result".
+        query = search_query(request.POST.get(SEARCH_VAR, ""))
+        if query:
+            params.append((SEARCH_VAR, query))
+        elif request.POST.get(SEARCH_VAR, "").strip():
+            # Say plainly that nothing was searched; the queue below is then not a "result".
             self.message_user(
                 request,
-                "Nothing was searched: “Find” takes a reference code, a complete e-mail address "
-                "or phone number, or a last name with a date of birth (e.g. “Rivera 03/27/1980”).",
+                "Nothing was searched: “Find” takes a reference code; an e-mail address; a phone "
+                "number or its last 4 digits or more; a surname (spelled as you heard it); or a "
+                "last name with a date of birth (e.g. “Rivera 03/27/1980”).",
                 messages.WARNING,
             )
         url = reverse("admin:intake_screeningrequest_changelist")
