@@ -45,11 +45,11 @@ from ..models import (
     normalise_reference,
 )
 from . import queue as work_queue
-from . import review, safety, unsaved
+from . import duplicates, review, safety, unsaved
 from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
-from .presentation import review_page_context
+from .presentation import contact_card, review_page_context
 from .queue_filters import (
     AssignedFilter,
     DueFilter,
@@ -116,6 +116,23 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             obj.reference,
         )
 
+    def _earlier_requests(self, obj: ScreeningRequest) -> str:
+        """ "Earlier requests: ABCD-EFGH" with links, for a row whose person asked before."""
+        if not (getattr(obj, "earlier_match", False) or getattr(obj, "linked", False)):
+            return ""
+        earlier = [r for r in duplicates.related_requests(obj) if r.earlier]
+        if not earlier:
+            return ""
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:intake_screeningrequest_change", args=[r.pk]), r.reference)
+                for r in earlier
+            ),
+        )
+        return format_html('<p class="queue-earlier">Earlier requests: {}</p>', links)
+
     @admin.display(description="Phone, best time")
     def phone_link(self, obj: ScreeningRequest) -> str:
         method = (
@@ -145,14 +162,15 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             Priority(obj.priority).name.lower().replace("_", "-"),
             obj.get_priority_display(),
         )
+        earlier = self._earlier_requests(obj)
         if not reasons:
-            return badge
+            return format_html("{}{}", badge, earlier)
         items = format_html_join(
             "",
             "<li{}>{}</li>",
             ((' class="queue-reason-crisis"' if r.crisis else "", r.words) for r in reasons),
         )
-        return format_html('{}<ul class="queue-reasons">{}</ul>', badge, items)
+        return format_html('{}<ul class="queue-reasons">{}</ul>{}', badge, items, earlier)
 
     @admin.display(description="Due by", ordering="due_at")
     def due(self, obj: ScreeningRequest) -> str:
@@ -210,6 +228,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         # Annotated before ModelAdmin orders it, since the queue's order uses the annotations.
         queryset = work_queue.queue_annotate(self.model._default_manager.get_queryset())
+        queryset = duplicates.related_annotate(queryset)
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
@@ -290,6 +309,8 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 )
             )
             context["can_change"] = can_change
+            context["related_requests"] = duplicates.related_requests(obj)
+            context["can_link"] = self.has_link_permission(request)
             if getattr(context["adminform"].form, "kept_initial", None):
                 messages.warning(
                     request,
@@ -444,7 +465,50 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             self.admin_site.admin_view(self.purge_view),
             name="intake_screeningrequest_purge",
         )
-        return [search, fhir, purge, *super().get_urls()]
+        same_person = path(
+            "<path:object_id>/same-person/<int:other_pk>/",
+            self.admin_site.admin_view(self.same_person_view),
+            name="intake_screeningrequest_same_person",
+        )
+        return [search, fhir, purge, same_person, *super().get_urls()]
+
+    def has_link_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("intake.link_screeningrequest")
+
+    def same_person_view(self, request: HttpRequest, object_id: str, other_pk: int) -> HttpResponse:
+        """Compare two requests side by side; link them as one person's, or merge the other into
+        this one (clinic managers). Both are looked at, so both views are audited."""
+        if not self.has_link_permission(request):
+            raise PermissionDenied
+        kept = self.get_object(request, object_id)
+        other = ScreeningRequest.objects.filter(pk=other_pk).first()
+        if kept is None or other is None or kept.pk == other.pk:
+            raise Http404
+        change_url = reverse("admin:intake_screeningrequest_change", args=[kept.pk])
+        if request.method == "POST":
+            try:
+                duplicates.screening_requests_link(
+                    kept=kept, other=other, actor=request.user, merge="merge" in request.POST
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return HttpResponseRedirect(request.path)
+            done = "merged into" if "merge" in request.POST else "linked with"
+            self.message_user(request, f"{other.reference} {done} {kept.reference}.")
+            return HttpResponseRedirect(change_url)
+        for shown in (kept, other):
+            review.screening_request_record_view(screening_request=shown, actor=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Same person? {kept.reference} and {other.reference}",
+            "opts": self.opts,
+            "kept": kept,
+            "other": other,
+            "cards": [contact_card(kept), contact_card(other)],
+            "related": {r.pk: r for r in duplicates.related_requests(kept)}.get(other.pk),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/intake/screeningrequest/same_person.html", context)
 
     def has_fhir_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("intake.export_fhir_screeningrequest")

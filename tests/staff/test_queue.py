@@ -352,9 +352,7 @@ def test_the_last_four_digits_or_more_of_a_phone_find_its_requests_and_say_how(
         assert found == [queue["review"]]
     else:
         assert queue["review"] in found
-        assert all(
-            ScreeningRequest.objects.get(reference=r).phone.endswith("0104") for r in found
-        )
+        assert all(ScreeningRequest.objects.get(reference=r).phone.endswith("0104") for r in found)
         assert "ends in the last 4 digits you searched" in response.content.decode()
     assert redirect["Location"].startswith(f"{QUEUE}?q=")
     assert "0104" not in redirect["Location"]
