@@ -17,10 +17,10 @@ from datetime import date
 from functools import lru_cache
 
 import phonenumbers
-from doublemetaphone import doublemetaphone
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from doublemetaphone import doublemetaphone
 
 
 class DecryptionError(RuntimeError):

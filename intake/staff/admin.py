@@ -44,8 +44,8 @@ from ..models import (
     SuicideRiskProtocol,
     normalise_reference,
 )
-from . import queue as work_queue
 from . import duplicates, review, safety, unsaved
+from . import queue as work_queue
 from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv

@@ -36,14 +36,14 @@ SOUND_SEPARATOR = ","
 TAIL_SEARCH_PREFIX = "tail:"
 BIRTH_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y")
 BLIND_INDEX_SHAPE = re.compile(r"[0-9a-f]{64}")
-# A reference as staff type it: "K7QX-4M2P", "k7qx 4m2p", "K7QX4M2P".
 # A surname as staff type it: letters, with spaces, hyphens, apostrophes or dots between them.
-SURNAME_SHAPE = re.compile(r"[^\W\d_]+(?:[ '’.-]+[^\W\d_]+)*")
+SURNAME_SHAPE = re.compile(r"[^\W\d_]+(?:[ '\u2019.-]+[^\W\d_]+)*")
 # Part of a phone number: digits with the usual separators, at least PHONE_TAIL_DIGITS digits.
 PHONE_PART_SHAPE = re.compile(r"[\d ().-]+")
 VOWELS = "aeiouy"
 # Enough for every vowel slip of a long surname; more would only widen the search.
 MOST_SOUNDS = 12
+# A reference as staff type it: "K7QX-4M2P", "k7qx 4m2p", "K7QX4M2P".
 REFERENCE_SHAPE = re.compile(rf"[{REFERENCE_ALPHABET}]{{4}}[ -]?[{REFERENCE_ALPHABET}]{{4}}", re.I)
 
 
