@@ -145,10 +145,19 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             if obj.in_other_language
             else ""
         )
+        if obj.phone_route_closed:
+            phone = format_html(
+                '<span class="queue-phone-closed">Wrong number: write instead</span>'
+            )
+        else:
+            phone = format_html(
+                '<a class="queue-phone" href="tel:{}">{}</a>',
+                phone_e164(obj.phone),
+                phone_national(obj.phone),
+            )
         return format_html(
-            '<a class="queue-phone" href="tel:{}">{}</a><span class="queue-small">{}, {}</span>{}',
-            phone_e164(obj.phone),
-            phone_national(obj.phone),
+            '{}<span class="queue-small">{}, {}</span>{}',
+            phone,
             method,
             when.lower(),
             language,
@@ -355,6 +364,9 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         done = request.review_done
         if data.get("attempt_outcome"):
             next_due = data.get("next_attempt_due")
+            closing_phone = data["attempt_outcome"] == Outcome.WRONG_NUMBER and not data.get(
+                "new_phone"
+            )
             if data["attempt_outcome"] in ContactAttempt.FAILED_OUTCOMES and next_due is None:
                 next_due = safety.next_attempt_due_default(
                     screening_request=current, now=timezone.now()
@@ -368,6 +380,15 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 next_attempt_due=next_due,
             )
             done.append("logged a contact attempt")
+            if data["attempt_outcome"] == Outcome.WRONG_NUMBER:
+                safety.wrong_number_resolve(
+                    screening_request=current, actor=request.user, new_phone=data["new_phone"]
+                )
+                done.append(
+                    "closed the phone route (wrong number)"
+                    if closing_phone
+                    else "recorded another phone number"
+                )
         if data.get("send_could_not_reach"):
             safety.could_not_reach_send(screening_request=current, actor=request.user)
             done.append("sent the “could not reach you” message")
