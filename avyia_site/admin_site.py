@@ -7,14 +7,19 @@ a TOTP code is treated as if they were not staff (django-otp's `OTPAdminSite.has
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -110,6 +115,7 @@ class StaffAdminSite(OTPAdminSite):
     # Template names, not passwords.
     password_change_template = "admin/password_change_form.html"  # noqa: S105
     password_change_done_template = "admin/password_change_done.html"  # noqa: S105
+    logout_template = "admin/logged_out.html"
 
     def __init__(self, name: str = "admin") -> None:
         # django-otp names its site "otpadmin"; keeping "admin" keeps every admin URL name.
@@ -137,6 +143,9 @@ class StaffAdminSite(OTPAdminSite):
         context["session_idle_seconds"] = _idle_seconds()
         context["session_warning_seconds"] = int(settings.STAFF_SESSION_WARNING.total_seconds())
         context["session_keepalive_url"] = reverse("admin:session_keepalive")
+        # Printed pages say when, in the clinic's time: a printout is a copy of patient data.
+        clinic_now = timezone.localtime(timezone.now(), ZoneInfo(settings.CLINIC_TIME_ZONE))
+        context["printed_at"] = date_format(clinic_now, "DATETIME_FORMAT")
         return context
 
     def password_change(self, request, extra_context=None):
@@ -150,6 +159,12 @@ class StaffAdminSite(OTPAdminSite):
     def app_index(self, request, app_label, extra_context=None):
         title = apps.get_app_config(app_label).verbose_name
         return super().app_index(request, app_label, {"title": title, **(extra_context or {})})
+
+    def permission_denied(self, request: HttpRequest) -> HttpResponse:
+        """A staff page someone's role does not include: said inside the admin's frame, with a
+        way back (not the patients' 403 page)."""
+        context = {**self.each_context(request), "title": "Not part of your role"}
+        return TemplateResponse(request, "admin/403.html", context, status=403)
 
     def i18n_javascript(self, request, extra_context=None):
         return StaffJavaScriptCatalog.as_view(packages=["django.contrib.admin"])(request)
