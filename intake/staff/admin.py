@@ -292,6 +292,12 @@ class ScreeningRequestAdmin(StaffModelAdmin):
 
     # --- Review page -----------------------------------------------------------------------
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            # A plain menu of colleagues: no links beside it to add or change staff accounts.
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         fields = [
             "attempt_method",

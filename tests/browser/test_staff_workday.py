@@ -1,7 +1,7 @@
 """A manager and a nurse in a real browser: invite and enrol, a lifted pause, a typo in a search,
 one person's two requests, a page outside one's role, the dashboard at two sizes, and printing.
 
-axe runs on every page visited, the whole page each time.
+axe runs on every page visited, the whole page each time."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def test_a_manager_invites_a_nurse_who_enrols_once_and_signs_in(site, outbox):
 
 def test_the_pause_page_says_until_when_and_a_manager_lifts_it_for_one_person(site, outbox):
     ensure_roles()
-    nurse, nurse_device = staff_member("reviewer", username="nina")
+    nurse, _device = staff_member("reviewer", username="nina")
     manager, device = staff_member("manager", username="maria")
     page = site.page
     # The sixth sign-in answers 429, the pause page: expected, not a console error.
