@@ -200,7 +200,5 @@ def test_the_dashboard_reads_at_both_sizes_and_a_printout_keeps_priority_and_say
     expect(confidential).to_contain_text("Printed by nina")
     badge = page.locator(".review-why .priority-badge")
     expect(badge).to_have_text("Urgent")
-    colours = badge.evaluate(
-        "b => [getComputedStyle(b).color, getComputedStyle(b).borderTopStyle]"
-    )
+    colours = badge.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b).borderTopStyle]")
     assert colours == ["rgb(0, 0, 0)", "solid"]
