@@ -24,6 +24,7 @@ from intake.crypto import (
     email_blind_index,
     encrypt_text,
     multi_fernet,
+    name_birth_blind_index,
     normalise_email,
     normalise_phone,
     phone_blind_index,
@@ -168,9 +169,21 @@ def test_a_malformed_key_is_named_by_its_position_from_one(settings, bad):
 
 
 def test_the_key_is_keyword_only_so_it_cannot_be_swapped_with_the_value():
-    for index in (blind_index, email_blind_index, phone_blind_index):
+    for index in (
+        blind_index,
+        email_blind_index,
+        phone_blind_index,
+        surname_sound_blind_index,
+        phone_tail_blind_index,
+    ):
         with pytest.raises(TypeError):
             index("2065550142", KEY)
+    with pytest.raises(TypeError):
+        birth_date_blind_index(BORN, KEY)
+    with pytest.raises(TypeError):
+        name_birth_blind_index("Rivera", BORN, KEY)
+    with pytest.raises(TypeError):
+        client_address_hash("192.0.2.1", "scope")
 
 
 def test_the_key_list_is_built_once_and_reused(settings):

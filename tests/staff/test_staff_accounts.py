@@ -127,6 +127,9 @@ def test_an_invitation_is_refused_in_words_for_a_taken_username_or_a_missing_ema
 ):
     taken = _invite(manager_client, username=reviewer[0].username)
     assert "already exists" in taken.content.decode()
+    spaced = _invite(manager_client, username="jo rivera!")
+    assert spaced.status_code == 200
+    assert "valid username" in spaced.content.decode()
     missing = _invite(manager_client, email="")
     assert missing.status_code == 200
     assert "This field is required" in missing.content.decode()
