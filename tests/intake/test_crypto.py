@@ -249,7 +249,7 @@ def test_a_surname_sound_index_is_pinned_keyed_and_never_the_code(settings):
 def test_a_phone_tail_index_is_the_last_four_digits_whatever_the_spelling(spelling, settings):
     assert PHONE_TAIL_DIGITS == 4
     assert phone_tail_blind_index(spelling, key=KEY) == TAIL_0142
-    assert TAIL_0142 == blind_index("phone-tail:0142", key=KEY)
+    assert blind_index("phone-tail:0142", key=KEY) == TAIL_0142
     settings.BLIND_INDEX_KEY = KEY
     assert phone_tail_blind_index(spelling) == TAIL_0142
 
