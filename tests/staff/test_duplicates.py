@@ -4,10 +4,12 @@ patient."""
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
 from cryptography.fernet import Fernet
+from django.apps import apps as django_apps
 from django.core import mail
 from django.urls import reverse
 
@@ -181,4 +183,20 @@ def test_a_duplicate_is_found_across_a_blind_index_key_rotation(settings, make_r
 
     assert result.blind_indexes_changed == 1
     assert ScreeningRequest.objects.get(pk=earlier.pk).birth_index != before
+    assert [r.reference for r in duplicates.related_requests(later)] == [earlier.reference]
+
+
+def test_requests_stored_before_the_new_indexes_get_them_from_the_migration(make_request):
+    earlier = make_request(date_of_birth=BORN, **SHARED["phone_index"])
+    filled = ScreeningRequest.objects.filter(pk=earlier.pk).values().get()
+    ScreeningRequest.objects.filter(pk=earlier.pk).update(
+        birth_index="", phone_tail_index="", surname_sound_index="", surname_sound_alt_index=""
+    )
+    later = make_request(date_of_birth=BORN, **SHARED["phone_index"])
+    assert duplicates.related_requests(later) == []
+
+    migration = importlib.import_module("intake.migrations.0010_duplicates_sounds_enrolment")
+    migration.fill_new_search_indexes(django_apps, None)
+
+    assert ScreeningRequest.objects.filter(pk=earlier.pk).values().get() == filled
     assert [r.reference for r in duplicates.related_requests(later)] == [earlier.reference]
