@@ -51,8 +51,10 @@ def test_a_manager_invites_a_nurse_who_enrols_once_and_signs_in(site, outbox):
     _sign_in(site, manager, device)
 
     page.get_by_role("link", name="Staff accounts").click()
+    expect(page.get_by_role("heading", name="Staff accounts")).to_be_visible()
     _accessible(site)
     page.get_by_role("link", name="Invite a colleague").click()
+    expect(page.get_by_role("heading", name="Invite a colleague")).to_be_visible()
     _accessible(site)
     page.get_by_label("Full name").fill("Jo Rivera")
     page.get_by_label("Username").fill("jrivera")
