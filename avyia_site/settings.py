@@ -238,13 +238,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Five failures for one username from one address lock that pair for 30 minutes. Locking the
 # username alone would let anyone keep staff out of their work; the TOTP code already stops a
-# password guessed from many addresses. `manage.py axes_reset` lifts every lockout at once.
+# password guessed from many addresses. A clinic manager lifts one person's pause under "Staff
+# accounts" (`manage.py axes_reset` lifts every pause at once).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The same page, saying until when the pause lasts.
+AXES_LOCKOUT_CALLABLE = "intake.staff.accounts_admin.sign_in_paused_response"
 
 # Staff sign in with a TOTP code as well (django-otp); the issuer names the entry in their app.
 OTP_TOTP_ISSUER = "AVYIA staff"

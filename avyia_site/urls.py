@@ -46,3 +46,4 @@ urlpatterns = [
 
 # Django's own 400 view reads the request body again (for its CSRF check); this one never does.
 handler400 = "core.middleware.bad_request"
+handler403 = "core.middleware.permission_denied"

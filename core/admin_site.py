@@ -7,13 +7,18 @@ a TOTP code is treated as if they were not staff (django-otp's `OTPAdminSite.has
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -104,6 +109,7 @@ class StaffAdminSite(OTPAdminSite):
     site_url = None
     # A handful of models: the side menu would only take width from the work queue.
     enable_nav_sidebar = False
+    logout_template = "admin/logged_out.html"
 
     def __init__(self, name: str = "admin") -> None:
         # django-otp names its site "otpadmin"; keeping "admin" keeps every admin URL name.
@@ -129,4 +135,13 @@ class StaffAdminSite(OTPAdminSite):
         context["session_idle_seconds"] = _idle_seconds()
         context["session_warning_seconds"] = int(settings.STAFF_SESSION_WARNING.total_seconds())
         context["session_keepalive_url"] = reverse("admin:session_keepalive")
+        # Printed pages say when, in the clinic's time: a printout is a copy of patient data.
+        clinic_now = timezone.localtime(timezone.now(), ZoneInfo(settings.CLINIC_TIME_ZONE))
+        context["printed_at"] = date_format(clinic_now, "DATETIME_FORMAT")
         return context
+
+    def permission_denied(self, request: HttpRequest) -> HttpResponse:
+        """A staff page someone's role does not include: said inside the admin's frame, with a
+        way back (not the patients' 403 page)."""
+        context = {**self.each_context(request), "title": "Not part of your role"}
+        return TemplateResponse(request, "admin/403.html", context, status=403)

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import DatabaseError, connection
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 
 # Seconds a client or load balancer should wait before trying again after any 503.
 RETRY_AFTER_SECONDS = "30"
@@ -194,3 +196,10 @@ def _refusal(request: HttpRequest, status: int) -> HttpResponse:
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
         return HttpResponse(render_to_string("400.html", request=request), status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: for staff, in the admin's frame with a way back; the patients' page elsewhere."""
+    if request.path_info.startswith("/" + settings.ADMIN_URL) and request.user.is_authenticated:
+        return admin.site.permission_denied(request).render()
+    return defaults.permission_denied(request, exception)

@@ -24,6 +24,8 @@ class AuditEvent(models.Model):
         EXPORT = "export", "Exported"
         DELETE = "delete", "Deleted"
         PURGE = "purge", "Purged"
+        LINK = "link", "Linked requests of one person"
+        ACCOUNT = "account", "Changed a staff account"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(

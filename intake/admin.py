@@ -1,2 +1,2 @@
 # The admin lives with the rest of the staff side; Django looks for it here.
-from .staff import admin  # noqa: F401
+from .staff import accounts_admin, admin  # noqa: F401

@@ -4,7 +4,8 @@ Values are encrypted with a MultiFernet built from FIELD_ENCRYPTION_KEYS (newest
 key encrypts, every key decrypts, so a new key can be put in front and old rows re-encrypted later.
 Exact-match search goes through blind indexes: HMAC-SHA256 keyed with BLIND_INDEX_KEY over a
 normalised value, so equal e-mail addresses or phone numbers give equal digests without the
-database ever holding the value itself.
+database ever holding the value itself. A surname is also indexed by how it sounds (its Double
+Metaphone codes, keyed the same way), so a misspelling heard on the phone still finds it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from doublemetaphone import doublemetaphone
 
 
 class DecryptionError(RuntimeError):
@@ -129,3 +131,56 @@ def name_birth_blind_index(last_name: str, date_of_birth: date, *, key: str | No
     return blind_index(
         f"name-birth:{normalise_last_name(last_name)}|{date_of_birth.isoformat()}", key=key
     )
+
+
+def birth_date_blind_index(date_of_birth: date, *, key: str | None = None) -> str:
+    """Blind index of a date of birth alone: with a phone, e-mail or surname it finds a person's
+    earlier requests."""
+    return blind_index(f"birth:{date_of_birth.isoformat()}", key=key)
+
+
+def _unaccented(value: str) -> str:
+    # "García" and "Garcia" sound alike; the phonetic code is made for unaccented Latin letters.
+    decomposed = unicodedata.normalize("NFKD", normalise_last_name(value))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def surname_sounds(last_name: str) -> tuple[str, ...]:
+    """The surname's Double Metaphone codes (primary, then the alternate when it differs)."""
+    primary, alternate = doublemetaphone(_unaccented(last_name))
+    return tuple(code for code in dict.fromkeys((primary, alternate)) if code)
+
+
+def surname_sound_blind_index(code: str, *, key: str | None = None) -> str:
+    """Blind index of one Double Metaphone code: the search for a surname spelled another way."""
+    return blind_index(f"surname-sound:{code}", key=key)
+
+
+# The fewest trailing digits a partial phone search takes; fewer would match too many patients.
+PHONE_TAIL_DIGITS = 4
+
+
+def phone_tail_blind_index(digits: str, *, key: str | None = None) -> str:
+    """Blind index of the last PHONE_TAIL_DIGITS digits of a phone number (any spelling)."""
+    only_digits = "".join(ch for ch in digits if ch.isdigit())
+    return blind_index(f"phone-tail:{only_digits[-PHONE_TAIL_DIGITS:]}", key=key)
+
+
+def request_blind_indexes(
+    *, email: str, phone: str, last_name: str, date_of_birth: date, key: str | None = None
+) -> dict[str, str]:
+    """Every blind-index column of a screening request, from its decrypted values: the one
+    definition used when a request is stored, when indexes are rebuilt and when they are filled."""
+    sounds = surname_sounds(last_name)
+    e164 = normalise_phone(phone) if phone else None
+    return {
+        "email_index": email_blind_index(email, key=key) if email else "",
+        "phone_index": phone_blind_index(phone, key=key) or "" if phone else "",
+        "phone_tail_index": phone_tail_blind_index(e164, key=key) if e164 else "",
+        "name_birth_index": name_birth_blind_index(last_name, date_of_birth, key=key),
+        "birth_index": birth_date_blind_index(date_of_birth, key=key),
+        "surname_sound_index": surname_sound_blind_index(sounds[0], key=key) if sounds else "",
+        "surname_sound_alt_index": (
+            surname_sound_blind_index(sounds[-1], key=key) if sounds else ""
+        ),
+    }

@@ -145,6 +145,23 @@ class ScreeningRequest(models.Model):
     name_birth_index = models.CharField(
         max_length=64, db_index=True, blank=True, default="", editable=False
     )
+    # The last digits of the phone number, for a search by part of it.
+    phone_tail_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
+    # The date of birth alone: with the phone, e-mail or surname it finds a person's other requests.
+    birth_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
+    # How the surname sounds (its two Double Metaphone codes), for a search that forgives spelling.
+    surname_sound_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
+    surname_sound_alt_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
+    # Set when a call reached a wrong number and no other number was given: no more calls.
+    phone_route_closed = models.BooleanField("phone number known wrong", default=False)
 
     class Meta:
         ordering = ["priority", "received_at"]
@@ -153,6 +170,7 @@ class ScreeningRequest(models.Model):
             ("export_screeningrequest", "Can export screening requests as CSV"),
             ("purge_screeningrequest", "Can purge requests closed past the retention period"),
             ("export_fhir_screeningrequest", "Can export a request to an EHR (FHIR)"),
+            ("link_screeningrequest", "Can link or merge requests from one person"),
         ]
 
     def __str__(self) -> str:
@@ -374,3 +392,62 @@ class UnsavedReview(models.Model):
 
     def __str__(self) -> str:
         return f"Unsaved review of {self.screening_request} by {self.user}"
+
+
+class RequestLink(models.Model):
+    """Two requests a clinic manager found to be from one person: linked, or merged into one.
+
+    Merged means the later-named `merged` request was closed and its work carries on under the
+    kept one; both stay readable, each linking to the other. Patients are never told.
+    """
+
+    class Kind(models.TextChoices):
+        SAME_PERSON = "same_person", "Same person"
+        MERGED = "merged", "Merged"
+
+    kept = models.ForeignKey(ScreeningRequest, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(ScreeningRequest, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kept", "other"], name="one_link_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kept} and {self.other}: {self.get_kind_display().lower()}"
+
+
+class StaffEnrolment(models.Model):
+    """A one-time link for a staff member to enrol an authenticator (and, when invited, set a
+    password). Only a keyed hash of the link's token is stored; the token exists in the e-mail."""
+
+    class Purpose(models.TextChoices):
+        INVITE = "invite", "Invitation"
+        RESET = "reset", "New authenticator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    # Set when the e-mail is sent (each try makes a new token, so only the sent link works).
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [
+            (
+                "manage_staff",
+                "Can invite staff, reset authenticators, deactivate and lift sign-in pauses",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.user}"

@@ -23,12 +23,7 @@ from intake.due_times import due_at_for
 from pages.clinic import clinic_facts
 
 from . import consent, questionnaire
-from .crypto import (
-    client_address_hash,
-    email_blind_index,
-    name_birth_blind_index,
-    phone_blind_index,
-)
+from .crypto import client_address_hash, email_blind_index, request_blind_indexes
 from .models import ScreeningRateWindow, ScreeningRequest
 from .triage import triage
 
@@ -202,9 +197,12 @@ def screening_request_create(
         **{name: "" if value is None else value for name, value in columns.items()},
         # The questionnaire's version is kept with the answers it asked: exports pin to it.
         answers={"sections": answers_as_seen, "values": coded, "version": definition.version},
-        email_index=email_index,
-        phone_index=phone_blind_index(answers["phone"]) or "",
-        name_birth_index=name_birth_blind_index(answers["last_name"], answers["date_of_birth"]),
+        **request_blind_indexes(
+            email=answers.get("email") or "",
+            phone=answers.get("phone") or "",
+            last_name=answers["last_name"],
+            date_of_birth=answers["date_of_birth"],
+        ),
         consent_version=consent.CONSENT_VERSION,
         consented_at=now,
         sms_reminders_consent=bool(answers.get("sms_reminders")),

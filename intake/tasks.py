@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on the Django version
 
 from .models import ScreeningRequest
 from .services import screening_notice_send, screening_receipt_send
+from .staff.account_mail import staff_account_email_send
 
 logger = logging.getLogger(__name__)
 
@@ -56,5 +57,33 @@ def screening_email_deliver(*, screening_request_id: int, what: str, attempt: in
         return "gave up"
     screening_email_deliver.using(run_after=timezone.now() + notice_retry_delay(attempt)).enqueue(
         screening_request_id=screening_request_id, what=what, attempt=attempt + 1
+    )
+    return "retry queued"
+
+
+@task()
+def staff_account_email_deliver(
+    *, user_id: int, what: str, actor_name: str, enrolment_id: int | None = None, attempt: int = 1
+) -> str:
+    """E-mail a staff member what a manager did to their account ("invite", "reset",
+    "deactivated", "reactivated", "pause_lifted"); on failure, try again later.
+
+    An enrolment link is made here, when the e-mail goes out, so its token is never stored
+    anywhere but in the e-mail (a retry makes a new one)."""
+    if staff_account_email_send(
+        user_id=user_id, what=what, actor_name=actor_name, enrolment_id=enrolment_id
+    ):
+        return "sent"
+    if attempt >= settings.NOTICE_RETRY_ATTEMPTS:
+        logger.error("The %s e-mail to staff user id %s failed; giving up.", what, user_id)
+        return "gave up"
+    staff_account_email_deliver.using(
+        run_after=timezone.now() + notice_retry_delay(attempt)
+    ).enqueue(
+        user_id=user_id,
+        what=what,
+        actor_name=actor_name,
+        enrolment_id=enrolment_id,
+        attempt=attempt + 1,
     )
     return "retry queued"

@@ -18,7 +18,7 @@ from django.contrib.admin.views.main import (
 )
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -39,13 +39,12 @@ from core.dates import clinic_datetime
 from core.models import AuditEvent
 from core.phones import phone_e164, phone_national
 
-from ..crypto import email_blind_index
 from ..fhir import FHIR_JSON
 from ..models import ContactAttempt, ScreeningRequest, SuicideRiskProtocol, normalise_reference
+from . import duplicates, review, safety, unsaved
 from . import queue as work_queue
-from . import review, safety, unsaved
 from .export import screening_request_export_fhir, screening_requests_export_csv
-from .presentation import review_page_context
+from .presentation import contact_card, review_page_context
 from .queue_filters import (
     AssignedFilter,
     DueFilter,
@@ -56,14 +55,7 @@ from .queue_filters import (
 )
 from .retention import requests_held_for_protocol, requests_past_retention, screening_requests_purge
 from .review_form import PROTOCOL_PATH_FIELDS, ScreeningRequestReviewForm
-from .search import (
-    BLIND_INDEX_SHAPE,
-    INDEX_SEARCH_PREFIX,
-    NAME_SEARCH_PREFIX,
-    REFERENCE_SHAPE,
-    contact_search_index,
-    name_birth_search_index,
-)
+from .search import INDEX_SEARCH_FILTERS, parse_index_search, search_query
 
 Status = ScreeningRequest.Status
 Priority = ScreeningRequest.Priority
@@ -102,9 +94,9 @@ class ScreeningRequestAdmin(StaffModelAdmin):
     # Only `reference` is searched as text; the rest goes through the blind indexes.
     search_fields = ("reference",)
     search_help_text = (
-        "Find a request by its reference code; by a complete e-mail address or phone number; or by "
-        "last name and date of birth together, e.g. “Rivera 03/27/1980”. Only exact matches are "
-        "found (capitals, spaces and punctuation in a name do not matter)."
+        "Find a request by its reference code; a complete e-mail address; a phone number or its "
+        "last 4 digits or more; a surname, spelled as you heard it (names that sound alike are "
+        "found); or last name and date of birth together, e.g. “Rivera 03/27/1980”."
     )
     actions = ("assign_to_me", "export_csv", "delete_selected")
 
@@ -119,6 +111,23 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             obj.reference,
         )
 
+    def _earlier_requests(self, obj: ScreeningRequest) -> str:
+        """ "Earlier requests: ABCD-EFGH" with links, for a row whose person asked before."""
+        if not (getattr(obj, "earlier_match", False) or getattr(obj, "linked", False)):
+            return ""
+        earlier = [r for r in duplicates.related_requests(obj) if r.earlier]
+        if not earlier:
+            return ""
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:intake_screeningrequest_change", args=[r.pk]), r.reference)
+                for r in earlier
+            ),
+        )
+        return format_html('<p class="queue-earlier">Earlier requests: {}</p>', links)
+
     @admin.display(description="Phone, best time")
     def phone_link(self, obj: ScreeningRequest) -> str:
         method = (
@@ -131,10 +140,19 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             if obj.in_other_language
             else ""
         )
+        if obj.phone_route_closed:
+            phone = format_html(
+                '<span class="queue-phone-closed">Wrong number: write instead</span>'
+            )
+        else:
+            phone = format_html(
+                '<a class="queue-phone" href="tel:{}">{}</a>',
+                phone_e164(obj.phone),
+                phone_national(obj.phone),
+            )
         return format_html(
-            '<a class="queue-phone" href="tel:{}">{}</a><span class="queue-small">{}, {}</span>{}',
-            phone_e164(obj.phone),
-            phone_national(obj.phone),
+            '{}<span class="queue-small">{}, {}</span>{}',
+            phone,
             method,
             when.lower(),
             language,
@@ -148,14 +166,15 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             Priority(obj.priority).name.lower().replace("_", "-"),
             obj.get_priority_display(),
         )
+        earlier = self._earlier_requests(obj)
         if not reasons:
-            return badge
+            return format_html("{}{}", badge, earlier)
         items = format_html_join(
             "",
             "<li{}>{}</li>",
             ((' class="queue-reason-crisis"' if r.crisis else "", r.words) for r in reasons),
         )
-        return format_html('{}<ul class="queue-reasons">{}</ul>', badge, items)
+        return format_html('{}<ul class="queue-reasons">{}</ul>{}', badge, items, earlier)
 
     @admin.display(description="Due by", ordering="due_at")
     def due(self, obj: ScreeningRequest) -> str:
@@ -213,6 +232,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         # Annotated before ModelAdmin orders it, since the queue's order uses the annotations.
         queryset = work_queue.queue_annotate(self.model._default_manager.get_queryset())
+        queryset = duplicates.related_annotate(queryset)
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
@@ -234,17 +254,12 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if term.startswith(INDEX_SEARCH_PREFIX):
-            digest = term.removeprefix(INDEX_SEARCH_PREFIX)
-            if not BLIND_INDEX_SHAPE.fullmatch(digest):
-                return queryset.none(), False
-            return queryset.filter(Q(email_index=digest) | Q(phone_index=digest)), False
-        if term.startswith(NAME_SEARCH_PREFIX):
-            digest = term.removeprefix(NAME_SEARCH_PREFIX)
-            if not BLIND_INDEX_SHAPE.fullmatch(digest):
-                return queryset.none(), False
-            return queryset.filter(name_birth_index=digest), False
-        return queryset.filter(reference=normalise_reference(term)), False
+        kind, digests = parse_index_search(term)
+        if kind is None:
+            return queryset.filter(reference=normalise_reference(term)), False
+        if not digests:
+            return queryset.none(), False
+        return queryset.filter(INDEX_SEARCH_FILTERS[kind](digests)), False
 
     def search_view(self, request: HttpRequest) -> HttpResponse:
         """Turn the posted search term into a queue URL that holds no patient data."""
@@ -255,26 +270,28 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         # The queue's other filters come back as hidden fields; a new search starts on page one.
         dropped = {"csrfmiddlewaretoken", SEARCH_VAR, PAGE_VAR, ERROR_FLAG}
         params = [(key, values) for key, values in request.POST.lists() if key not in dropped]
-        term = request.POST.get(SEARCH_VAR, "").strip()
-        name_index = name_birth_search_index(term)
-        if REFERENCE_SHAPE.fullmatch(term):
-            params.append((SEARCH_VAR, normalise_reference(term)))
-        elif name_index is not None:
-            params.append((SEARCH_VAR, NAME_SEARCH_PREFIX + name_index))
-        elif term and ("@" in term or contact_search_index(term) != email_blind_index(term)):
-            params.append((SEARCH_VAR, INDEX_SEARCH_PREFIX + contact_search_index(term)))
-        elif term:
-            # Say plainly that nothing was searched, rather than show an empty "result".
+        query = search_query(request.POST.get(SEARCH_VAR, ""))
+        if query:
+            params.append((SEARCH_VAR, query))
+        elif request.POST.get(SEARCH_VAR, "").strip():
+            # Say plainly that nothing was searched; the queue below is then not a "result".
             self.message_user(
                 request,
-                "Nothing was searched: “Find” takes a reference code, a complete e-mail address "
-                "or phone number, or a last name with a date of birth (e.g. “Rivera 03/27/1980”).",
+                "Nothing was searched: “Find” takes a reference code; an e-mail address; a phone "
+                "number or its last 4 digits or more; a surname (spelled as you heard it); or a "
+                "last name with a date of birth (e.g. “Rivera 03/27/1980”).",
                 messages.WARNING,
             )
         url = reverse("admin:intake_screeningrequest_changelist")
         return HttpResponseRedirect(f"{url}?{urlencode(params, doseq=True)}" if params else url)
 
     # --- Review page -----------------------------------------------------------------------
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            # A plain menu of colleagues: no links beside it to add or change staff accounts.
+            return self.formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fields = [
@@ -302,6 +319,8 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 )
             )
             context["can_change"] = can_change
+            context["related_requests"] = duplicates.related_requests(obj)
+            context["can_link"] = self.has_link_permission(request)
             if getattr(context["adminform"].form, "kept_initial", None):
                 messages.warning(
                     request,
@@ -346,6 +365,9 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         done = request.review_done
         if data.get("attempt_outcome"):
             next_due = data.get("next_attempt_due")
+            closing_phone = data["attempt_outcome"] == Outcome.WRONG_NUMBER and not data.get(
+                "new_phone"
+            )
             if data["attempt_outcome"] in ContactAttempt.FAILED_OUTCOMES and next_due is None:
                 next_due = safety.next_attempt_due_default(
                     screening_request=current, now=timezone.now()
@@ -359,6 +381,15 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 next_attempt_due=next_due,
             )
             done.append("logged a contact attempt")
+            if data["attempt_outcome"] == Outcome.WRONG_NUMBER:
+                safety.wrong_number_resolve(
+                    screening_request=current, actor=request.user, new_phone=data["new_phone"]
+                )
+                done.append(
+                    "closed the phone route (wrong number)"
+                    if closing_phone
+                    else "recorded another phone number"
+                )
         if data.get("send_could_not_reach"):
             safety.could_not_reach_send(screening_request=current, actor=request.user)
             done.append("sent the “could not reach you” message")
@@ -456,7 +487,50 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             self.admin_site.admin_view(self.purge_view),
             name="intake_screeningrequest_purge",
         )
-        return [search, fhir, purge, *super().get_urls()]
+        same_person = path(
+            "<path:object_id>/same-person/<int:other_pk>/",
+            self.admin_site.admin_view(self.same_person_view),
+            name="intake_screeningrequest_same_person",
+        )
+        return [search, fhir, purge, same_person, *super().get_urls()]
+
+    def has_link_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("intake.link_screeningrequest")
+
+    def same_person_view(self, request: HttpRequest, object_id: str, other_pk: int) -> HttpResponse:
+        """Compare two requests side by side; link them as one person's, or merge the other into
+        this one (clinic managers). Both are looked at, so both views are audited."""
+        if not self.has_link_permission(request):
+            raise PermissionDenied
+        kept = self.get_object(request, object_id)
+        other = ScreeningRequest.objects.filter(pk=other_pk).first()
+        if kept is None or other is None or kept.pk == other.pk:
+            raise Http404
+        change_url = reverse("admin:intake_screeningrequest_change", args=[kept.pk])
+        if request.method == "POST":
+            try:
+                duplicates.screening_requests_link(
+                    kept=kept, other=other, actor=request.user, merge="merge" in request.POST
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return HttpResponseRedirect(request.path)
+            done = "merged into" if "merge" in request.POST else "linked with"
+            self.message_user(request, f"{other.reference} {done} {kept.reference}.")
+            return HttpResponseRedirect(change_url)
+        for shown in (kept, other):
+            review.screening_request_record_view(screening_request=shown, actor=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Same person? {kept.reference} and {other.reference}",
+            "opts": self.opts,
+            "kept": kept,
+            "other": other,
+            "cards": [contact_card(kept), contact_card(other)],
+            "related": {r.pk: r for r in duplicates.related_requests(kept)}.get(other.pk),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/intake/screeningrequest/same_person.html", context)
 
     def has_fhir_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("intake.export_fhir_screeningrequest")

@@ -95,7 +95,8 @@ def daily_counts(*, now: datetime | None = None) -> list[ChartDay]:
 
 def chart(days: list[ChartDay]) -> dict:
     """Bar geometry for the SVG: two bars a day, scaled to the busiest day."""
-    width, height, left, bottom, top = 600, 160, 28, 20, 8
+    # Room below and left of the plot for labels up to 23 units high (see staff-admin.css).
+    width, height, left, bottom, top = 600, 180, 40, 32, 24
     plot = height - bottom - top
     peak = max([1, *(d.received for d in days), *(d.contacted for d in days)])
     slot = (width - left) / len(days)
@@ -116,7 +117,7 @@ def chart(days: list[ChartDay]) -> dict:
                 }
             )
     labels = [
-        {"x": round(min(left + i * slot, width - 34), 1), "text": f"{d.day:%b} {d.day.day}"}
+        {"x": round(min(left + i * slot, width - 70), 1), "text": f"{d.day:%b} {d.day.day}"}
         for i, d in enumerate(days)
         if (i % 7 == 0 and i + 4 < len(days)) or i == len(days) - 1
     ]
@@ -129,7 +130,7 @@ def chart(days: list[ChartDay]) -> dict:
         "peak": peak,
         "bars": bars,
         "labels": labels,
-        "label_y": height - 5,
+        "label_y": height - 4,
         "received_total": sum(d.received for d in days),
         "contacted_total": sum(d.contacted for d in days),
     }

@@ -17,8 +17,7 @@ from ..crypto import (
     DecryptionError,
     email_blind_index,
     multi_fernet,
-    name_birth_blind_index,
-    phone_blind_index,
+    request_blind_indexes,
     rotate_text,
 )
 from ..fields import EncryptedField
@@ -78,18 +77,16 @@ def _rotate_model(model: type[models.Model], names: list[str], result: RotationR
         last_pk = batch[-1]["pk"]
 
 
+INDEX_COLUMNS = tuple(
+    f.name for f in ScreeningRequest._meta.concrete_fields if f.name.endswith("_index")
+)
+
+
 def _rebuild_blind_indexes(result: RotationResult) -> None:
     last_pk = None
     while True:
         batch_qs = ScreeningRequest.objects.order_by("pk").only(
-            "pk",
-            "email",
-            "phone",
-            "last_name",
-            "date_of_birth",
-            "email_index",
-            "phone_index",
-            "name_birth_index",
+            "pk", "email", "phone", "last_name", "date_of_birth", *INDEX_COLUMNS
         )
         if last_pk is not None:
             batch_qs = batch_qs.filter(pk__gt=last_pk)
@@ -98,21 +95,16 @@ def _rebuild_blind_indexes(result: RotationResult) -> None:
             return
         with transaction.atomic():
             for screening_request in batch:
-                email_index = email_blind_index(screening_request.email)
-                phone_index = phone_blind_index(screening_request.phone) or ""
-                name_birth_index = name_birth_blind_index(
-                    screening_request.last_name, screening_request.date_of_birth
+                indexes = request_blind_indexes(
+                    email=screening_request.email,
+                    phone=screening_request.phone,
+                    last_name=screening_request.last_name,
+                    date_of_birth=screening_request.date_of_birth,
                 )
-                if (email_index, phone_index, name_birth_index) != (
-                    screening_request.email_index,
-                    screening_request.phone_index,
-                    screening_request.name_birth_index,
+                if any(
+                    getattr(screening_request, name) != value for name, value in indexes.items()
                 ):
-                    ScreeningRequest.objects.filter(pk=screening_request.pk).update(
-                        email_index=email_index,
-                        phone_index=phone_index,
-                        name_birth_index=name_birth_index,
-                    )
+                    ScreeningRequest.objects.filter(pk=screening_request.pk).update(**indexes)
                     result.blind_indexes_changed += 1
         last_pk = batch[-1].pk
 

@@ -14,7 +14,7 @@ from .. import questionnaire
 from ..fields import EncryptedField
 from ..models import ScreeningRequest
 from . import queue as work_queue
-from .search import INDEX_SEARCH_PREFIX, NAME_SEARCH_PREFIX
+from .search import parse_index_search
 
 Status = ScreeningRequest.Status
 # The queue decrypts only what its rows show: name, phone, how and when to call, and the answers
@@ -141,14 +141,12 @@ class WorkQueueChangeList(ChangeList):
         return reverse("admin:intake_screeningrequest_search")
 
     @property
-    def searched_by_contact(self) -> bool:
-        """The search is by e-mail or phone: the search box shows neither, nor the digest."""
-        return self.query.startswith(INDEX_SEARCH_PREFIX)
+    def search_kind(self) -> str:
+        """The kind of blind-index search shown ("idx:", "name:", "tail:", "sound:"), else "".
 
-    @property
-    def searched_by_name(self) -> bool:
-        """The search is by last name and date of birth: shown as neither, nor the digest."""
-        return self.query.startswith(NAME_SEARCH_PREFIX)
+        The search box then shows neither the term nor its digests."""
+        kind, _digests = parse_index_search(self.query)
+        return (kind or "").rstrip(":")
 
     def get_ordering_field_columns(self):
         # The default order (acute, overdue, due time) is no single column: mark none as sorted.

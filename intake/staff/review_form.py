@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.dates import clinic_datetime_text
 from core.models import AuditEvent
 
+from ..crypto import normalise_phone
 from ..models import ContactAttempt, ProtocolConfirmation, ScreeningRequest
 from . import review, safety
 
@@ -76,6 +77,19 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Empty after a failed try: the usual allowance from now.",
     )
+    wrong_number_next = forms.ChoiceField(
+        label="Wrong number: what next?",
+        choices=safety.WrongNumberNext.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    new_phone = forms.CharField(
+        label="Their other number",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text="From their e-mail, a referral or a family member they named.",
+    )
     protocol_steps = forms.MultipleChoiceField(
         label="Spoke with the patient: confirm every step",
         required=False,
@@ -125,6 +139,8 @@ class ScreeningRequestReviewForm(forms.ModelForm):
             self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
         if self.instance.pk and self.instance.contact_method in ContactAttempt.Method.values:
             self.fields["attempt_method"].initial = self.instance.contact_method
+        if self.instance.pk and self.instance.phone_route_closed:
+            self.fields["attempt_method"].initial = ContactAttempt.Method.EMAIL
         self.protocol_needed = bool(
             self.instance.pk
             and self.instance.asq_positive
@@ -205,6 +221,32 @@ class ScreeningRequestReviewForm(forms.ModelForm):
             return None
         return checked[0] if checked else None
 
+    def _wrong_number_clean(self, cleaned: dict, outcome: str | None) -> None:
+        """A wrong number asks for another number or closes the phone route; a number known
+        to be wrong is not called again."""
+        method = cleaned.get("attempt_method") or ""
+        if outcome and outcome != Outcome.WRONG_NUMBER:
+            try:
+                safety.phone_route_check(screening_request=self.instance, method=method)
+            except ValidationError as exc:
+                self.add_error("attempt_method", exc)
+        if outcome != Outcome.WRONG_NUMBER:
+            return
+        choice = cleaned.get("wrong_number_next")
+        if not choice:
+            self.add_error(
+                "wrong_number_next", "Say whether you have another number or calls should stop."
+            )
+        elif choice == safety.WrongNumberNext.NEW_NUMBER:
+            new_phone = normalise_phone(cleaned.get("new_phone") or "")
+            if new_phone is None:
+                self.add_error("new_phone", "Give the other number (a valid US phone number).")
+            elif new_phone == self.instance.phone:
+                self.add_error("new_phone", "That is the number that was wrong.")
+            cleaned["new_phone"] = new_phone or ""
+        else:
+            cleaned["new_phone"] = ""
+
     def clean(self):
         cleaned = super().clean()
         if self.stale:
@@ -212,6 +254,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         outcome = cleaned.get("attempt_outcome")
         if outcome and not cleaned.get("attempt_method"):
             self.add_error("attempt_method", "Say how you tried to reach the patient.")
+        self._wrong_number_clean(cleaned, outcome)
         if cleaned.get("send_could_not_reach") and not outcome:
             outcome = Outcome.EMAIL_SENT  # the e-mail is logged as an attempt when it goes out
         path = self.confirming_path(cleaned)

@@ -17,13 +17,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 
 from core.audit import audit_record
 from core.models import AuditEvent
 from intake.due_times import due_at_for
 from pages.clinic import clinic_facts
 
+from ..crypto import normalise_phone, request_blind_indexes
 from ..models import ContactAttempt, ProtocolConfirmation, ScreeningRequest, SuicideRiskProtocol
 
 Status = ScreeningRequest.Status
@@ -420,3 +421,60 @@ def protocol_confirm(
         detail=f"{len(required)} steps confirmed ({Path(path).label.lower()})",
     )
     return confirmation
+
+
+# After a call reached a wrong number: a number the patient gave elsewhere, or no more calls.
+class WrongNumberNext(models.TextChoices):
+    NEW_NUMBER = "new_number", "I have another number for them"
+    CLOSE_PHONE = "close_phone", "No other number: stop calling and texting (write instead)"
+
+
+PHONE_METHODS = (ContactAttempt.Method.PHONE, ContactAttempt.Method.TEXT)
+
+
+def phone_route_check(*, screening_request: ScreeningRequest, method: str) -> None:
+    """Refuse a call or text to a number known to be wrong."""
+    if screening_request.phone_route_closed and method in PHONE_METHODS:
+        raise ValidationError(
+            "This patient's phone number is known to be wrong: give another number with a "
+            "“Wrong number” outcome, or write by e-mail.",
+            code="phone_route_closed",
+        )
+
+
+@transaction.atomic
+def wrong_number_resolve(
+    *, screening_request: ScreeningRequest, actor: AbstractBaseUser, new_phone: str = ""
+) -> None:
+    """After a wrong number: call the new number from now on (re-indexed for search and
+    duplicates), or, without one, close the phone route. Audited without the number."""
+    if new_phone:
+        e164 = normalise_phone(new_phone)
+        if e164 is None:
+            raise ValidationError("That is not a valid US phone number.", code="phone")
+        screening_request.phone = e164
+        screening_request.phone_route_closed = False
+        indexes = request_blind_indexes(
+            email=screening_request.email,
+            phone=e164,
+            last_name=screening_request.last_name,
+            date_of_birth=screening_request.date_of_birth,
+        )
+        ScreeningRequest.objects.filter(pk=screening_request.pk).update(
+            phone=screening_request.phone,
+            phone_route_closed=False,
+            phone_index=indexes["phone_index"],
+            phone_tail_index=indexes["phone_tail_index"],
+        )
+        detail = "wrong number: another phone number recorded"
+    else:
+        screening_request.phone_route_closed = True
+        ScreeningRequest.objects.filter(pk=screening_request.pk).update(phone_route_closed=True)
+        detail = "wrong number: no more calls or texts to it"
+    screening_request.bump_version()
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=actor,
+        reference=screening_request.reference,
+        detail=detail,
+    )

@@ -8,22 +8,31 @@ This file is also the scope of the blind-index mutation check that CI runs (`mak
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from intake.crypto import (
+    PHONE_TAIL_DIGITS,
     DecryptionError,
+    birth_date_blind_index,
     blind_index,
     client_address_hash,
     decrypt_text,
     email_blind_index,
     encrypt_text,
     multi_fernet,
+    name_birth_blind_index,
     normalise_email,
     normalise_phone,
     phone_blind_index,
+    phone_tail_blind_index,
+    request_blind_indexes,
     rotate_text,
+    surname_sound_blind_index,
+    surname_sounds,
 )
 
 KEY = "pinned-blind-index-key"
@@ -160,12 +169,122 @@ def test_a_malformed_key_is_named_by_its_position_from_one(settings, bad):
 
 
 def test_the_key_is_keyword_only_so_it_cannot_be_swapped_with_the_value():
-    for index in (blind_index, email_blind_index, phone_blind_index):
+    for index in (
+        blind_index,
+        email_blind_index,
+        phone_blind_index,
+        surname_sound_blind_index,
+        phone_tail_blind_index,
+    ):
         with pytest.raises(TypeError):
             index("2065550142", KEY)
+    with pytest.raises(TypeError):
+        birth_date_blind_index(BORN, KEY)
+    with pytest.raises(TypeError):
+        name_birth_blind_index("Rivera", BORN, KEY)
+    with pytest.raises(TypeError):
+        client_address_hash("192.0.2.1", "scope")
 
 
 def test_the_key_list_is_built_once_and_reused(settings):
     settings.FIELD_ENCRYPTION_KEYS = [FIXED_FERNET_KEY]
 
     assert multi_fernet() is multi_fernet()
+
+
+# --- The indexes for duplicates and the forgiving search -------------------------------------
+
+BORN = date(1980, 3, 27)
+BIRTH_INDEX = "8284c1ef4a9e40a20083c4a7d1eb0e30fcb883648db74650b2268a04148ce7c8"
+SOUND_SM0 = "bc76e49f35604c921c4645862fbe1a27d6c281a64433c01e2e18c71214e4ca67"
+SOUND_XMT = "9df3b456fe45bc6c3404abee5402b2e93ef8ca75012e063ddcc3cb51802ce382"
+SOUND_PTNT = "2e97a3cb0d54fc70f0ccd6e53605a157925cd832c7192a1274ff1c0af1a8a74d"
+TAIL_0142 = "e5c4e4effcb326a4960147dab9b19ff97dff53a3d7812514ce39aabdeaa7d6d2"
+SMITH_INDEXES = {
+    "email_index": "f257956a4a9816d4d925cfb57d67a6d3d5bbca2730999ca420d8346b4abaf5e2",
+    "phone_index": PHONE_0142_INDEX,
+    "phone_tail_index": TAIL_0142,
+    "name_birth_index": "7fa3a23b3d31b8c1319a61daac82dbd044a95a519b807142188112f74ccb95df",
+    "birth_index": BIRTH_INDEX,
+    "surname_sound_index": SOUND_SM0,
+    "surname_sound_alt_index": SOUND_XMT,
+}
+
+
+def test_the_birth_date_index_is_pinned_and_keyed(settings):
+    assert birth_date_blind_index(BORN, key=KEY) == BIRTH_INDEX
+    assert birth_date_blind_index(BORN, key=KEY) == blind_index("birth:1980-03-27", key=KEY)
+    assert birth_date_blind_index(date(1980, 3, 28), key=KEY) != BIRTH_INDEX
+    settings.BLIND_INDEX_KEY = KEY
+    assert birth_date_blind_index(BORN) == BIRTH_INDEX
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        ("Smith", ("SM0", "XMT")),
+        ("SMYTH", ("SM0", "XMT")),
+        ("Patient", ("PTNT",)),  # one code when both are the same
+        ("García", ("KRS", "KRX")),  # the accent does not change the sound
+        ("Garcia", ("KRS", "KRX")),
+        ("O'Brien", ("APRN",)),
+        ("de la  Cruz", ("TLKRS",)),
+        ("", ()),
+        ("李", ()),  # no Latin letters: no code, so no sound search
+    ],
+)
+def test_surname_sounds_are_double_metaphone_codes_of_the_plain_letters(typed, codes):
+    assert surname_sounds(typed) == codes
+
+
+def test_a_surname_sound_index_is_pinned_keyed_and_never_the_code(settings):
+    assert surname_sound_blind_index("PTNT", key=KEY) == SOUND_PTNT
+    assert surname_sound_blind_index("PTNT", key=KEY) == blind_index("surname-sound:PTNT", key=KEY)
+    assert "PTNT" not in SOUND_PTNT
+    settings.BLIND_INDEX_KEY = KEY
+    assert surname_sound_blind_index("PTNT") == SOUND_PTNT
+
+
+@pytest.mark.parametrize("spelling", ["0142", "555-0142", "(206) 555-0142", "+1 206 555 0142"])
+def test_a_phone_tail_index_is_the_last_four_digits_whatever_the_spelling(spelling, settings):
+    assert PHONE_TAIL_DIGITS == 4
+    assert phone_tail_blind_index(spelling, key=KEY) == TAIL_0142
+    assert blind_index("phone-tail:0142", key=KEY) == TAIL_0142
+    settings.BLIND_INDEX_KEY = KEY
+    assert phone_tail_blind_index(spelling) == TAIL_0142
+
+
+def test_every_index_of_a_request_from_one_definition(settings):
+    indexes = request_blind_indexes(
+        email="Ann@Example.org",
+        phone="(206) 555-0142",
+        last_name="Smith",
+        date_of_birth=BORN,
+        key=KEY,
+    )
+
+    assert indexes == SMITH_INDEXES
+    settings.BLIND_INDEX_KEY = KEY
+    assert (
+        request_blind_indexes(
+            email="Ann@Example.org", phone="(206) 555-0142", last_name="Smith", date_of_birth=BORN
+        )
+        == SMITH_INDEXES
+    )
+
+
+def test_a_request_without_an_email_a_valid_phone_or_a_latin_surname_has_empty_indexes():
+    no_contact = request_blind_indexes(
+        email="", phone="", last_name="Patient", date_of_birth=BORN, key=KEY
+    )
+    bad_phone = request_blind_indexes(
+        email="", phone="555", last_name="李", date_of_birth=BORN, key=KEY
+    )
+
+    assert no_contact["email_index"] == no_contact["phone_index"] == ""
+    assert no_contact["phone_tail_index"] == ""
+    # One sound: the alternate index is the primary's.
+    assert no_contact["surname_sound_index"] == no_contact["surname_sound_alt_index"] == SOUND_PTNT
+    assert bad_phone["phone_index"] == bad_phone["phone_tail_index"] == ""
+    assert bad_phone["surname_sound_index"] == bad_phone["surname_sound_alt_index"] == ""
+    assert bad_phone["birth_index"] == BIRTH_INDEX

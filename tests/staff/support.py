@@ -21,6 +21,7 @@ QUEUE = "/staff/intake/screeningrequest/"
 ROLES_MIGRATION = importlib.import_module("intake.migrations.0003_staff_roles")
 FHIR_MIGRATION = importlib.import_module("intake.migrations.0004_fhir_export_permission")
 QUEUE_MIGRATION = importlib.import_module("intake.migrations.0007_work_queue")
+ACCOUNTS_MIGRATION = importlib.import_module("intake.migrations.0011_duplicates_sounds_enrolment")
 CLINIC_MIGRATION = importlib.import_module("pages.migrations.0010_clinic_profile_from_settings")
 
 
@@ -29,7 +30,11 @@ def ensure_roles() -> None:
     for name, codenames in ROLES_MIGRATION.ROLES.items():
         if name in FHIR_MIGRATION.ROLES:
             codenames = [*codenames, FHIR_MIGRATION.CODENAME]
-        codenames = [*codenames, *QUEUE_MIGRATION.GRANTS.get(name, [])]
+        codenames = [
+            *codenames,
+            *QUEUE_MIGRATION.GRANTS.get(name, []),
+            *ACCOUNTS_MIGRATION.GRANTS.get(name, []),
+        ]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
             # The audit trail's permission moved to core with its model (core.0001).

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import override_settings
 
 from core.models import AuditEvent
+from intake.crypto import phone_blind_index, phone_tail_blind_index
 from intake.models import ContactAttempt, ProtocolConfirmation, ScreeningRequest
 from intake.staff.safety import could_not_reach_message, protocol_current, protocol_version
 
@@ -258,7 +259,13 @@ def test_the_could_not_reach_message_can_be_e_mailed_and_is_logged_as_an_attempt
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     for outcome in ("no_answer", "wrong_number"):
-        _post(reviewer_client, routine, attempt_method="phone", attempt_outcome=outcome)
+        _post(
+            reviewer_client,
+            routine,
+            attempt_method="phone",
+            attempt_outcome=outcome,
+            wrong_number_next="close_phone",
+        )
     assert (
         'name="send_could_not_reach"' in reviewer_client.get(change_url(routine)).content.decode()
     )
@@ -292,3 +299,85 @@ def test_the_could_not_reach_message_offers_a_call_only_with_the_clinics_number(
     assert ("Please call us at (206) 321-4567 or reply" in message) is bool(clinic_phone)
     assert "call us at  " not in message and "call us at or" not in message
     assert "988" in message
+
+
+# --- A wrong number ------------------------------------------------------------------------------
+
+
+def test_a_wrong_number_asks_what_next_and_logs_nothing_without_an_answer(reviewer_client, routine):
+    response = _post(
+        reviewer_client, routine, attempt_method="phone", attempt_outcome="wrong_number"
+    )
+
+    assert response.status_code == 200
+    assert "another number or calls should stop" in " ".join(_errors(response))
+    assert not ContactAttempt.objects.exists()
+
+
+def test_another_number_replaces_the_wrong_one_for_calls_search_and_duplicates(
+    reviewer_client, routine
+):
+    old_phone = routine.phone
+    same = _post(
+        reviewer_client,
+        routine,
+        attempt_method="phone",
+        attempt_outcome="wrong_number",
+        wrong_number_next="new_number",
+        new_phone=old_phone,
+    )
+    assert "the number that was wrong" in " ".join(_errors(same))
+
+    response = _post(
+        reviewer_client,
+        routine,
+        attempt_method="phone",
+        attempt_outcome="wrong_number",
+        wrong_number_next="new_number",
+        new_phone="(425) 555-0199",
+    )
+
+    assert response.status_code == 302
+    routine.refresh_from_db()
+    assert routine.phone == "+14255550199"
+    assert not routine.phone_route_closed
+    assert ScreeningRequest.objects.filter(phone_index=phone_blind_index("4255550199")).exists()
+    assert not ScreeningRequest.objects.filter(phone_index=phone_blind_index(old_phone)).exists()
+    assert ScreeningRequest.objects.filter(phone_tail_index=phone_tail_blind_index("0199")).exists()
+    event = AuditEvent.objects.get(detail__startswith="wrong number")
+    assert "0199" not in event.detail and "425" not in event.detail
+    page = reviewer_client.get(change_url(routine)).content.decode()
+    assert 'href="tel:+14255550199"' in page
+
+
+def test_without_another_number_the_phone_route_closes_and_only_writing_is_logged(
+    reviewer_client, routine
+):
+    _post(
+        reviewer_client,
+        routine,
+        attempt_method="phone",
+        attempt_outcome="wrong_number",
+        wrong_number_next="close_phone",
+    )
+
+    routine.refresh_from_db()
+    assert routine.phone_route_closed
+    assert "Wrong number: write instead" in reviewer_client.get(QUEUE).content.decode()
+    page = reviewer_client.get(change_url(routine)).content.decode()
+    assert "Wrong number: write instead" in page
+    assert f'href="tel:{routine.phone}"' not in page
+    # Every method with every outcome: calls and texts to the wrong number are refused.
+    for method in ContactAttempt.Method.values:
+        for outcome in ContactAttempt.Outcome.values:
+            if outcome == "wrong_number":
+                continue
+            before = ContactAttempt.objects.count()
+            response = _post(
+                reviewer_client, routine, attempt_method=method, attempt_outcome=outcome
+            )
+            refused = method in ("phone", "text")
+            assert (response.status_code == 200) == refused, (method, outcome)
+            assert ContactAttempt.objects.count() == before + (0 if refused else 1)
+            if refused:
+                assert "known to be wrong" in " ".join(_errors(response))

@@ -6,12 +6,14 @@ import datetime
 import re
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin_site import StaffAuthenticationForm
+from core.dates import clinic_datetime_text
 
 from .support import ADMIN, LOGIN, PASSWORD, current_code, sign_in
 
@@ -87,7 +89,7 @@ def test_a_user_with_no_enrolled_device_gets_the_same_message_and_the_page_says_
 
     page = response.content.decode()
     assert FAILED in page
-    assert "A clinic manager enrols one" in page
+    assert "A clinic manager sends you a link" in page
 
 
 def _errors(response) -> str:
@@ -149,7 +151,12 @@ def test_five_failures_lock_the_username_from_that_address_even_with_the_right_d
     assert response.status_code == 429
     page = response.content.decode()
     assert "Sign-in paused" in page
-    assert "axes_reset" in page
+    # Until when, in the clinic's time zone: the pause started with the fifth failure.
+    attempt = AccessAttempt.objects.get(username=user.username)
+    until = attempt.attempt_time + settings.AXES_COOLOFF_TIME
+    assert f'<time datetime="{until.isoformat()}">{clinic_datetime_text(until)}</time>' in page
+    assert settings.CLINIC_TIME_ZONE in page
+    assert "0:30:00" not in page
     assert "no-store" in response["Cache-Control"]
 
 
