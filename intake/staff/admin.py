@@ -45,8 +45,8 @@ from ..models import (
     SuicideRiskProtocol,
     normalise_reference,
 )
+from . import appointments, review, safety, unsaved
 from . import queue as work_queue
-from . import review, safety, unsaved
 from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
 from .export import screening_request_export_fhir, screening_requests_export_csv
@@ -387,12 +387,37 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 screening_request=current, assignee=data.get("assigned_to"), actor=request.user
             )
             done.append("assigned it")
+        self._save_appointment(request, current, data)
         if data.get("status") and data["status"] != current.status:
             before = Status(current.status).label
             review.screening_request_set_status(
                 screening_request=current, status=data["status"], actor=request.user
             )
             done.append(f"changed the status: {before} → {Status(data['status']).label}")
+
+    def _save_appointment(self, request, current: ScreeningRequest, data: dict) -> None:
+        # Before the status move: "scheduled" needs the appointment on record.
+        action = data.get("appointment_action")
+        done = request.review_done
+        upcoming = appointments.appointment_upcoming(current)
+        if action == "book":
+            appointments.appointment_book(
+                screening_request=current, actor=request.user, details=data["appointment"]
+            )
+            done.append("booked the appointment")
+        elif action == "change" and upcoming is not None:
+            if appointments.appointment_change(
+                appointment=upcoming, actor=request.user, details=data["appointment"]
+            ):
+                done.append("changed the appointment")
+        elif action == "cancel" and upcoming is not None:
+            appointments.appointment_cancel(appointment=upcoming, actor=request.user)
+            done.append("cancelled the appointment")
+        if action and not current.email:
+            messages.warning(
+                request,
+                "This patient gave no e-mail address: tell them about the appointment by phone.",
+            )
 
     def construct_change_message(self, request, form, formsets, add=False):
         # What the save did, as the change history lists it (no patient data: no notes).
