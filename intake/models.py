@@ -440,7 +440,7 @@ class Appointment(models.Model):
     """
 
     class Kind(models.TextChoices):
-        HOME = "home", _("At your home")
+        HOME = "home", _("Home visit")
         CLINIC = "clinic", _("At the clinic")
         VIDEO = "video", _("Video call")
         PHONE = "phone", _("Phone call")

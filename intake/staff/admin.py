@@ -16,6 +16,7 @@ from django.contrib.admin.views.main import (
     PAGE_VAR,
     SEARCH_VAR,
 )
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -45,7 +46,7 @@ from ..models import (
     SuicideRiskProtocol,
     normalise_reference,
 )
-from . import appointments, review, safety, unsaved
+from . import appointments, handover, review, safety, unsaved
 from . import queue as work_queue
 from .audit import audit_record_queue_view, queue_view_references
 from .dates import clinic_datetime
@@ -75,6 +76,27 @@ Priority = ScreeningRequest.Priority
 Outcome = ContactAttempt.Outcome
 
 # --- Screening requests ----------------------------------------------------------------------
+
+
+class HandoverForm(forms.Form):
+    nurse = forms.ModelChoiceField(
+        label="Whose requests",
+        queryset=None,
+        required=False,
+        empty_label="The whole team",
+    )
+    since = forms.DateTimeField(
+        label="Notes since",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Empty: since this time yesterday.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nurse"].queryset = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        )
 
 
 @admin.register(ScreeningRequest)
@@ -224,9 +246,14 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         return work_queue.QUEUE_ORDERING
 
     def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(
-            request, {"title": "Work queue", **(extra_context or {})}
-        )
+        extra = {
+            "title": "Work queue",
+            # References, times and clinicians only: no patient data, so no audit of its own.
+            "appointment_days": appointments.appointment_days(),
+            "handover_url": reverse("admin:intake_screeningrequest_handover"),
+            **(extra_context or {}),
+        }
+        response = super().changelist_view(request, extra)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None and changelist.result_list:
             # Names and phone numbers were shown: one event for the page, naming its references.
@@ -486,7 +513,42 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             self.admin_site.admin_view(self.purge_view),
             name="intake_screeningrequest_purge",
         )
-        return [search, fhir, purge, *super().get_urls()]
+        handover = path(
+            "handover/",
+            self.admin_site.admin_view(self.handover_view),
+            name="intake_screeningrequest_handover",
+        )
+        return [search, fhir, purge, handover, *super().get_urls()]
+
+    def handover_view(self, request: HttpRequest) -> HttpResponse:
+        """A nurse's (or the team's) open requests, call-backs and recent notes; audited."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        now = timezone.now()
+        form = HandoverForm(request.GET or None, initial={"nurse": request.user.pk})
+        since_default = now - handover.NOTES_SINCE_DEFAULT
+        if form.is_bound and form.is_valid():
+            nurse = form.cleaned_data["nurse"]
+            since = form.cleaned_data["since"] or since_default
+        else:
+            nurse = None if form.is_bound else request.user
+            since = since_default
+        if not request.user.has_perm("intake.view_internalnote"):
+            since = now  # no notes for those not allowed to read them
+        built = handover.handover_build(nurse=nurse, since=since, now=now)
+        handover.handover_record_view(handover=built, actor=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Hand-over: {handover.nurse_name(nurse) if nurse else 'the whole team'}",
+            "opts": self.opts,
+            "form": form,
+            "handover": built,
+            "now": now,
+            "can_read_notes": request.user.has_perm("intake.view_internalnote"),
+        }
+        return TemplateResponse(request, "admin/intake/screeningrequest/handover.html", context)
 
     def has_fhir_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("intake.export_fhir_screeningrequest")

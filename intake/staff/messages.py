@@ -77,7 +77,7 @@ def appointment_place_words(appointment: Appointment) -> str:
     if kind == Kind.PHONE:
         return gettext("Phone call: we will call you at the number you gave us")
     if kind == Kind.HOME:
-        return gettext("At your home, at the address you gave us")
+        return gettext("Home visit, at the address you gave us")
     return str(kind.label)
 
 

@@ -41,13 +41,6 @@ APPOINTMENT_FIELDS = (
     "appointment_place",
     "appointment_clinician",
 )
-# How staff read the kinds (the patient's words, in intake.models, speak to "you").
-APPOINTMENT_KIND_WORDS = {
-    Kind.HOME: "Home visit",
-    Kind.CLINIC: "At the clinic",
-    Kind.VIDEO: "Video call",
-    Kind.PHONE: "Phone call",
-}
 
 # The fields of the protocol's two paths: one is confirmed, all its steps at once.
 PROTOCOL_PATH_FIELDS = {Path.REACHED: "protocol_steps", Path.UNREACHED: "protocol_unreached_steps"}
@@ -131,7 +124,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
     )
     appointment_kind = forms.ChoiceField(
         label="How",
-        choices=[("", "Choose how"), *[(k.value, APPOINTMENT_KIND_WORDS[k]) for k in Kind]],
+        choices=[("", "Choose how"), *Kind.choices],
         required=False,
     )
     appointment_place = forms.CharField(
