@@ -123,7 +123,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         label="How long (minutes)", required=False, min_value=10, max_value=480, initial=60
     )
     appointment_kind = forms.ChoiceField(
-        label="How",
+        label="Kind of appointment",
         choices=[("", "Choose how"), *Kind.choices],
         required=False,
     )
@@ -136,7 +136,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         "and the video link, never their own address or number.",
     )
     appointment_clinician = forms.ModelChoiceField(
-        label="With", queryset=Clinician.objects.all(), required=False, empty_label="Choose who"
+        label="Clinician", queryset=Clinician.objects.all(), required=False, empty_label="Choose who"
     )
     cancel_appointment = forms.BooleanField(
         label="Cancel the appointment (the patient is told by e-mail)", required=False
