@@ -214,6 +214,11 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             )
         else:
             attempt = format_html('<span class="queue-attempt">{}</span>', "No attempt yet")
+        booked = getattr(obj, "next_appointment_at", None)
+        if booked:
+            attempt = format_html(
+                '<span class="queue-attempt">{}</span>{}', "Appointment", clinic_datetime(booked)
+            )
         return format_html(
             '<strong>{}</strong><span class="queue-small">{}</span>{}',
             obj.get_status_display(),
@@ -240,6 +245,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         # Annotated before ModelAdmin orders it, since the queue's order uses the annotations.
         queryset = work_queue.queue_annotate(self.model._default_manager.get_queryset())
+        queryset = appointments.appointment_next_annotate(queryset)
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
@@ -527,8 +533,11 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         now = timezone.now()
-        form = HandoverForm(request.GET or None, initial={"nurse": request.user.pk})
         since_default = now - handover.NOTES_SINCE_DEFAULT
+        form = HandoverForm(
+            request.GET or None,
+            initial={"nurse": request.user.pk, "since": timezone.localtime(since_default)},
+        )
         if form.is_bound and form.is_valid():
             nurse = form.cleaned_data["nurse"]
             since = form.cleaned_data["since"] or since_default

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from pages.models import Clinician
@@ -53,6 +53,14 @@ def appointment_upcoming(screening_request: ScreeningRequest) -> Appointment | N
         .order_by("starts_at")
         .first()
     )
+
+
+def appointment_next_annotate(queryset: QuerySet) -> QuerySet:
+    """Add `next_appointment_at`: each request's next booked appointment, for the queue's rows."""
+    upcoming = Appointment.objects.filter(
+        screening_request=OuterRef("pk"), state=State.BOOKED, starts_at__gt=timezone.now()
+    ).order_by("starts_at")
+    return queryset.annotate(next_appointment_at=Subquery(upcoming.values("starts_at")[:1]))
 
 
 def appointments_between(start: datetime, end: datetime) -> QuerySet:

@@ -136,7 +136,10 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         "and the video link, never their own address or number.",
     )
     appointment_clinician = forms.ModelChoiceField(
-        label="Clinician", queryset=Clinician.objects.all(), required=False, empty_label="Choose who"
+        label="Clinician",
+        queryset=Clinician.objects.all(),
+        required=False,
+        empty_label="Choose who",
     )
     cancel_appointment = forms.BooleanField(
         label="Cancel the appointment (the patient is told by e-mail)", required=False

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
+from avyia_site.phones import phone_e164, phone_national
 from intake.business_hours import clinic_zone
 from intake.models import ScreeningRequest
 from intake.staff import dashboard, handover
@@ -94,3 +95,8 @@ def clinic_time(value):
 def clinic_clock(value):
     """Just the time of day, in the clinic's time zone: "9:30 AM"."""
     return dateformat.format(timezone.localtime(value, clinic_zone()), "g:i A")
+
+
+# A patient's phone number as the queue shows it: dialled in E.164, read in national form.
+register.filter("phone_e164", phone_e164)
+register.filter("phone_national", phone_national)

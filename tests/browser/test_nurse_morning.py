@@ -98,7 +98,7 @@ def _save(nurse: Nurse) -> None:
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_nurses_morning(site, morning, size):
-    user, device, acute, call_back, ready = morning
+    _user, device, acute, call_back, ready = morning
     page = site.page
     page.set_viewport_size(SIZES[size])
     shots = Path(os.environ["WALK_SCREENSHOTS"]) if os.environ.get("WALK_SCREENSHOTS") else None
