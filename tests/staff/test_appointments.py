@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
 from intake.demo import demo_request_create
 from intake.models import Appointment, AuditEvent, ScreeningRequest
-from intake.staff.review import ALLOWED_STATUS_MOVES
+from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
 from intake.staff.safety import contact_attempt_log, protocol_confirm, protocol_current
 from tests.intake.screening_support import run_queued_tasks
 
@@ -402,3 +403,40 @@ def test_a_patient_without_an_e_mail_address_is_booked_and_staff_are_told_to_pho
     assert to_patient(screening_request) == []
     page = reviewer_client.get(change_url(screening_request)).content.decode()
     assert "gave no e-mail address: tell them about the appointment by phone" in page
+
+
+@pytest.mark.parametrize(
+    ("state", "hours_ahead", "allowed"),
+    [
+        (Appointment.State.BOOKED, 2, True),
+        (Appointment.State.BOOKED, -2, False),  # it has started: not one ahead
+        (Appointment.State.CANCELLED, 2, False),
+        (None, 0, False),
+    ],
+)
+def test_the_status_service_itself_needs_an_appointment_ahead(
+    reviewer, make_request, state, hours_ahead, allowed
+):
+    screening_request = reached(make_request(), reviewer[0])
+    if state is not None:
+        Appointment.objects.create(
+            screening_request=screening_request,
+            starts_at=timezone.now() + timedelta(hours=hours_ahead),
+            kind=Kind.PHONE,
+            clinician=clinician(),
+            booked_by=reviewer[0],
+            state=state,
+        )
+
+    if allowed:
+        screening_request_set_status(
+            screening_request=screening_request, status=Status.SCHEDULED, actor=reviewer[0]
+        )
+    else:
+        with pytest.raises(ValidationError) as refused:
+            screening_request_set_status(
+                screening_request=screening_request, status=Status.SCHEDULED, actor=reviewer[0]
+            )
+        assert [e.code for e in refused.value.error_list] == ["no_appointment"]
+    screening_request.refresh_from_db()
+    assert (screening_request.status == Status.SCHEDULED) == allowed
