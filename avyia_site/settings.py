@@ -433,6 +433,12 @@ INTAKE_NOTIFY_EMAIL = env.str("INTAKE_NOTIFY_EMAIL", default="intake@example.org
 ON_CALL_EMAIL = env.str("ON_CALL_EMAIL", default="on-call@example.org")
 ON_CALL_REPEAT_MINUTES = env.int("ON_CALL_REPEAT_MINUTES", default=30)
 ON_CALL_NOTICE_GRACE_MINUTES = env.int("ON_CALL_NOTICE_GRACE_MINUTES", default=15)
+# The patient's appointment reminder goes this many hours before the appointment (by e-mail,
+# from the task worker); a booking made later than that gets its confirmation only.
+APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
+# The nurse a request is assigned to gets an e-mail this many minutes before a call-back they set
+# ("try again by") comes due.
+STAFF_REMINDER_MINUTES = env.int("STAFF_REMINDER_MINUTES", default=15)
 # The state the counties are in: its two-letter code (as in the ZIP code data) and its name.
 SERVICE_AREA_STATE = env.str("SERVICE_AREA_STATE", default="WA")
 SERVICE_AREA_STATE_NAME = env.str("SERVICE_AREA_STATE_NAME", default="Washington")

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from intake.due_times import due_at_for
+from pages.models import Clinician
 
 from . import questionnaire
 from .form_token import form_token_issue
 from .forms import ScreeningRequestForm
-from .models import ContactAttempt, ScreeningRequest
+from .models import Appointment, ContactAttempt, ScreeningRequest
 from .questionnaire import Kind, scoring
 from .services import screening_request_create
 from .staff import review, safety
@@ -205,6 +206,15 @@ DEMO_CASES = [
 ]
 
 
+def _demo_clinician() -> Clinician:
+    """A fictitious clinician to book demo appointments with; never listed on the public pages."""
+    clinician, _ = Clinician.objects.get_or_create(
+        name="Demo Clinician",
+        defaults={"credentials": "RN", "role": "Demo appointments only", "published": False},
+    )
+    return clinician
+
+
 def _demo_staff() -> AbstractBaseUser:
     """The fictitious colleague who wrote the demo notes; the account can never sign in."""
     user, created = get_user_model().objects.get_or_create(
@@ -270,6 +280,16 @@ def demo_requests_seed() -> list[ScreeningRequest]:
                     screening_request=screening_request,
                     actor=staff,
                     steps=safety.protocol_current().step_list(),
+                )
+            if Status.SCHEDULED in case.statuses:
+                # Stored as it is: the fictitious patient is sent no confirmation.
+                Appointment.objects.create(
+                    screening_request=screening_request,
+                    starts_at=now + datetime.timedelta(days=1, hours=2),
+                    kind=Appointment.Kind.VIDEO,
+                    place="https://video.example.org/demo",
+                    clinician=_demo_clinician(),
+                    booked_by=staff,
                 )
             for status in case.statuses:
                 review.screening_request_set_status(

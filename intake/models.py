@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -451,3 +452,74 @@ class StaffEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} for {self.user}"
+
+
+# --- Appointments and the e-mails about them ---------------------------------------------------
+
+
+class Appointment(models.Model):
+    """A booked visit, call or video meeting behind a "scheduled" request.
+
+    When and with whom stay plain (the queue lists today's and tomorrow's); where (a home address,
+    a video link, a number to call) is encrypted like the rest of the patient's details. A
+    reschedule moves this row and counts `sequence` up, as calendar programs expect of one event.
+    """
+
+    class Kind(models.TextChoices):
+        HOME = "home", _("Home visit")
+        CLINIC = "clinic", _("At the clinic")
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone call")
+
+    class State(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+
+    screening_request = models.ForeignKey(
+        ScreeningRequest, on_delete=models.CASCADE, related_name="appointments"
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    minutes = models.PositiveSmallIntegerField(default=60)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    place = EncryptedTextField("address, link or number", max_length=500, blank=True, default="")
+    clinician = models.ForeignKey(
+        "pages.Clinician", on_delete=models.PROTECT, related_name="appointments"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.BOOKED)
+    # The calendar event's identity in the patient's calendar: random, stable across reschedules.
+    uid = models.CharField(max_length=64, unique=True, default=secrets.token_hex, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Appointment for {self.screening_request}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class SentEmail(models.Model):
+    """One e-mail about a request, claimed here before it is sent.
+
+    The unique key names the e-mail and the moment it is about (an appointment's version, a
+    call-back's due time, an assignment), so two workers, or a task queued twice, send it once.
+    It holds no patient data: the kind, the reference and when it went out.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30)
+    reference = models.CharField(max_length=9, db_index=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "sent e-mail"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"

@@ -87,3 +87,74 @@ def staff_account_email_deliver(
         attempt=attempt + 1,
     )
     return "retry queued"
+
+
+# --- Appointment e-mails and staff reminders (intake.staff.messages) ---------------------------
+
+
+def _retry_later(task, attempt: int, **kwargs) -> str:
+    """Queue the next try of a task whose e-mail the mail server refused, or give up."""
+    if attempt >= settings.NOTICE_RETRY_ATTEMPTS:
+        logger.error("A %s e-mail failed %s times; giving up.", task.name, attempt)
+        return "gave up"
+    task.using(run_after=timezone.now() + notice_retry_delay(attempt)).enqueue(
+        **kwargs, attempt=attempt + 1
+    )
+    return "retry queued"
+
+
+@task()
+def appointment_email_deliver(
+    *, appointment_id: int, what: str, sequence: int, attempt: int = 1
+) -> str:
+    """Send the patient an e-mail about their appointment (confirmation, change, cancellation,
+    reminder), once; on failure, try again later."""
+    from .staff.messages import appointment_email_send
+
+    result = appointment_email_send(appointment_id=appointment_id, what=what, sequence=sequence)
+    if result != "failed":
+        return result
+    return _retry_later(
+        appointment_email_deliver,
+        attempt,
+        appointment_id=appointment_id,
+        what=what,
+        sequence=sequence,
+    )
+
+
+@task()
+def call_back_reminder_deliver(*, screening_request_id: int, due_at: str, attempt: int = 1) -> str:
+    """Remind the assigned nurse of a call-back coming due, once per due time."""
+    from .staff.messages import call_back_reminder_send
+
+    result = call_back_reminder_send(screening_request_id=screening_request_id, due_at=due_at)
+    if result != "failed":
+        return result
+    return _retry_later(
+        call_back_reminder_deliver,
+        attempt,
+        screening_request_id=screening_request_id,
+        due_at=due_at,
+    )
+
+
+@task()
+def assignment_notice_deliver(
+    *, screening_request_id: int, assignee_id: int, version: int, attempt: int = 1
+) -> str:
+    """Tell a nurse a request was assigned to them, once per assignment."""
+    from .staff.messages import assignment_notice_send
+
+    result = assignment_notice_send(
+        screening_request_id=screening_request_id, assignee_id=assignee_id, version=version
+    )
+    if result != "failed":
+        return result
+    return _retry_later(
+        assignment_notice_deliver,
+        attempt,
+        screening_request_id=screening_request_id,
+        assignee_id=assignee_id,
+        version=version,
+    )

@@ -75,6 +75,9 @@ TARGETS = (
             "tests/staff/test_status_moves.py",
             "tests/staff/test_workflow.py",
             "tests/staff/test_actions.py",
+            # Assignment tells the assignee.
+            "tests/staff/test_staff_reminders.py::"
+            "test_assigning_a_request_on_the_review_page_tells_the_assignee",
         ),
     ),
     Target(
@@ -101,6 +104,8 @@ TARGETS = (
             "tests/staff/test_safety_net.py::"
             "test_the_protocol_is_not_confirmed_with_a_step_it_does_not_have",
             "tests/staff/test_safety_net.py::test_a_confirmation_is_undone_when_it_cannot_be_audited",
+            "tests/staff/test_appointments.py::"
+            "test_the_status_service_itself_needs_an_appointment_ahead",
         ),
         scope=(
             "protocol_confirmed",

@@ -16,6 +16,7 @@ from django.contrib.admin.views.main import (
     PAGE_VAR,
     SEARCH_VAR,
 )
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -41,7 +42,7 @@ from core.phones import phone_e164, phone_national
 
 from ..fhir import FHIR_JSON
 from ..models import ContactAttempt, ScreeningRequest, SuicideRiskProtocol, normalise_reference
-from . import duplicates, review, safety, unsaved
+from . import appointments, duplicates, handover, review, safety, unsaved
 from . import queue as work_queue
 from .export import screening_request_export_fhir, screening_requests_export_csv
 from .presentation import contact_card, review_page_context
@@ -62,6 +63,27 @@ Priority = ScreeningRequest.Priority
 Outcome = ContactAttempt.Outcome
 
 # --- Screening requests ----------------------------------------------------------------------
+
+
+class HandoverForm(forms.Form):
+    nurse = forms.ModelChoiceField(
+        label="Whose requests",
+        queryset=None,
+        required=False,
+        empty_label="The whole team",
+    )
+    since = forms.DateTimeField(
+        label="Notes since",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Empty: since this time yesterday.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nurse"].queryset = (
+            get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        )
 
 
 @admin.register(ScreeningRequest)
@@ -206,6 +228,11 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             )
         else:
             attempt = format_html('<span class="queue-attempt">{}</span>', "No attempt yet")
+        booked = getattr(obj, "next_appointment_at", None)
+        if booked:
+            attempt = format_html(
+                '<span class="queue-attempt">{}</span>{}', "Appointment", clinic_datetime(booked)
+            )
         return format_html(
             '<strong>{}</strong><span class="queue-small">{}</span>{}',
             obj.get_status_display(),
@@ -233,15 +260,21 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         # Annotated before ModelAdmin orders it, since the queue's order uses the annotations.
         queryset = work_queue.queue_annotate(self.model._default_manager.get_queryset())
         queryset = duplicates.related_annotate(queryset)
+        queryset = appointments.appointment_next_annotate(queryset)
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return work_queue.QUEUE_ORDERING
 
     def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(
-            request, {"title": "Work queue", **(extra_context or {})}
-        )
+        extra = {
+            "title": "Work queue",
+            # References, times and clinicians only: no patient data, so no audit of its own.
+            "appointment_days": appointments.appointment_days(),
+            "handover_url": reverse("admin:intake_screeningrequest_handover"),
+            **(extra_context or {}),
+        }
+        response = super().changelist_view(request, extra)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None and changelist.result_list:
             # Names and phone numbers were shown: one event for the page, naming its references.
@@ -413,12 +446,37 @@ class ScreeningRequestAdmin(StaffModelAdmin):
                 screening_request=current, assignee=data.get("assigned_to"), actor=request.user
             )
             done.append("assigned it")
+        self._save_appointment(request, current, data)
         if data.get("status") and data["status"] != current.status:
             before = Status(current.status).label
             review.screening_request_set_status(
                 screening_request=current, status=data["status"], actor=request.user
             )
             done.append(f"changed the status: {before} → {Status(data['status']).label}")
+
+    def _save_appointment(self, request, current: ScreeningRequest, data: dict) -> None:
+        # Before the status move: "scheduled" needs the appointment on record.
+        action = data.get("appointment_action")
+        done = request.review_done
+        upcoming = appointments.appointment_upcoming(current)
+        if action == "book":
+            appointments.appointment_book(
+                screening_request=current, actor=request.user, details=data["appointment"]
+            )
+            done.append("booked the appointment")
+        elif action == "change" and upcoming is not None:
+            if appointments.appointment_change(
+                appointment=upcoming, actor=request.user, details=data["appointment"]
+            ):
+                done.append("changed the appointment")
+        elif action == "cancel" and upcoming is not None:
+            appointments.appointment_cancel(appointment=upcoming, actor=request.user)
+            done.append("cancelled the appointment")
+        if action and not current.email:
+            messages.warning(
+                request,
+                "This patient gave no e-mail address: tell them about the appointment by phone.",
+            )
 
     def construct_change_message(self, request, form, formsets, add=False):
         # What the save did, as the change history lists it (no patient data: no notes).
@@ -492,7 +550,13 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             self.admin_site.admin_view(self.same_person_view),
             name="intake_screeningrequest_same_person",
         )
-        return [search, fhir, purge, same_person, *super().get_urls()]
+
+        handover = path(
+            "handover/",
+            self.admin_site.admin_view(self.handover_view),
+            name="intake_screeningrequest_handover",
+        )
+        return [search, fhir, purge, same_person, handover, *super().get_urls()]
 
     def has_link_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("intake.link_screeningrequest")
@@ -531,6 +595,39 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/intake/screeningrequest/same_person.html", context)
+
+    def handover_view(self, request: HttpRequest) -> HttpResponse:
+        """A nurse's (or the team's) open requests, call-backs and recent notes; audited."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        now = timezone.now()
+        since_default = now - handover.NOTES_SINCE_DEFAULT
+        form = HandoverForm(
+            request.GET or None,
+            initial={"nurse": request.user.pk, "since": timezone.localtime(since_default)},
+        )
+        if form.is_bound and form.is_valid():
+            nurse = form.cleaned_data["nurse"]
+            since = form.cleaned_data["since"] or since_default
+        else:
+            nurse = None if form.is_bound else request.user
+            since = since_default
+        if not request.user.has_perm("intake.view_internalnote"):
+            since = now  # no notes for those not allowed to read them
+        built = handover.handover_build(nurse=nurse, since=since, now=now)
+        handover.handover_record_view(handover=built, actor=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Hand-over: {handover.nurse_name(nurse) if nurse else 'the whole team'}",
+            "opts": self.opts,
+            "form": form,
+            "handover": built,
+            "now": now,
+            "can_read_notes": request.user.has_perm("intake.view_internalnote"),
+        }
+        return TemplateResponse(request, "admin/intake/screeningrequest/handover.html", context)
 
     def has_fhir_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("intake.export_fhir_screeningrequest")

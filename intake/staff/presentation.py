@@ -137,6 +137,7 @@ def review_page_context(
         "contact": contact_card(screening_request),
         "reasons": request_reasons(screening_request),
         "attempts": list(screening_request.contact_attempts.select_related("made_by")),
+        "appointments": list(screening_request.appointments.select_related("clinician")),
         "could_not_reach_message": safety.could_not_reach_message(screening_request),
         **due_state(screening_request),
     }

@@ -121,6 +121,15 @@ def screening_request_assign(
         reference=screening_request.reference,
         detail=f"assigned to {assignee.get_username()}" if assignee else "unassigned",
     )
+    if assignee is not None and assignee.pk != actor.pk:
+        from ..tasks import assignment_notice_deliver  # here: the task module imports services
+
+        # Queued in this transaction: told once the assignment is stored, never for a refused one.
+        assignment_notice_deliver.enqueue(
+            screening_request_id=screening_request.pk,
+            assignee_id=assignee.pk,
+            version=screening_request.version,
+        )
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""The review page's form: a contact attempt, the protocol checklist, status, assignee and note.
+"""The review page's form: a contact attempt, the protocol checklist, status, assignee, the
+appointment and a note.
 
 It checks what a status move needs (a contact that reached the patient; the confirmed protocol on
 a positive suicide-risk screen) and what a protocol path needs (a call, a note) together with what
@@ -17,14 +18,25 @@ from django.utils import timezone
 
 from core.dates import clinic_datetime_text
 from core.models import AuditEvent
+from pages.models import Clinician
 
 from ..crypto import normalise_phone
-from ..models import ContactAttempt, ProtocolConfirmation, ScreeningRequest
-from . import review, safety
+from ..models import Appointment, ContactAttempt, ProtocolConfirmation, ScreeningRequest
+from . import appointments, review, safety
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
 Path = ProtocolConfirmation.Path
+Kind = Appointment.Kind
+
+# The appointment fields, in the form's order; all of them but the box to cancel describe one.
+APPOINTMENT_FIELDS = (
+    "appointment_starts_at",
+    "appointment_minutes",
+    "appointment_kind",
+    "appointment_place",
+    "appointment_clinician",
+)
 
 # The fields of the protocol's two paths: one is confirmed, all its steps at once.
 PROTOCOL_PATH_FIELDS = {Path.REACHED: "protocol_steps", Path.UNREACHED: "protocol_unreached_steps"}
@@ -111,6 +123,36 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Only staff see notes; a note cannot be edited.",
     )
+    appointment_starts_at = forms.DateTimeField(
+        label="Appointment date and time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    appointment_minutes = forms.IntegerField(
+        label="How long (minutes)", required=False, min_value=10, max_value=480, initial=60
+    )
+    appointment_kind = forms.ChoiceField(
+        label="Kind of appointment",
+        choices=[("", "Choose how"), *Kind.choices],
+        required=False,
+    )
+    appointment_place = forms.CharField(
+        label="Address, room or video link",
+        required=False,
+        max_length=500,
+        help_text="A home visit's address; the clinic's address or room; the video link. For a "
+        "phone call, optional (the number to call). The patient is told the clinic's address "
+        "and the video link, never their own address or number.",
+    )
+    appointment_clinician = forms.ModelChoiceField(
+        label="Clinician",
+        queryset=Clinician.objects.all(),
+        required=False,
+        empty_label="Choose who",
+    )
+    cancel_appointment = forms.BooleanField(
+        label="Cancel the appointment (the patient is told by e-mail)", required=False
+    )
     # The request's version and the moment the page was made, as the page was shown.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
@@ -137,6 +179,19 @@ class ScreeningRequestReviewForm(forms.ModelForm):
             )
             self.fields["assigned_to"].label = "Assigned to"
             self.fields["assigned_to"].empty_label = "Nobody (unassigned)"
+        self.appointment = (
+            appointments.appointment_upcoming(self.instance) if self.instance.pk else None
+        )
+        if self.appointment is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "appointment_starts_at": timezone.localtime(self.appointment.starts_at),
+                    "appointment_minutes": self.appointment.minutes,
+                    "appointment_kind": self.appointment.kind,
+                    "appointment_place": self.appointment.place,
+                    "appointment_clinician": self.appointment.clinician_id,
+                }
+            )
         if self.instance.pk and self.instance.contact_method in ContactAttempt.Method.values:
             self.fields["attempt_method"].initial = self.instance.contact_method
         if self.instance.pk and self.instance.phone_route_closed:
@@ -273,6 +328,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
                 self.add_error(PROTOCOL_PATH_FIELDS[path], exc)
                 confirming = False
         status = cleaned.get("status")
+        cleaned["appointment_action"] = self.appointment_action(cleaned, status)
         if status and status != self.instance.status:
             try:
                 review.status_move_check(from_status=self.instance.status, to_status=status)
@@ -281,7 +337,81 @@ class ScreeningRequestReviewForm(forms.ModelForm):
                     to_status=status,
                     outcome_logging=outcome or "",
                     protocol_confirming=confirming,
+                    appointment_booking=cleaned["appointment_action"] == "book",
                 )
             except ValidationError as exc:
                 self.add_error("status", exc)
         return cleaned
+
+    def appointment_details(self, cleaned: dict) -> appointments.AppointmentDetails | None:
+        """The appointment as filled in, or None (with errors) when a part is missing or wrong."""
+        missing = {
+            "appointment_starts_at": "Give the date and time.",
+            "appointment_kind": "Choose how the appointment happens.",
+            "appointment_clinician": "Choose who the patient sees.",
+        }
+        for name, words in missing.items():
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, words)
+        if any(name in self.errors for name in APPOINTMENT_FIELDS):
+            return None
+        details = appointments.AppointmentDetails(
+            starts_at=cleaned["appointment_starts_at"],
+            minutes=cleaned.get("appointment_minutes") or 60,
+            kind=cleaned["appointment_kind"],
+            place=cleaned.get("appointment_place") or "",
+            clinician=cleaned["appointment_clinician"],
+        )
+        try:
+            appointments.appointment_details_check(details)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                self.add_error(f"appointment_{name}", errors)
+            return None
+        return details
+
+    def appointment_action(self, cleaned: dict, status: str | None) -> str:
+        """What the save does to the appointment: "book", "change", "cancel" or "".
+
+        A request moving to (or in) "scheduled" with no upcoming appointment books one; changed
+        details move it; the box cancels it, and then the request leaves "scheduled". A request
+        leaving "scheduled" with an appointment still ahead needs the box ticked, so the patient
+        is never left expecting a visit nobody will make.
+        """
+        status = status or self.instance.status
+        current = self.appointment
+        given = any(
+            cleaned.get(name) not in (None, "")
+            for name in APPOINTMENT_FIELDS
+            if name != "appointment_minutes"
+        )
+        if cleaned.get("cancel_appointment"):
+            if current is None:
+                self.add_error("cancel_appointment", "There is no upcoming appointment to cancel.")
+            elif status == Status.SCHEDULED:
+                self.add_error(
+                    "status",
+                    "A scheduled request has an appointment: choose the status the request moves "
+                    "to now that it is cancelled (e.g. Contacted), or leave the appointment.",
+                )
+            return "cancel"
+        if status == Status.SCHEDULED:
+            moving = status != self.instance.status
+            if current is None and (moving or given):
+                cleaned["appointment"] = self.appointment_details(cleaned)
+                return "book"
+            if current is not None and given:
+                cleaned["appointment"] = self.appointment_details(cleaned)
+                return "change"
+            return ""
+        if current is not None and self.instance.status == Status.SCHEDULED:
+            self.add_error(
+                "cancel_appointment",
+                "This request has an appointment ahead: tick “Cancel the appointment” to move it "
+                "out of Scheduled (the patient is told).",
+            )
+        elif given and current is None:
+            self.add_error(
+                "status", "To book an appointment, choose the status “Scheduled” as well."
+            )
+        return ""

@@ -1,23 +1,26 @@
 """Contact attempts and the suicide-risk protocol: what must be on record before a request moves on.
 
 A request moves to "contacted" only once an attempt reached the patient (a call answered, an e-mail
-or text sent). A request with a positive suicide-risk screen (ASQ) may be in no status other than
-the unanswered ones (new, in review) until a reviewer has confirmed the clinic's protocol: so it
-leaves the open queue by no door (withdrawn included) without it. The protocol has two paths, each
-with records that must agree with it: "spoke with the patient" needs a call that reached them, and
-"could not reach the patient" needs an attempt that did not; both need an internal note.
+or text sent), and to "scheduled" only with an upcoming appointment booked (or being booked in the
+same save: intake.staff.appointments). A request with a positive suicide-risk screen (ASQ) may be
+in no status other than the unanswered ones (new, in review) until a reviewer has confirmed the
+clinic's protocol: so it leaves the open queue by no door (withdrawn included) without it. The
+protocol has two paths, each with records that must agree with it: "spoke with the patient" needs
+a call that reached them, and "could not reach the patient" needs an attempt that did not; both
+need an internal note.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.utils import timezone
 
 from core.audit import audit_record
 from core.models import AuditEvent
@@ -25,7 +28,13 @@ from intake.due_times import due_at_for
 from pages.clinic import clinic_facts
 
 from ..crypto import normalise_phone, request_blind_indexes
-from ..models import ContactAttempt, ProtocolConfirmation, ScreeningRequest, SuicideRiskProtocol
+from ..models import (
+    Appointment,
+    ContactAttempt,
+    ProtocolConfirmation,
+    ScreeningRequest,
+    SuicideRiskProtocol,
+)
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
@@ -332,9 +341,24 @@ def status_move_requirements_check(
     to_status: str,
     outcome_logging: str = "",
     protocol_confirming: bool = False,
+    appointment_booking: bool = False,
 ) -> None:
     """Raise ValidationError unless what a move needs is on record (or being recorded with it)."""
     errors = []
+    if (
+        to_status == Status.SCHEDULED
+        and not appointment_booking
+        and not screening_request.appointments.filter(
+            state=Appointment.State.BOOKED, starts_at__gt=timezone.now()
+        ).exists()
+    ):
+        errors.append(
+            ValidationError(
+                "Book the appointment (date and time, how, and the clinician) before marking the "
+                "request scheduled: the patient is sent it.",
+                code="no_appointment",
+            )
+        )
     if to_status == Status.CONTACTED and not (
         outcome_logging in CONTACT_MADE_OUTCOMES or contact_made(screening_request)
     ):
@@ -389,7 +413,19 @@ def contact_attempt_log(
         reference=screening_request.reference,
         detail=f"{attempt.get_method_display()}: {attempt.get_outcome_display()}",
     )
+    if next_attempt_due is not None:
+        call_back_reminder_queue(screening_request=screening_request, due_at=next_attempt_due)
     return attempt
+
+
+def call_back_reminder_queue(*, screening_request: ScreeningRequest, due_at: datetime) -> None:
+    """Queue the nurse's reminder for STAFF_REMINDER_MINUTES before a call-back comes due."""
+    from ..tasks import call_back_reminder_deliver  # here: the task module imports the services
+
+    remind_at = due_at - timedelta(minutes=settings.STAFF_REMINDER_MINUTES)
+    call_back_reminder_deliver.using(run_after=max(remind_at, timezone.now())).enqueue(
+        screening_request_id=screening_request.pk, due_at=due_at.isoformat()
+    )
 
 
 @transaction.atomic

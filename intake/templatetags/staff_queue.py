@@ -7,11 +7,14 @@ from typing import Any
 from django import template
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 
+from core.business_hours import clinic_zone
 from core.dates import clinic_datetime
+from core.phones import phone_e164, phone_national
 from intake.models import ScreeningRequest
-from intake.staff import dashboard
+from intake.staff import dashboard, handover
 from intake.staff.queue import due_words, most_pressing
 from intake.staff.retention import requests_past_retention
 
@@ -60,6 +63,7 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
     return {
         "visible": True,
         "pressing": dashboard.pressing_counts(),
+        "due_soon": handover.due_soon_by_nurse(),
         "acute_url": _queue_url(priority__exact=Priority.ACUTE),
         "overdue_url": _queue_url(due="overdue"),
         "due_today_url": _queue_url(due="today"),
@@ -85,3 +89,14 @@ def queue_summary(context: dict[str, Any]) -> dict[str, Any]:
 def clinic_time(value):
     """A date and time in the clinic's time zone and its one format, as a <time> element."""
     return clinic_datetime(value)
+
+
+@register.filter
+def clinic_clock(value):
+    """Just the time of day, in the clinic's time zone: "9:30 AM"."""
+    return dateformat.format(timezone.localtime(value, clinic_zone()), "g:i A")
+
+
+# A patient's phone number as the queue shows it: dialled in E.164, read in national form.
+register.filter("phone_e164", phone_e164)
+register.filter("phone_national", phone_national)

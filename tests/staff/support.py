@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from intake.models import Appointment
 from intake.staff.accounts import staff_user_create
+from pages.models import Clinician
 
 PASSWORD = "a long staff password 42"
 ADMIN = "/staff/"
@@ -104,3 +108,23 @@ def review_post(client: Client, screening_request, **fields):
         **fields,
     }
     return client.post(change_url(screening_request), data)
+
+
+def clinician() -> Clinician:
+    """A clinician patients can be booked with."""
+    person, _ = Clinician.objects.get_or_create(
+        name="Dana Ortiz", defaults={"credentials": "RN", "role": "Gives infusions at home"}
+    )
+    return person
+
+
+def appointment_on_record(screening_request, actor, *, hours_ahead: int = 48) -> Appointment:
+    """An upcoming appointment stored as it is (no e-mail, no audit): what "scheduled" needs."""
+    return Appointment.objects.create(
+        screening_request=screening_request,
+        starts_at=timezone.now() + timedelta(hours=hours_ahead),
+        kind=Appointment.Kind.VIDEO,
+        place="https://video.example.org/room/42",
+        clinician=clinician(),
+        booked_by=actor,
+    )

@@ -31,6 +31,8 @@ from intake.staff.review import (
     screening_request_set_status,
 )
 
+from .support import appointment_on_record
+
 Status = ScreeningRequest.Status
 Priority = ScreeningRequest.Priority
 Outcome = ContactAttempt.Outcome
@@ -108,6 +110,7 @@ def test_no_positive_screen_leaves_the_open_queue_without_the_protocol(every_scr
         safety.contact_attempt_log(
             screening_request=screening_request, actor=actor, method="phone", outcome="reached"
         )
+        appointment_on_record(screening_request, actor)  # and what "scheduled" needs
         for to_status in Status.values:
             gated = screening_request.asq_positive and to_status not in UNANSWERED
             try:
@@ -150,6 +153,7 @@ def test_with_either_path_of_the_protocol_on_record_every_move_is_open(
     safety.contact_attempt_log(
         screening_request=acute, actor=actor, method=Method.TEXT, outcome=Outcome.TEXT_SENT
     )
+    appointment_on_record(acute, actor)
     for from_status, moves in ALLOWED_STATUS_MOVES.items():
         for to_status in moves:
             current = _in_status(acute, from_status)

@@ -27,6 +27,8 @@ from intake.staff.safety import (
     status_move_requirements_check,
 )
 
+from .support import appointment_on_record
+
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
 NEW, REVIEW, CONTACTED, SCHEDULED = "new", "in_review", "contacted", "scheduled"
@@ -69,6 +71,7 @@ def test_every_move_is_allowed_or_refused_exactly_as_the_table_says(
     contact_attempt_log(
         screening_request=screening_request, actor=actor, method="phone", outcome=Outcome.REACHED
     )
+    appointment_on_record(screening_request, actor)  # what a move to "scheduled" needs
     before = screening_request.status_changed_at
 
     if to_status in ALLOWED[from_status]:
@@ -122,6 +125,7 @@ def test_a_move_the_stored_status_allows_goes_through_whatever_the_stale_copy_sa
     stale = make_request()
     stale.status = NEW
     _in_status(stale, CONTACTED)
+    appointment_on_record(stale, reviewer[0])
 
     change = screening_request_set_status(
         screening_request=stale, status=SCHEDULED, actor=reviewer[0]
@@ -195,6 +199,7 @@ def test_a_positive_screen_leaves_the_queue_only_with_the_protocol_confirmed(
         screening_request=urgent, actor=reviewer[0], method="phone", outcome=Outcome.REACHED
     )
     internal_note_create(screening_request=urgent, author=reviewer[0], text="Called; safe.")
+    appointment_on_record(urgent, reviewer[0])
     # Every status but the unanswered ones (new, in review) needs the protocol.
     gated = to_status not in {NEW, REVIEW}
 

@@ -10,6 +10,8 @@ from intake.models import ScreeningRequest
 from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
 from intake.staff.safety import contact_attempt_log
 
+from .support import appointment_on_record
+
 Status = ScreeningRequest.Status
 
 
@@ -50,6 +52,7 @@ def test_a_request_goes_from_new_to_scheduled_through_contacted(make_request, re
     contact_attempt_log(
         screening_request=screening_request, actor=reviewer[0], method="phone", outcome="reached"
     )
+    appointment_on_record(screening_request, reviewer[0])
     for status in (Status.IN_REVIEW, Status.CONTACTED, Status.SCHEDULED, Status.CLOSED):
         screening_request_set_status(
             screening_request=screening_request, status=status, actor=reviewer[0]
