@@ -12,9 +12,9 @@ import logging
 
 import brotli
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.test.signals import template_rendered
-from django.conf import settings
 from django.test.utils import override_settings
 
 from pages.cache import bump_content_version
