@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench lighthouse ci install install-dev static clean cluster test-topology \
+.PHONY: run test lint format bench bench-topology lighthouse ci install install-dev static clean cluster test-topology \
 	mutation mutation-ci messages messages-update pa11y
 
 $(BIN)/python:
@@ -106,9 +106,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## bench: throughput figures (gunicorn + wrk)
+## bench: the speed figures, each the median of interleaved rounds against the stylesheet (gunicorn + wrk)
 bench: install-dev
 	scripts/bench
+
+## bench-topology: throughput and memory through nginx on the production topology (make cluster)
+bench-topology: install-dev
+	PYTHONUNBUFFERED=1 $(BIN)/python -m scripts.bench_topology
 
 ## lighthouse: Lighthouse scores for the main pages (needs Node)
 lighthouse: install

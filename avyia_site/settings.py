@@ -203,7 +203,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache holds the content version, so it must be shared by every worker: a file cache
 # on one machine, Redis (CACHE_URL=redis://...) across several app servers.
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}"),
+    # Parts of pages that are the same for every visitor (header, footer, the crisis messages),
+    # rendered once per process, language and content version ({% cache ... using="fragments" %}
+    # with `content_version` among its keys): a screening step renders only what is its own.
+    # In this process's memory, so a hit costs no round trip; never anything about a patient.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 # `?key_prefix=` keeps several sites (or test runs) apart in one Redis database; django-environ
 # spells it in lower case for Django's Redis backend, which reads only KEY_PREFIX.
 if "key_prefix" in CACHES["default"]:

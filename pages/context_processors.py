@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language
 
 from core.phones import phone_e164
+from pages.cache import content_version
 from pages.clinic import clinic_facts
 from pages.service_area import counties_words
 
@@ -32,7 +35,20 @@ def clinic(request: HttpRequest) -> dict[str, object]:
         },
         "site_url": settings.SITE_URL,
         "canonical_url": settings.SITE_URL + request.path,
+        "content_version": _content_version_or_unique(),
     }
+
+
+def _content_version_or_unique() -> str:
+    """The content version, a key of every shared fragment ({% cache %} in the templates).
+
+    Without the shared cache it is unknown: a value no other request has, so fragments are
+    rendered afresh for this request rather than taken from an older version.
+    """
+    try:
+        return content_version()
+    except Exception:
+        return "unknown-" + secrets.token_hex(8)
 
 
 def languages(request: HttpRequest) -> dict[str, object]:

@@ -26,8 +26,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from scripts.bench_content import check_encoding, wrk
 from scripts.bench_screening import Outcome, one_patient, request_pages, routine_answers
+from scripts.bench_speed import check_encoding, wrk
 from scripts.cluster import program_pid, running_cluster
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,14 +66,18 @@ def served_site(
     extra_env: dict[str, str] | None = None,
     gunicorn_args: tuple[str, ...] = (),
     static_root: Path | None = None,
+    port: int | None = None,
+    prepare: Callable[[ServedSite], None] | None = None,
 ) -> Iterator[ServedSite]:
     """Migrate a fresh SQLite database, collect static files and run gunicorn until exit.
 
-    `static_root` reuses files already collected there instead of collecting afresh.
+    `static_root` reuses files already collected there instead of collecting afresh; `port` is
+    the port to listen on (a free one by default); `prepare(site)` runs after the migrations,
+    before the server starts (to load data, say).
     """
     with tempfile.TemporaryDirectory(prefix="avyia-served-") as tmp:
         workdir = Path(tmp)
-        port = free_port()
+        port = port or free_port()
         env = {
             **os.environ,
             "DJANGO_ENV": "local",
@@ -94,6 +98,8 @@ def served_site(
         site.manage("migrate", "--noinput", "-v0")
         if static_root is None:
             site.manage("collectstatic", "--noinput", "-v0")
+        if prepare is not None:
+            prepare(site)
         with site.log.open("wb") as log:
             server = subprocess.Popen(
                 [str(PYTHON.parent / "gunicorn"), "--config", "gunicorn.conf.py", *gunicorn_args],

@@ -12,6 +12,7 @@ import logging
 
 import brotli
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.test.signals import template_rendered
 from django.test.utils import override_settings
@@ -359,10 +360,11 @@ def test_a_change_committed_by_a_transaction_is_never_served_stale(
 
 def test_a_cache_outage_serves_pages_uncached_instead_of_failing(client, caplog):
     unreachable = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
-        }
+        },
     }
     with override_settings(CACHES=unreachable), caplog.at_level(logging.ERROR):
         first, first_templates = get(client, "/chronic-pain/")

@@ -135,3 +135,51 @@ def test_faq_change_shows_on_every_worker_within_a_second(shared_cache_url):
         for page in pages:
             assert "Does the change show everywhere at once?" in page, f"worker {pid} was stale"
             assert "Is the first question here?" not in page
+
+
+def save_clinic_phone(site: ServedSite, phone: str) -> None:
+    """Change the clinic's phone number the way a manager does (the service bumps the version)."""
+    run_in_another_process(
+        site,
+        f"""
+from pages.models import ClinicProfile
+from pages.services import clinic_profile_save
+profile = ClinicProfile.objects.first()
+profile.phone = {phone!r}
+clinic_profile_save(profile=profile, changed_fields=["phone"], actor_label="test")
+""",
+    )
+
+
+def test_clinic_profile_save_shows_on_every_workers_pages_and_screening_steps(shared_cache_url):
+    """The header, footer and crisis messages are kept per process (the fragment cache): a
+    profile saved in another process shows in all of them, on content pages and on the
+    screening request's steps alike, in both languages."""
+    with served_site(
+        extra_env={
+            "WEB_CONCURRENCY": str(WORKERS),
+            "CACHE_URL": shared_cache_url,
+            "CONTENT_VERSION_MAX_AGE": str(VERSION_MAX_AGE),
+        },
+        gunicorn_args=("tests.pages.worker_pid_wsgi:application",),
+        static_root=settings.STATIC_ROOT,
+        prepare=lambda site: site.manage("seed_example_clinic"),
+    ) as site:
+        # With a query string the step is rendered for its visitor, not the shared blank copy.
+        urls = [
+            site.base_url + path
+            for path in ("/chronic-pain/", "/screening/?from=test", "/es/screening/?from=test")
+        ]
+        save_clinic_phone(site, "(206) 555-0141")
+        time.sleep(VERSION_MAX_AGE + 0.2)
+        before = {url: pages_from_every_worker(url) for url in urls}
+        save_clinic_phone(site, "(206) 555-0142")
+        time.sleep(VERSION_MAX_AGE + 0.2)
+        after = {url: pages_from_every_worker(url) for url in urls}
+
+    for url in urls:
+        assert all("555-0141" in page for pages in before[url].values() for page in pages), url
+        for pid, pages in after[url].items():
+            for page in pages:
+                assert "555-0142" in page, f"worker {pid} was stale on {url}"
+                assert "555-0141" not in page, f"worker {pid} was stale on {url}"
