@@ -12,7 +12,6 @@ from .urls import CONTENT_PAGES
 class ContentPageSitemap(Sitemap):
     """Every public page by URL name, with absolute URLs on SITE_URL, not the request host."""
 
-    protocol = urlsplit(settings.SITE_URL).scheme
     # Each page in every language, each entry listing the others as hreflang alternates, with
     # English as the x-default.
     i18n = True
@@ -24,6 +23,10 @@ class ContentPageSitemap(Sitemap):
 
     def location(self, item: str) -> str:
         return reverse(item)
+
+    def get_protocol(self, protocol=None) -> str:
+        # Read at each request, not at import: SITE_URL is the one source.
+        return urlsplit(settings.SITE_URL).scheme
 
     def get_domain(self, site=None) -> str:
         return urlsplit(settings.SITE_URL).netloc

@@ -20,6 +20,7 @@ from pages.services import faq_entry_save
 from .content_helpers import (
     CONTENT_PATHS,
     LANGUAGE_HELP_PATH,
+    SPANISH_PATHS,
     english_sentences,
     in_spanish,
     of_type,
@@ -255,3 +256,10 @@ def test_every_seeded_faq_entry_shows_in_spanish_after_the_migrations(client):
         shown = faq.select_one(f"#question-{entry.pk}")
         assert shown.summary.get_text(strip=True) == entry.question_es != ""
         assert entry.answer_es
+
+
+@pytest.mark.parametrize("path", [*SPANISH_PATHS.values(), "/es/screening/"])
+def test_spanish_pages_say_profesional_de_la_salud(client, example_clinic, path):
+    text = soup_of(client.get(path)).get_text(" ", strip=True)
+
+    assert "profesional de salud" not in text
