@@ -8,6 +8,8 @@ import tinycss2
 
 from tests.support import PROJECT_DIR
 
+# At-rules whose block holds rules, not declarations.
+GROUPING_RULES = {"media", "supports", "layer", "container"}
 STYLE_SHEETS = sorted((PROJECT_DIR / "static" / "css").glob("*.css"))
 
 
@@ -18,9 +20,8 @@ def problems(css: str) -> list[str]:
             found.append(f"line {rule.source_line}: {rule.message}")
         elif rule.type == "qualified-rule":
             found += declaration_problems(rule)
-        elif rule.type == "at-rule" and rule.content is not None:
-            if rule.lower_at_keyword in {"media", "supports", "layer", "container"}:
-                found += problems(tinycss2.serialize(rule.content))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_RULES:
+            found += problems(tinycss2.serialize(rule.content))
     return found
 
 
