@@ -202,6 +202,10 @@ def _price(label: str) -> models.DecimalField:
     )
 
 
+# The clinic's own area (DESIGN.md), where a new profile starts; not an example value.
+COUNTIES_SERVED = "King, Pierce, Snohomish"
+
+
 def validate_counties(text: str) -> None:
     unknown = counties_unknown(text)
     if unknown:
@@ -247,6 +251,7 @@ class ClinicProfile(models.Model):
         "counties served",
         max_length=300,
         blank=True,
+        default=COUNTIES_SERVED,
         validators=[validate_counties],
         help_text="The counties the clinicians visit, separated by commas: “King, Pierce, "
         "Snohomish”. ZIP codes in them count as in the area.",

@@ -147,11 +147,15 @@ def site(page, live_server) -> Iterator[SiteBrowser]:
     browser.assert_clean()
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Marked as each test is collected, before `-m "not browser"` selects: the PostgreSQL suite
+    # leaves the browser tests out.
+    if {"site", "page", "browser"} & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if {"site", "page", "browser"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.browser)
     # Transactional tests (the browser's live server among them) empty the tables when they end,
     # migrations' rows included. pytest's own grouping by parametrised fixtures can move them ahead
     # of tests that need those rows, so they run after every other test, and the browser last.

@@ -1,5 +1,7 @@
 """robots.txt, sitemap.xml, security.txt, favicons and the health check."""
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
@@ -7,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tests.support import run_django
+from tests.support import PROJECT_DIR, run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,32 @@ def test_phone_links_dial_an_e164_number(client, set_clinic_facts):
 
     assert 'href="tel:+12065550142"' in body
     assert 'href="tel:(' not in body
+
+
+def test_not_browser_leaves_out_every_browser_test():
+    selected = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-m",
+            "not browser",
+            "tests/browser",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    everything = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/browser"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert "::" in everything.stdout
+    assert "::" not in selected.stdout, selected.stdout

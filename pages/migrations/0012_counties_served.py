@@ -17,7 +17,7 @@ def counties_from_setting(apps, schema_editor):
     ClinicProfile = apps.get_model("pages", "ClinicProfile")
     names = [name.strip() for name in os.environ.get("SERVICE_AREA_COUNTIES", "").split(",")]
     counties = ", ".join(name for name in names if name) or SETTING_DEFAULT
-    ClinicProfile.objects.filter(counties_served="").update(counties_served=counties)
+    ClinicProfile.objects.update(counties_served=counties)
 
 
 class Migration(migrations.Migration):
@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
             name="counties_served",
             field=models.CharField(
                 blank=True,
+                default=SETTING_DEFAULT,
                 help_text="The counties the clinicians visit, separated by commas: “King, Pierce, "
                 "Snohomish”. ZIP codes in them count as in the area.",
                 max_length=300,

@@ -77,7 +77,7 @@ def test_a_manager_invites_a_nurse_who_enrols_once_and_signs_in(site, outbox):
     _accessible(site)
     assert "/enrol/" in page.url and link not in page.url  # the token left the address bar
     page.get_by_label("New password", exact=True).fill("jo rivera nurse password 9")
-    page.get_by_label("New password confirmation").fill("jo rivera nurse password 9")
+    page.get_by_label("New password again").fill("jo rivera nurse password 9")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("img", name="QR code to scan")).to_be_visible()
     _accessible(site)

@@ -513,7 +513,6 @@ def test_someone_who_turned_eighteen_today_may_ask(client):
         # Day and month could both be months: the US order, month first, decides.
         ("04/03/1979", datetime.date(1979, 4, 3)),
         ("4-3-1979", datetime.date(1979, 4, 3)),
-        ("04/03/79", datetime.date(1979, 4, 3)),
     ],
 )
 def test_a_us_date_typed_by_hand_is_stored_as_that_day(client, typed, stored):
@@ -521,6 +520,14 @@ def test_a_us_date_typed_by_hand_is_stored_as_that_day(client, typed, stored):
 
     assert response.status_code == 302
     assert ScreeningRequest.objects.get().date_of_birth == stored
+
+
+def test_a_two_digit_year_is_asked_for_again_in_full(client):
+    # 1979 or 2079: nobody guesses a birth year.
+    page = soup(post_screening(client, date_of_birth="04/03/79"))
+
+    assert "with 4 numbers" in page.select_one("#id_date_of_birth_error").get_text()
+    assert not ScreeningRequest.objects.exists()
 
 
 @pytest.mark.parametrize("phone", ["+44 20 7183 8750", "604 555 0123", "12345", "(206) 555-01"])

@@ -63,14 +63,14 @@ def _chosen_form(question, codes: list[str]) -> QuestionsForm:
     ids=lambda q: q.name,
 )
 def test_every_option_has_its_input_label_chosen_state_and_exclusive_mark(question):
-    for choice in question.choices:
+    for choice in question.offered:
         form = _chosen_form(question, [str(choice.code)])
         field = form[question.name]
         html = BeautifulSoup(choice_options(field, question), "html.parser")
 
         inputs = html.find_all("input")
-        assert [i["value"] for i in inputs] == [str(c.code) for c in question.choices]
-        for option, item in zip(question.choices, inputs, strict=True):
+        assert [i["value"] for i in inputs] == [str(c.code) for c in question.offered]
+        for option, item in zip(question.offered, inputs, strict=True):
             assert item["name"] == question.name
             assert item["type"] == ("checkbox" if question.kind == Kind.MANY else "radio")
             assert item.has_attr("checked") == (option.code == choice.code)
