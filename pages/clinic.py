@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.utils.translation import get_language
@@ -99,7 +100,7 @@ class ClinicFacts:
             return getattr(self.profile, name)
         return getattr(self.profile, f"{name}_{language}", "")
 
-    @property
+    @cached_property
     def counties(self) -> list[str]:
         """The counties served, as the ZIP code data spells them: ["King", "Pierce"]."""
         return county_names(self.profile.counties_served)
@@ -162,7 +163,12 @@ def clinic_facts() -> ClinicFacts:
 
 
 def _facts_from_database() -> ClinicFacts:
-    return ClinicFacts(ClinicProfile.objects.first() or ClinicProfile())
+    return ClinicFacts(clinic_profile_get())
+
+
+def clinic_profile_get() -> ClinicProfile:
+    """The one clinic profile, or an unsaved new one when there is none yet."""
+    return ClinicProfile.objects.first() or ClinicProfile()
 
 
 # --- Ready to go live? ---------------------------------------------------------------------------
@@ -210,7 +216,7 @@ def clinic_profile_problems(profile: ClinicProfile | None = None) -> list[str]:
     A published clinician without a licence number counts: patients are told they can check it.
     """
     if profile is None:
-        profile = ClinicProfile.objects.first() or ClinicProfile()
+        profile = clinic_profile_get()
     examples = set(example_fields(profile))
     problems = [f"Missing: {field_label(name)}" for name in missing_fields(profile)]
     problems += [
@@ -230,7 +236,7 @@ def clinic_profile_problems(profile: ClinicProfile | None = None) -> list[str]:
 def clinic_profile_suggestions(profile: ClinicProfile | None = None) -> list[str]:
     """Welcome but optional: the photos of the medical director and each published clinician."""
     if profile is None:
-        profile = ClinicProfile.objects.first() or ClinicProfile()
+        profile = clinic_profile_get()
     suggestions = []
     if profile.director_name and not profile.director_photo:
         suggestions.append("No photo yet: the medical director")

@@ -45,11 +45,15 @@ def service_area_preload() -> None:
     _zip_index()
 
 
-def counties_in_state() -> set[str]:
+def counties_in_state() -> frozenset[str]:
     """The counties of the clinic's state, as the ZIP code data names them ("King")."""
-    return {
-        county for state, county in _zip_index().values() if state == settings.SERVICE_AREA_STATE
-    }
+    return _counties_of(settings.SERVICE_AREA_STATE)
+
+
+@lru_cache(maxsize=4)
+def _counties_of(state: str) -> frozenset[str]:
+    # Every page names the area: one pass over the ZIP code data per process, not per request.
+    return frozenset(county for zip_state, county in _zip_index().values() if zip_state == state)
 
 
 def county_names(text: str) -> list[str]:

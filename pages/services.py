@@ -13,6 +13,7 @@ from core.models import AuditEvent
 
 from . import photos
 from .cache import bump_content_version
+from .clinic import clinic_profile_get
 from .example_clinic import EXAMPLE_PROFILE
 from .models import Clinician, ClinicProfile, FaqEntry, Reference
 
@@ -145,7 +146,7 @@ def _changed_detail(changed_fields: list[str]) -> str:
 
 def clinic_profile_load_example(*, actor_label: str) -> ClinicProfile:
     """Fill the profile with the complete example (pages.example_clinic), for a local site."""
-    profile = ClinicProfile.objects.first() or ClinicProfile()
+    profile = clinic_profile_get()
     for name, value in EXAMPLE_PROFILE.items():
         setattr(profile, name, value)
     profile = clinic_profile_save(
