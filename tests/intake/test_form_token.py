@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core import signing
+from hypothesis import given
+from hypothesis import strategies as st
 
 from intake import form_token
 from intake.form_token import (
@@ -33,10 +35,18 @@ def _problem(value: str) -> str:
     return raised.value.code
 
 
+@given(st.floats(min_value=NOW - 3600, max_value=NOW))
+def test_a_token_is_never_served_later_than_the_form(served_at):
+    # A later time would make a form sent at once look sent before it was served.
+    served = form_token_read(form_token_issue(served_at=served_at, token_id=ID)).served_at
+
+    assert served_at - 0.001 < served <= served_at
+
+
 def test_a_token_reads_back_its_id_and_the_time_it_was_served():
     token = form_token_issue(served_at=NOW - 30.12345, token_id=ID)
 
-    assert form_token_read(token) == FormToken(token_id=ID, served_at=round(NOW - 30.12345, 3))
+    assert form_token_read(token) == FormToken(token_id=ID, served_at=NOW - 30.124)
     assert isinstance(form_token_read(token).served_at, float)
 
 
