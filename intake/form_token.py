@@ -31,13 +31,17 @@ class TokenProblem(Exception):
         self.code = code
 
 
+def _to_the_millisecond_before(moment: float) -> float:
+    # Never later than `moment`: a later served time would make a form sent at once look sent
+    # before it was served (min() covers float rounding in the multiplication).
+    return min(math.floor(moment * 1000) / 1000, moment)
+
+
 def form_token_issue(*, served_at: float | None = None, token_id: str | None = None) -> str:
     """A signed token for one rendering of the form, served now or at `served_at` (epoch)."""
     payload = {
         "id": token_id or secrets.token_urlsafe(18),
-        # Rounded down: a served time a fraction later than the real one would make a form
-        # sent at once look sent before it was served.
-        "t": math.floor((time.time() if served_at is None else served_at) * 1000) / 1000,
+        "t": _to_the_millisecond_before(time.time() if served_at is None else served_at),
     }
     return signing.dumps(payload, salt=SIGNING_SALT)
 
