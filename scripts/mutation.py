@@ -106,6 +106,8 @@ TARGETS = (
             "tests/staff/test_safety_net.py::test_a_confirmation_is_undone_when_it_cannot_be_audited",
             "tests/staff/test_appointments.py::"
             "test_the_status_service_itself_needs_an_appointment_ahead",
+            "tests/staff/test_rules_across_paths.py::"
+            "test_no_move_out_of_scheduled_leaves_an_appointment_booked",
         ),
         scope=(
             "protocol_confirmed",

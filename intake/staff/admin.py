@@ -493,6 +493,13 @@ class ScreeningRequestAdmin(StaffModelAdmin):
         self.message_user(request, f"Request {obj_display} deleted, with its notes and history.")
         return HttpResponseRedirect(reverse("admin:intake_screeningrequest_changelist"))
 
+    def get_deleted_objects(self, objs, request):
+        # What must happen before a request may go is shown as Django shows protected records:
+        # the confirmation page lists it and offers no delete button.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [refusal for obj in objs for refusal in safety.deletion_refusals(obj)]
+        return deleted, counts, perms_needed, [*protected, *refusals]
+
     def delete_model(self, request, obj):
         review.screening_request_delete(
             screening_request=obj, actor=request.user, reason="deleted from the admin"

@@ -127,6 +127,15 @@ def screening_requests_link(
     ).first()
     if existing is not None and existing.kind == Kind.MERGED:
         raise ValidationError("These two requests are merged already.", code="merged")
+    open_statuses = ScreeningRequest.OPEN_STATUSES
+    if merge and other.status in open_statuses and kept.status not in open_statuses:
+        # The work carries on under the kept request: an ended one would take an open request
+        # out of the queue with nobody to call the patient.
+        raise ValidationError(
+            f"{kept.reference} has ended and {other.reference} is still open: merge "
+            f"{kept.reference} into {other.reference} instead.",
+            code="kept_ended",
+        )
     if merge and other.status != Status.CLOSED:
         review.screening_request_set_status(
             screening_request=other, status=Status.CLOSED, actor=actor

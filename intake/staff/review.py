@@ -14,7 +14,7 @@ from core.audit import audit_record
 from core.models import AuditEvent
 
 from ..models import InternalNote, ScreeningRequest, StatusChange
-from .safety import status_move_requirements_check
+from .safety import deletion_refusals, status_move_requirements_check
 
 Status = ScreeningRequest.Status
 
@@ -161,7 +161,13 @@ def screening_request_record_view(
 def screening_request_delete(
     *, screening_request: ScreeningRequest, actor: AbstractBaseUser, reason: str
 ) -> None:
-    """Delete a request with its notes and history, e.g. when the patient asks; audit it."""
+    """Delete a request with its notes and history, e.g. when the patient asks; audit it.
+
+    Raises ValidationError while something stands in the way (safety.deletion_refusals).
+    """
+    refusals = deletion_refusals(screening_request)
+    if refusals:
+        raise ValidationError(refusals, code="not_yet")
     audit_record(
         action=AuditEvent.Action.DELETE,
         actor=actor,

@@ -338,9 +338,13 @@ class ScreeningRequestReviewForm(forms.ModelForm):
                     outcome_logging=outcome or "",
                     protocol_confirming=confirming,
                     appointment_booking=cleaned["appointment_action"] == "book",
+                    appointment_cancelling=cleaned["appointment_action"] == "cancel",
                 )
             except ValidationError as exc:
-                self.add_error("status", exc)
+                for error in exc.error_list:
+                    if error.code == "appointment_ahead" and "cancel_appointment" in self.errors:
+                        continue  # said already, beside the box that cancels it
+                    self.add_error("status", error)
         return cleaned
 
     def appointment_details(self, cleaned: dict) -> appointments.AppointmentDetails | None:

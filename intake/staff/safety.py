@@ -29,12 +29,12 @@ from pages.clinic import clinic_facts
 
 from ..crypto import normalise_phone, request_blind_indexes
 from ..models import (
-    Appointment,
     ContactAttempt,
     ProtocolConfirmation,
     ScreeningRequest,
     SuicideRiskProtocol,
 )
+from .appointments import appointment_upcoming
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
@@ -203,6 +203,26 @@ def protocol_incomplete(queryset):
     return queryset.filter(asq_positive=True, protocol_confirmations__isnull=True)
 
 
+def deletion_refusals(screening_request: ScreeningRequest) -> list[str]:
+    """Why a request may not be deleted yet; empty when it may.
+
+    A deletion the patient asked for still waits for the suicide-risk protocol, as the retention
+    purge does, and for a booked appointment to be cancelled, so the patient is told of it.
+    """
+    reference = screening_request.reference
+    refusals = []
+    if screening_request.asq_positive and not protocol_confirmed(screening_request):
+        refusals.append(
+            f"{reference}: a positive suicide-risk screen with no protocol on record. Confirm "
+            "the protocol steps first; a patient who asks for deletion still goes through them."
+        )
+    if appointment_upcoming(screening_request) is not None:
+        refusals.append(
+            f"{reference}: an appointment ahead. Cancel it first (the patient is told)."
+        )
+    return refusals
+
+
 def contact_made(screening_request: ScreeningRequest) -> bool:
     return screening_request.contact_attempts.filter(outcome__in=CONTACT_MADE_OUTCOMES).exists()
 
@@ -342,21 +362,29 @@ def status_move_requirements_check(
     outcome_logging: str = "",
     protocol_confirming: bool = False,
     appointment_booking: bool = False,
+    appointment_cancelling: bool = False,
 ) -> None:
-    """Raise ValidationError unless what a move needs is on record (or being recorded with it)."""
+    """Raise ValidationError unless what a move needs is on record (or being recorded with it).
+
+    Every path that moves a request (the review form, a merge, any later one) comes through here.
+    """
     errors = []
-    if (
-        to_status == Status.SCHEDULED
-        and not appointment_booking
-        and not screening_request.appointments.filter(
-            state=Appointment.State.BOOKED, starts_at__gt=timezone.now()
-        ).exists()
-    ):
+    appointment_ahead = appointment_upcoming(screening_request) is not None
+    if to_status == Status.SCHEDULED and not appointment_booking and not appointment_ahead:
         errors.append(
             ValidationError(
                 "Book the appointment (date and time, how, and the clinician) before marking the "
                 "request scheduled: the patient is sent it.",
                 code="no_appointment",
+            )
+        )
+    leaving_scheduled = screening_request.status == Status.SCHEDULED != to_status
+    if leaving_scheduled and appointment_ahead and not appointment_cancelling:
+        errors.append(
+            ValidationError(
+                "This request has an appointment ahead: cancel it (the patient is told) before "
+                "moving the request out of Scheduled.",
+                code="appointment_ahead",
             )
         )
     if to_status == Status.CONTACTED and not (

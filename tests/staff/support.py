@@ -13,7 +13,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from intake.models import Appointment
+from intake.models import Appointment, ScreeningRequest
 from intake.staff.accounts import staff_user_create
 from pages.models import Clinician
 
@@ -128,3 +128,14 @@ def appointment_on_record(screening_request, actor, *, hours_ahead: int = 48) ->
         clinician=clinician(),
         booked_by=actor,
     )
+
+
+def appointment_as_the_move_needs(screening_request, to_status: str, actor) -> None:
+    """An appointment ahead for a move into "scheduled", none for any other: so that only the
+    rule under test decides (leaving "scheduled" needs the appointment cancelled first)."""
+    booked = screening_request.appointments.filter(state=Appointment.State.BOOKED)
+    if to_status == ScreeningRequest.Status.SCHEDULED:
+        if not booked.exists():
+            appointment_on_record(screening_request, actor)
+    else:
+        booked.update(state=Appointment.State.CANCELLED)

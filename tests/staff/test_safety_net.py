@@ -31,7 +31,7 @@ from intake.staff.review import (
     screening_request_set_status,
 )
 
-from .support import appointment_on_record
+from .support import appointment_as_the_move_needs, appointment_on_record
 
 Status = ScreeningRequest.Status
 Priority = ScreeningRequest.Priority
@@ -129,6 +129,7 @@ def test_no_positive_screen_leaves_the_open_queue_without_the_protocol(every_scr
     for screening_request in kinds.values():
         for from_status, to_status in pairs:
             current = _in_status(screening_request, from_status)
+            appointment_as_the_move_needs(current, to_status, actor)
             if current.asq_positive and to_status not in UNANSWERED:
                 with pytest.raises(ValidationError):
                     screening_request_set_status(
@@ -153,10 +154,10 @@ def test_with_either_path_of_the_protocol_on_record_every_move_is_open(
     safety.contact_attempt_log(
         screening_request=acute, actor=actor, method=Method.TEXT, outcome=Outcome.TEXT_SENT
     )
-    appointment_on_record(acute, actor)
     for from_status, moves in ALLOWED_STATUS_MOVES.items():
         for to_status in moves:
             current = _in_status(acute, from_status)
+            appointment_as_the_move_needs(current, to_status, actor)
             screening_request_set_status(screening_request=current, status=to_status, actor=actor)
             assert ScreeningRequest.objects.get(pk=acute.pk).status == to_status
 

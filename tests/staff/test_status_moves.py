@@ -27,7 +27,7 @@ from intake.staff.safety import (
     status_move_requirements_check,
 )
 
-from .support import appointment_on_record
+from .support import appointment_as_the_move_needs, appointment_on_record
 
 Status = ScreeningRequest.Status
 Outcome = ContactAttempt.Outcome
@@ -71,7 +71,7 @@ def test_every_move_is_allowed_or_refused_exactly_as_the_table_says(
     contact_attempt_log(
         screening_request=screening_request, actor=actor, method="phone", outcome=Outcome.REACHED
     )
-    appointment_on_record(screening_request, actor)  # what a move to "scheduled" needs
+    appointment_as_the_move_needs(screening_request, to_status, actor)
     before = screening_request.status_changed_at
 
     if to_status in ALLOWED[from_status]:

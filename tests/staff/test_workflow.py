@@ -10,7 +10,7 @@ from intake.models import ScreeningRequest
 from intake.staff.review import ALLOWED_STATUS_MOVES, screening_request_set_status
 from intake.staff.safety import contact_attempt_log
 
-from .support import appointment_on_record
+from .support import appointment_as_the_move_needs
 
 Status = ScreeningRequest.Status
 
@@ -52,8 +52,9 @@ def test_a_request_goes_from_new_to_scheduled_through_contacted(make_request, re
     contact_attempt_log(
         screening_request=screening_request, actor=reviewer[0], method="phone", outcome="reached"
     )
-    appointment_on_record(screening_request, reviewer[0])
     for status in (Status.IN_REVIEW, Status.CONTACTED, Status.SCHEDULED, Status.CLOSED):
+        # Booked for "scheduled", cancelled before the request leaves it.
+        appointment_as_the_move_needs(screening_request, status, reviewer[0])
         screening_request_set_status(
             screening_request=screening_request, status=status, actor=reviewer[0]
         )

@@ -1,0 +1,215 @@
+"""Rules that hold on every path that can break them, not only the review form's.
+
+An appointment ahead keeps a request in "scheduled" until it is cancelled (the form, a merge); a
+merge never hands an open request's work to an ended one; a deletion waits for the suicide-risk
+protocol and for the appointment to be cancelled (one request, the bulk action, the service).
+Each walks every status, or every combination of what decides it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.models import AuditEvent
+from intake.demo import URGENT
+from intake.models import Appointment, RequestLink, ScreeningRequest
+from intake.staff import safety
+from intake.staff.duplicates import screening_requests_link
+from intake.staff.review import (
+    ALLOWED_STATUS_MOVES,
+    internal_note_create,
+    screening_request_delete,
+    screening_request_set_status,
+)
+
+from .support import QUEUE, appointment_on_record, change_url
+
+Status = ScreeningRequest.Status
+Path = safety.Path
+ENDED = [s for s in Status if s not in ScreeningRequest.OPEN_STATUSES]
+OPEN = [s for s in Status if s in ScreeningRequest.OPEN_STATUSES]
+
+
+def _in_status(screening_request: ScreeningRequest, status: str) -> ScreeningRequest:
+    ScreeningRequest.objects.filter(pk=screening_request.pk).update(status=status)
+    return ScreeningRequest.objects.get(pk=screening_request.pk)
+
+
+def _codes(raised: pytest.ExceptionInfo) -> set[str]:
+    return {error.code for error in raised.value.error_list}
+
+
+def _protocol_on_record(screening_request, actor) -> None:
+    safety.contact_attempt_log(
+        screening_request=screening_request,
+        actor=actor,
+        method=safety.Method.PHONE,
+        outcome=safety.Outcome.REACHED,
+    )
+    internal_note_create(screening_request=screening_request, author=actor, text="Documented.")
+    safety.protocol_confirm(
+        screening_request=screening_request,
+        actor=actor,
+        steps=safety.protocol_current().step_list(Path.REACHED),
+        path=Path.REACHED,
+    )
+
+
+# --- An appointment ahead ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to_status", [s for s in Status if s != Status.SCHEDULED])
+def test_no_move_out_of_scheduled_leaves_an_appointment_booked(make_request, reviewer, to_status):
+    scheduled = _in_status(make_request(), Status.SCHEDULED)
+    appointment_on_record(scheduled, reviewer[0])
+
+    with pytest.raises(ValidationError) as refused:
+        safety.status_move_requirements_check(screening_request=scheduled, to_status=to_status)
+    assert "appointment_ahead" in _codes(refused)
+    if to_status in ALLOWED_STATUS_MOVES[Status.SCHEDULED]:
+        # The status service, which every path goes through, applies it.
+        with pytest.raises(ValidationError) as refused:
+            screening_request_set_status(
+                screening_request=scheduled, status=to_status, actor=reviewer[0]
+            )
+        assert "appointment_ahead" in _codes(refused)
+    assert ScreeningRequest.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
+
+    # Cancelled in the same save, the appointment is no longer in the way.
+    try:
+        safety.status_move_requirements_check(
+            screening_request=scheduled, to_status=to_status, appointment_cancelling=True
+        )
+    except ValidationError as other:
+        assert "appointment_ahead" not in {e.code for e in other.error_list}
+
+
+def test_a_merge_does_not_close_a_request_with_an_appointment_ahead(make_request, manager):
+    kept = make_request()
+    scheduled = _in_status(make_request(), Status.SCHEDULED)
+    appointment = appointment_on_record(scheduled, manager[0])
+
+    with pytest.raises(ValidationError) as refused:
+        screening_requests_link(kept=kept, other=scheduled, actor=manager[0], merge=True)
+
+    assert "appointment_ahead" in _codes(refused)
+    assert ScreeningRequest.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
+    assert Appointment.objects.get(pk=appointment.pk).state == Appointment.State.BOOKED
+    assert not RequestLink.objects.exists()
+
+
+# --- Merging: the work carries on under an open request ------------------------------------------
+
+
+@pytest.mark.parametrize(("kept_status", "other_status"), list(itertools.product(Status, Status)))
+def test_a_merge_never_hands_an_open_request_to_an_ended_one(
+    make_request, manager, kept_status, other_status
+):
+    kept = _in_status(make_request(), kept_status)
+    other = _in_status(make_request(), other_status)
+    hands_open_work_to_an_ended_request = kept_status in ENDED and other_status in OPEN
+
+    try:
+        screening_requests_link(kept=kept, other=other, actor=manager[0], merge=True)
+    except ValidationError as refused:
+        codes = {error.code for error in refused.error_list}
+        assert ("kept_ended" in codes) == hands_open_work_to_an_ended_request
+        if hands_open_work_to_an_ended_request:
+            assert ScreeningRequest.objects.get(pk=other.pk).status == other_status
+            assert not RequestLink.objects.exists()
+    else:
+        assert not hands_open_work_to_an_ended_request
+        assert RequestLink.objects.get().kind == RequestLink.Kind.MERGED
+
+
+def test_an_ended_request_merged_into_an_open_one_is_allowed_and_the_message_says_which_way(
+    make_request, manager
+):
+    ended = _in_status(make_request(), Status.CLOSED)
+    open_request = make_request()
+
+    with pytest.raises(ValidationError) as refused:
+        screening_requests_link(kept=ended, other=open_request, actor=manager[0], merge=True)
+    assert refused.value.messages == [
+        f"{ended.reference} has ended and {open_request.reference} is still open: merge "
+        f"{ended.reference} into {open_request.reference} instead."
+    ]
+    screening_requests_link(kept=open_request, other=ended, actor=manager[0], merge=True)
+    assert RequestLink.objects.get().kept == open_request
+
+
+# --- Deletion ------------------------------------------------------------------------------------
+
+CASES = list(itertools.product((False, True), (False, True), (False, True)))
+
+
+def _request_for(make_request, actor, *, positive: bool, protocol: bool, appointment: bool):
+    screening_request = make_request(**URGENT) if positive else make_request()
+    assert screening_request.asq_positive == positive
+    if protocol and positive:
+        _protocol_on_record(screening_request, actor)
+    if appointment:
+        screening_request = _in_status(screening_request, Status.SCHEDULED)
+        appointment_on_record(screening_request, actor)
+    return screening_request
+
+
+def _may_go(*, positive: bool, protocol: bool, appointment: bool) -> bool:
+    return not (positive and not protocol) and not appointment
+
+
+@pytest.mark.parametrize(("positive", "protocol", "appointment"), CASES)
+def test_a_deletion_waits_for_the_protocol_and_a_cancelled_appointment(
+    make_request, manager, positive, protocol, appointment
+):
+    screening_request = _request_for(
+        make_request, manager[0], positive=positive, protocol=protocol, appointment=appointment
+    )
+    may_go = _may_go(positive=positive, protocol=protocol, appointment=appointment)
+
+    assert (safety.deletion_refusals(screening_request) == []) == may_go
+    if may_go:
+        screening_request_delete(screening_request=screening_request, actor=manager[0], reason="x")
+        assert not ScreeningRequest.objects.filter(pk=screening_request.pk).exists()
+    else:
+        with pytest.raises(ValidationError):
+            screening_request_delete(
+                screening_request=screening_request, actor=manager[0], reason="x"
+            )
+        assert ScreeningRequest.objects.filter(pk=screening_request.pk).exists()
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.DELETE).exists()
+
+
+@pytest.mark.parametrize(("positive", "protocol", "appointment"), CASES)
+def test_the_admin_shows_what_stands_in_the_way_and_deletes_nothing(
+    make_request, manager, manager_client, positive, protocol, appointment
+):
+    screening_request = _request_for(
+        make_request, manager[0], positive=positive, protocol=protocol, appointment=appointment
+    )
+    if _may_go(positive=positive, protocol=protocol, appointment=appointment):
+        return_value = manager_client.post(
+            change_url(screening_request).replace("/change/", "/delete/"), {"post": "yes"}
+        )
+        assert return_value.status_code == 302
+        assert not ScreeningRequest.objects.filter(pk=screening_request.pk).exists()
+        return
+
+    single = manager_client.post(
+        change_url(screening_request).replace("/change/", "/delete/"), {"post": "yes"}
+    )
+    bulk = manager_client.post(
+        QUEUE,
+        {"action": "delete_selected", "_selected_action": [screening_request.pk], "post": "yes"},
+    )
+    for page in (single, bulk):
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "cannot be deleted yet" in text
+        for refusal in safety.deletion_refusals(screening_request):
+            assert refusal in text
+        assert "Yes, delete" not in text
+    assert ScreeningRequest.objects.filter(pk=screening_request.pk).exists()
