@@ -60,10 +60,16 @@ def _rotate_model(model: type[models.Model], names: list[str], result: RotationR
         batch_qs = _raw_tokens(model, names)
         if last_pk is not None:
             batch_qs = batch_qs.filter(pk__gt=last_pk)
-        batch = list(batch_qs.values("pk", *[f"raw_{name}" for name in names])[:BATCH_SIZE])
-        if not batch:
-            return
+        # Read and rewritten in one transaction, the rows locked: a nurse's save in between
+        # would otherwise be overwritten with the old value.
         with transaction.atomic():
+            batch = list(
+                batch_qs.select_for_update().values("pk", *[f"raw_{name}" for name in names])[
+                    :BATCH_SIZE
+                ]
+            )
+            if not batch:
+                return
             for row in batch:
                 # Value(output_field=TextField) writes the new token as it is, not encrypted again.
                 updates = {
@@ -90,10 +96,10 @@ def _rebuild_blind_indexes(result: RotationResult) -> None:
         )
         if last_pk is not None:
             batch_qs = batch_qs.filter(pk__gt=last_pk)
-        batch = list(batch_qs[:BATCH_SIZE])
-        if not batch:
-            return
         with transaction.atomic():
+            batch = list(batch_qs.select_for_update()[:BATCH_SIZE])
+            if not batch:
+                return
             for screening_request in batch:
                 indexes = request_blind_indexes(
                     email=screening_request.email,
