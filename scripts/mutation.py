@@ -107,7 +107,7 @@ TARGETS = (
             "tests/staff/test_appointments.py::"
             "test_the_status_service_itself_needs_an_appointment_ahead",
             "tests/staff/test_rules_across_paths.py::"
-            "test_no_move_out_of_scheduled_leaves_an_appointment_booked",
+            "test_an_appointment_ahead_keeps_a_request_scheduled_and_scheduled_needs_one",
         ),
         scope=(
             "protocol_confirmed",

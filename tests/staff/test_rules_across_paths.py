@@ -61,30 +61,47 @@ def _protocol_on_record(screening_request, actor) -> None:
 # --- An appointment ahead ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("to_status", [s for s in Status if s != Status.SCHEDULED])
-def test_no_move_out_of_scheduled_leaves_an_appointment_booked(make_request, reviewer, to_status):
-    scheduled = _in_status(make_request(), Status.SCHEDULED)
-    appointment_on_record(scheduled, reviewer[0])
+# Plain strings, as a posted form gives them, not the enum's members.
+MOVES = list(itertools.product(Status.values, Status.values, (False, True)))
 
-    with pytest.raises(ValidationError) as refused:
-        safety.status_move_requirements_check(screening_request=scheduled, to_status=to_status)
-    assert "appointment_ahead" in _codes(refused)
-    if to_status in ALLOWED_STATUS_MOVES[Status.SCHEDULED]:
-        # The status service, which every path goes through, applies it.
-        with pytest.raises(ValidationError) as refused:
-            screening_request_set_status(
-                screening_request=scheduled, status=to_status, actor=reviewer[0]
-            )
-        assert "appointment_ahead" in _codes(refused)
-    assert ScreeningRequest.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
 
-    # Cancelled in the same save, the appointment is no longer in the way.
+@pytest.mark.parametrize(("from_status", "to_status", "ahead"), MOVES)
+def test_an_appointment_ahead_keeps_a_request_scheduled_and_scheduled_needs_one(
+    make_request, reviewer, from_status, to_status, ahead
+):
+    screening_request = _in_status(make_request(), from_status)
+    if ahead:
+        appointment_on_record(screening_request, reviewer[0])
+    leaving_scheduled = from_status == Status.SCHEDULED != to_status
+
     try:
         safety.status_move_requirements_check(
-            screening_request=scheduled, to_status=to_status, appointment_cancelling=True
+            screening_request=screening_request, to_status=to_status
         )
-    except ValidationError as other:
-        assert "appointment_ahead" not in {e.code for e in other.error_list}
+        codes = set()
+    except ValidationError as refused:
+        codes = {error.code for error in refused.error_list}
+
+    assert ("appointment_ahead" in codes) == (leaving_scheduled and ahead)
+    assert ("no_appointment" in codes) == (to_status == Status.SCHEDULED and not ahead)
+    if leaving_scheduled and ahead:
+        # Cancelled in the same save, the appointment is no longer in the way.
+        try:
+            safety.status_move_requirements_check(
+                screening_request=screening_request,
+                to_status=to_status,
+                appointment_cancelling=True,
+            )
+        except ValidationError as other:
+            assert "appointment_ahead" not in {e.code for e in other.error_list}
+        if to_status in ALLOWED_STATUS_MOVES[Status.SCHEDULED]:
+            # The status service, which every path goes through, applies it.
+            with pytest.raises(ValidationError) as refused:
+                screening_request_set_status(
+                    screening_request=screening_request, status=to_status, actor=reviewer[0]
+                )
+            assert "appointment_ahead" in _codes(refused)
+            assert ScreeningRequest.objects.get(pk=screening_request.pk).status == from_status
 
 
 def test_a_merge_does_not_close_a_request_with_an_appointment_ahead(make_request, manager):
