@@ -342,9 +342,15 @@ class ScreeningRequestReviewForm(forms.ModelForm):
                 )
             except ValidationError as exc:
                 for error in exc.error_list:
-                    if error.code == "appointment_ahead" and "cancel_appointment" in self.errors:
-                        continue  # said already, beside the box that cancels it
-                    self.add_error("status", error)
+                    if error.code == "appointment_ahead":
+                        # Said beside the box that cancels it, in the words of this page.
+                        self.add_error(
+                            "cancel_appointment",
+                            "This request has an appointment ahead: tick “Cancel the "
+                            "appointment” to move it out of Scheduled (the patient is told).",
+                        )
+                    else:
+                        self.add_error("status", error)
         return cleaned
 
     def appointment_details(self, cleaned: dict) -> appointments.AppointmentDetails | None:
@@ -378,9 +384,9 @@ class ScreeningRequestReviewForm(forms.ModelForm):
         """What the save does to the appointment: "book", "change", "cancel" or "".
 
         A request moving to (or in) "scheduled" with no upcoming appointment books one; changed
-        details move it; the box cancels it, and then the request leaves "scheduled". A request
-        leaving "scheduled" with an appointment still ahead needs the box ticked, so the patient
-        is never left expecting a visit nobody will make.
+        details move it; the box cancels it, and then the request leaves "scheduled". (Leaving
+        "scheduled" with an appointment still ahead needs the box ticked: the status service's
+        rule, which `clean` shows beside the box.)
         """
         status = status or self.instance.status
         current = self.appointment
@@ -408,13 +414,7 @@ class ScreeningRequestReviewForm(forms.ModelForm):
                 cleaned["appointment"] = self.appointment_details(cleaned)
                 return "change"
             return ""
-        if current is not None and self.instance.status == Status.SCHEDULED:
-            self.add_error(
-                "cancel_appointment",
-                "This request has an appointment ahead: tick “Cancel the appointment” to move it "
-                "out of Scheduled (the patient is told).",
-            )
-        elif given and current is None:
+        if given and current is None:
             self.add_error(
                 "status", "To book an appointment, choose the status “Scheduled” as well."
             )

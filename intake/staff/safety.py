@@ -369,7 +369,11 @@ def status_move_requirements_check(
     Every path that moves a request (the review form, a merge, any later one) comes through here.
     """
     errors = []
-    appointment_ahead = appointment_upcoming(screening_request) is not None
+    leaving_scheduled = screening_request.status == Status.SCHEDULED != to_status
+    # Looked up only for a move into or out of "scheduled", the moves it decides.
+    appointment_ahead = (to_status == Status.SCHEDULED or leaving_scheduled) and (
+        appointment_upcoming(screening_request) is not None
+    )
     if to_status == Status.SCHEDULED and not appointment_booking and not appointment_ahead:
         errors.append(
             ValidationError(
@@ -378,7 +382,6 @@ def status_move_requirements_check(
                 code="no_appointment",
             )
         )
-    leaving_scheduled = screening_request.status == Status.SCHEDULED != to_status
     if leaving_scheduled and appointment_ahead and not appointment_cancelling:
         errors.append(
             ValidationError(
