@@ -346,6 +346,11 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             context["subtitle"] = None
             if self.has_fhir_export_permission(request):
                 context["fhir_url"] = reverse("admin:intake_screeningrequest_fhir", args=[obj.pk])
+            form = context["adminform"].form
+            if form.is_bound and form.errors:
+                # Refused: the form validated its copy with the typed status and assignee in it;
+                # the page describes the request as stored.
+                obj = ScreeningRequest.objects.get(pk=obj.pk)
             context.update(
                 review_page_context(
                     obj, show_audit_link=request.user.has_perm("core.view_auditevent")

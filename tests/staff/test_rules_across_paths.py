@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent
@@ -25,7 +26,7 @@ from intake.staff.review import (
     screening_request_set_status,
 )
 
-from .support import QUEUE, appointment_on_record, change_url
+from .support import QUEUE, appointment_on_record, change_url, review_post
 
 Status = ScreeningRequest.Status
 Path = safety.Path
@@ -230,3 +231,26 @@ def test_the_admin_shows_what_stands_in_the_way_and_deletes_nothing(
             assert refusal in text
         assert "Yes, delete" not in text
     assert ScreeningRequest.objects.filter(pk=screening_request.pk).exists()
+
+
+# --- A refused save ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to_status", [s for s in Status.values if s != Status.SCHEDULED])
+def test_a_refused_save_shows_the_request_as_stored_not_as_typed(
+    make_request, reviewer, reviewer_client, to_status
+):
+    # Scheduled with an appointment ahead: every other status is refused (by the workflow or by
+    # the appointment), so the page comes back with the nurse's choice in the form only.
+    scheduled = _in_status(make_request(), Status.SCHEDULED)
+    appointment_on_record(scheduled, reviewer[0])
+
+    page = review_post(reviewer_client, scheduled, status=to_status, assigned_to=reviewer[0].pk)
+
+    assert page.status_code == 200
+    card = BeautifulSoup(page.content, "html.parser").select_one(".review-contact")
+    status_shown = (
+        card.find("dt", string="Status").find_next_sibling("dd").get_text(" ", strip=True)
+    )
+    assert status_shown == Status.SCHEDULED.label
+    assert ScreeningRequest.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
