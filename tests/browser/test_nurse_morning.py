@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,6 +18,7 @@ from intake.demo import demo_request_create
 from intake.models import Appointment, ContactAttempt, ScreeningRequest
 from intake.staff.review import screening_request_assign
 from intake.staff.safety import contact_attempt_log
+from tests.browser.person import Person
 from tests.staff.support import PASSWORD, clinician, current_code, ensure_roles, staff_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,41 +30,6 @@ SIZES = {
 # The morning's ceiling: today's walk takes fewer (the report gives the figures).
 MOST_CLICKS = 40
 MOST_PAGE_LOADS = 14
-
-
-class Nurse:
-    """Counts what a person does: each click, tap or choice, and each page that loads."""
-
-    def __init__(self, page, shots: Path | None, size: str) -> None:
-        self.page = page
-        self.clicks = 0
-        self.loads = 0
-        self.shots = shots
-        self.size = size
-        page.on("load", lambda _page: self._loaded())
-
-    def _loaded(self) -> None:
-        self.loads += 1
-
-    def click(self, target) -> None:
-        self.clicks += 1
-        target.click()
-
-    def go(self, target) -> None:
-        """A click that loads another page."""
-        self.clicks += 1
-        with self.page.expect_navigation(wait_until="load"):
-            target.click()
-
-    def choose(self, target, label: str) -> None:
-        self.clicks += 1
-        target.select_option(label=label)
-
-    def look(self, name: str) -> None:
-        results = Axe().run(self.page, options={"preload": False})
-        assert results.violations_count == 0, results.generate_report()
-        if self.shots is not None:
-            self.page.screenshot(path=str(self.shots / f"{self.size}-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -91,7 +56,7 @@ def morning():
     return nurse, device, acute, call_back, ready
 
 
-def _save(nurse: Nurse) -> None:
+def _save(nurse: Person) -> None:
     nurse.go(nurse.page.get_by_role("button", name="Save", exact=True))
     expect(nurse.page.locator(".messagelist")).to_contain_text("Saved your work on")
 
@@ -102,7 +67,7 @@ def test_a_nurses_morning(site, morning, size):
     page = site.page
     page.set_viewport_size(SIZES[size])
     shots = Path(os.environ["WALK_SCREENSHOTS"]) if os.environ.get("WALK_SCREENSHOTS") else None
-    nurse = Nurse(page, shots, size)
+    nurse = Person(page, shots, size)
 
     site.visit("/staff/", check=False)
     page.get_by_label("Username").fill("rivera")
