@@ -162,7 +162,8 @@ def test_a_patient_completes_the_request_step_by_step(site, size, example_clinic
     assert stored.priority == ScreeningRequest.Priority.ROUTINE
     assert not ScreeningDraft.objects.exists()
     with capsys.disabled():
-        print_figures(f"Clean run on a {size} ({SIZES[size]['width']}x{SIZES[size]['height']})", figures)
+        width, height = SIZES[size]["width"], SIZES[size]["height"]
+        print_figures(f"Clean run on a {size} ({width}x{height})", figures)
     assert sum(f["taps"] for f in figures.values()) <= 32
     if size == "phone":
         assert_fits_a_phone(figures, check_page_screens=4)

@@ -95,7 +95,8 @@ def test_a_manager_invites_a_nurse_who_enrols_once_and_signs_in(site, outbox, ca
     jo.go(page.get_by_role("link", name="Sign in"))
     jo.fill(page.get_by_label("Username"), "jrivera")
     jo.fill(page.get_by_label("Password"), "jo rivera nurse password 9")
-    jo.fill(page.get_by_label("6-digit code from your authenticator app"), current_code(nurse_device))
+    code = current_code(nurse_device)
+    jo.fill(page.get_by_label("6-digit code from your authenticator app"), code)
     jo.go(page.get_by_role("button", name="Sign in"))
     expect(page.get_by_role("heading", name="Today's work")).to_be_visible()
     enrolled = f"{jo.clicks} clicks, {jo.loads} page loads, {jo.typed} characters typed"
