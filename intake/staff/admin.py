@@ -32,6 +32,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from core.admin_words import StaffModelAdmin, titled
@@ -163,9 +164,7 @@ class ScreeningRequestAdmin(StaffModelAdmin):
             else ""
         )
         if obj.phone_route_closed:
-            phone = format_html(
-                '<span class="queue-phone-closed">Wrong number: write instead</span>'
-            )
+            phone = mark_safe('<span class="queue-phone-closed">Wrong number: write instead</span>')
         else:
             phone = format_html(
                 '<a class="queue-phone" href="tel:{}">{}</a>',

@@ -2,7 +2,8 @@
 
 A request moves to "contacted" only once an attempt reached the patient (a call answered, an e-mail
 or text sent), and to "scheduled" only with an upcoming appointment booked (or being booked in the
-same save: intake.staff.appointments). A request with a positive suicide-risk screen (ASQ) may be
+same save: intake.staff.appointments) and, for a positive suicide-risk screen, after a conversation
+with the patient. A request with a positive suicide-risk screen (ASQ) may be
 in no status other than the unanswered ones (new, in review) until a reviewer has confirmed the
 clinic's protocol: so it leaves the open queue by no door (withdrawn included) without it. The
 protocol has two paths, each with records that must agree with it: "spoke with the patient" needs
@@ -227,6 +228,12 @@ def contact_made(screening_request: ScreeningRequest) -> bool:
     return screening_request.contact_attempts.filter(outcome__in=CONTACT_MADE_OUTCOMES).exists()
 
 
+def conversation_held(screening_request: ScreeningRequest) -> bool:
+    return screening_request.contact_attempts.filter(
+        outcome__in=ContactAttempt.TWO_WAY_OUTCOMES
+    ).exists()
+
+
 def next_attempt_due_default(*, screening_request: ScreeningRequest, now: datetime) -> datetime:
     """When to try again after a failed attempt, when the reviewer gave no time.
 
@@ -398,6 +405,23 @@ def status_move_requirements_check(
                 "Log a contact attempt that reached the patient (reached, e-mail sent or text "
                 "sent) before marking the request contacted.",
                 code="no_contact",
+            )
+        )
+    # The "could not reach" path of the protocol and a one-way text open "contacted"; a treatment
+    # is booked for a positive screen only once someone has spoken with the patient.
+    if (
+        to_status == Status.SCHEDULED
+        and screening_request.asq_positive
+        and not (
+            outcome_logging in ContactAttempt.TWO_WAY_OUTCOMES
+            or conversation_held(screening_request)
+        )
+    ):
+        errors.append(
+            ValidationError(
+                "This request has a positive suicide-risk screen: book it only after speaking "
+                "with the patient. Log the call that reached them first (or in the same save).",
+                code="no_conversation",
             )
         )
     if protocol_needed(screening_request=screening_request, to_status=to_status) and not (

@@ -2,8 +2,9 @@
 
 An appointment ahead keeps a request in "scheduled" until it is cancelled (the form, a merge); a
 merge never hands an open request's work to an ended one; a deletion waits for the suicide-risk
-protocol and for the appointment to be cancelled (one request, the bulk action, the service).
-Each walks every status, or every combination of what decides it.
+protocol and for the appointment to be cancelled (one request, the bulk action, the service); a
+positive suicide-risk screen is booked only after a conversation with the patient, whichever path
+of the protocol was taken. Each walks every status, or every combination of what decides it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent
 from intake.demo import URGENT
-from intake.models import Appointment, RequestLink, ScreeningRequest
+from intake.models import Appointment, ContactAttempt, RequestLink, ScreeningRequest
 from intake.staff import safety
 from intake.staff.duplicates import screening_requests_link
 from intake.staff.review import (
@@ -27,6 +28,7 @@ from intake.staff.review import (
 )
 
 from .support import QUEUE, appointment_on_record, change_url, review_post
+from .test_appointments import booking, in_three_days
 
 Status = ScreeningRequest.Status
 Path = safety.Path
@@ -40,7 +42,11 @@ def _in_status(screening_request: ScreeningRequest, status: str) -> ScreeningReq
 
 
 def _codes(raised: pytest.ExceptionInfo) -> set[str]:
-    return {error.code for error in raised.value.error_list}
+    return _codes_of(raised.value)
+
+
+def _codes_of(error: ValidationError) -> set[str]:
+    return {e.code for e in error.error_list}
 
 
 def _protocol_on_record(screening_request, actor) -> None:
@@ -254,3 +260,98 @@ def test_a_refused_save_shows_the_request_as_stored_not_as_typed(
     )
     assert status_shown == Status.SCHEDULED.label
     assert ScreeningRequest.objects.get(pk=scheduled.pk).status == Status.SCHEDULED
+
+
+# --- A conversation before a positive screen is booked -------------------------------------------
+
+Outcome = ContactAttempt.Outcome
+# Each kind of screen the triage gives: negative, positive, positive and acute.
+SCREENS = {
+    "negative": {},
+    "positive": {"asq_wish_dead": "yes", "asq_now": "no"},
+    "acute": {"asq_wish_dead": "yes", "asq_now": "yes"},
+}
+# Nothing on record, or one attempt of each outcome (by the way it is made).
+ON_RECORD = [None, *Outcome.values]
+METHOD_FOR = {Outcome.EMAIL_SENT: safety.Method.EMAIL, Outcome.TEXT_SENT: safety.Method.TEXT}
+
+
+@pytest.mark.parametrize(("screen", "on_record"), list(itertools.product(SCREENS, ON_RECORD)))
+def test_a_positive_screen_is_booked_only_after_speaking_with_the_patient(
+    make_request, reviewer, screen, on_record
+):
+    screening_request = make_request(**SCREENS[screen])
+    if on_record:
+        safety.contact_attempt_log(
+            screening_request=screening_request,
+            actor=reviewer[0],
+            method=METHOD_FOR.get(on_record, safety.Method.PHONE),
+            outcome=on_record,
+        )
+    # Every outcome a save can log beside the move, and none.
+    for logging in ["", *Outcome.values]:
+        for to_status in Status.values:
+            try:
+                safety.status_move_requirements_check(
+                    screening_request=screening_request,
+                    to_status=to_status,
+                    outcome_logging=logging,
+                    appointment_booking=True,
+                    protocol_confirming=True,
+                )
+                codes = set()
+            except ValidationError as refused:
+                codes = _codes_of(refused)
+            spoken = {on_record, logging} & set(ContactAttempt.TWO_WAY_OUTCOMES)
+            expected = (
+                to_status == Status.SCHEDULED and screening_request.asq_positive and not spoken
+            )
+            assert ("no_conversation" in codes) == expected, (to_status, logging, codes)
+
+
+@pytest.mark.parametrize("path", list(Path))
+def test_after_either_protocol_path_and_a_text_the_review_page_books_only_after_a_call(
+    make_request, reviewer, reviewer_client, path
+):
+    actor = reviewer[0]
+    acute = make_request(**SCREENS["acute"])
+    outcome = Outcome.REACHED if path == Path.REACHED else Outcome.NO_ANSWER
+    safety.contact_attempt_log(
+        screening_request=acute, actor=actor, method=safety.Method.PHONE, outcome=outcome
+    )
+    internal_note_create(screening_request=acute, author=actor, text="Documented.")
+    safety.protocol_confirm(
+        screening_request=acute,
+        actor=actor,
+        steps=safety.protocol_current().step_list(path),
+        path=path,
+    )
+    safety.contact_attempt_log(
+        screening_request=acute, actor=actor, method=safety.Method.TEXT, outcome=Outcome.TEXT_SENT
+    )
+    screening_request_set_status(screening_request=acute, status=Status.CONTACTED, actor=actor)
+
+    response = review_post(
+        reviewer_client, acute, status=Status.SCHEDULED, **booking(in_three_days())
+    )
+    acute.refresh_from_db()
+    if path == Path.REACHED:
+        assert response.status_code == 302
+        assert acute.status == Status.SCHEDULED
+        return
+    assert response.status_code == 200
+    assert "book it only after speaking with the patient" in response.content.decode()
+    assert acute.status == Status.CONTACTED
+    assert not acute.appointments.exists()
+    # The call that reached the patient, logged in the same save, opens it.
+    response = review_post(
+        reviewer_client,
+        acute,
+        status=Status.SCHEDULED,
+        attempt_method=safety.Method.PHONE,
+        attempt_outcome=Outcome.REACHED,
+        **booking(in_three_days()),
+    )
+    assert response.status_code == 302
+    acute.refresh_from_db()
+    assert acute.status == Status.SCHEDULED
