@@ -62,6 +62,7 @@ class RelatedRequest:
     received_at: datetime
     status: str
     earlier: bool
+    suicide_risk: bool
     why: str
     link: str  # "", or what a manager recorded: "same person", "merged into this", ...
 
@@ -80,7 +81,13 @@ def related_requests(screening_request: ScreeningRequest) -> list[RelatedRequest
     rows = ScreeningRequest.objects.filter(Q(pk__in=matches.values("pk")) | Q(pk__in=links))
     related = []
     for row in rows.only(
-        "pk", "reference", "received_at", "status", "birth_index", *[n for n, _ in MATCH_WAYS]
+        "pk",
+        "reference",
+        "received_at",
+        "status",
+        "asq_positive",
+        "birth_index",
+        *[n for n, _ in MATCH_WAYS],
     ).order_by("received_at"):
         why = [
             words
@@ -97,6 +104,7 @@ def related_requests(screening_request: ScreeningRequest) -> list[RelatedRequest
                 received_at=row.received_at,
                 status=Status(row.status).label,
                 earlier=row.received_at < screening_request.received_at,
+                suicide_risk=row.asq_positive,
                 why="; ".join(why) or "linked by a manager",
                 link=_link_words(links.get(row.pk), screening_request),
             )

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -32,6 +33,7 @@ from ..crypto import normalise_phone, request_blind_indexes
 from ..models import (
     ContactAttempt,
     ProtocolConfirmation,
+    RequestLink,
     ScreeningRequest,
     SuicideRiskProtocol,
 )
@@ -228,6 +230,17 @@ def contact_made(screening_request: ScreeningRequest) -> bool:
     return screening_request.contact_attempts.filter(outcome__in=CONTACT_MADE_OUTCOMES).exists()
 
 
+def suicide_risk_on_record(screening_request: ScreeningRequest) -> bool:
+    """A positive screen on this request, or on one a manager linked or merged with it: the same
+    person's answers, so a merge never sheds the risk."""
+    return screening_request.asq_positive or (
+        RequestLink.objects.filter(
+            Q(kept=screening_request, other__asq_positive=True)
+            | Q(other=screening_request, kept__asq_positive=True)
+        ).exists()
+    )
+
+
 def conversation_held(screening_request: ScreeningRequest) -> bool:
     return screening_request.contact_attempts.filter(
         outcome__in=ContactAttempt.TWO_WAY_OUTCOMES
@@ -411,16 +424,17 @@ def status_move_requirements_check(
     # is booked for a positive screen only once someone has spoken with the patient.
     if (
         to_status == Status.SCHEDULED
-        and screening_request.asq_positive
         and not (
             outcome_logging in ContactAttempt.TWO_WAY_OUTCOMES
             or conversation_held(screening_request)
         )
+        and suicide_risk_on_record(screening_request)
     ):
         errors.append(
             ValidationError(
-                "This request has a positive suicide-risk screen: book it only after speaking "
-                "with the patient. Log the call that reached them first (or in the same save).",
+                "This person had a positive suicide-risk screen (on this request or one linked "
+                "to it): book only after speaking with the patient. Log the call that reached "
+                "them first (or in the same save).",
                 code="no_conversation",
             )
         )

@@ -340,7 +340,7 @@ def test_after_either_protocol_path_and_a_text_the_review_page_books_only_after_
         assert acute.status == Status.SCHEDULED
         return
     assert response.status_code == 200
-    assert "book it only after speaking with the patient" in response.content.decode()
+    assert "book only after speaking with the patient" in response.content.decode()
     assert acute.status == Status.CONTACTED
     assert not acute.appointments.exists()
     # The call that reached the patient, logged in the same save, opens it.
@@ -355,3 +355,43 @@ def test_after_either_protocol_path_and_a_text_the_review_page_books_only_after_
     assert response.status_code == 302
     acute.refresh_from_db()
     assert acute.status == Status.SCHEDULED
+
+
+LINKS = ["none", "same person", "merged"]
+
+
+@pytest.mark.parametrize(
+    ("kept_screen", "other_screen", "link"),
+    list(itertools.product(["negative", "positive"], ["negative", "positive"], LINKS)),
+)
+def test_a_risk_on_a_linked_or_merged_request_still_needs_a_conversation_before_booking(
+    make_request, manager, manager_client, kept_screen, other_screen, link
+):
+    actor = manager[0]
+    other = make_request(**SCREENS[other_screen])
+    kept = make_request(**SCREENS[kept_screen])
+    if other.asq_positive and link == "merged":
+        _protocol_on_record(other, actor)  # closing it needs the protocol
+    if link != "none":
+        screening_requests_link(kept=kept, other=other, actor=actor, merge=link == "merged")
+    kept = _in_status(kept, Status.CONTACTED)
+
+    try:
+        safety.status_move_requirements_check(
+            screening_request=kept, to_status=Status.SCHEDULED, appointment_booking=True
+        )
+        codes = set()
+    except ValidationError as refused:
+        codes = _codes_of(refused)
+    risk = kept.asq_positive or (link != "none" and other.asq_positive)
+    assert ("no_conversation" in codes) == risk
+    assert safety.suicide_risk_on_record(kept) == risk
+
+    # The review page names the other request's risk beside its link.
+    page = BeautifulSoup(manager_client.get(change_url(kept)).content, "html.parser")
+    related = page.select_one(".review-related")
+    if link != "none":
+        assert related is not None
+    if related is not None:
+        named = "positive suicide-risk screen" in related.get_text(" ", strip=True)
+        assert named == other.asq_positive
