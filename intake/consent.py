@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-CONSENT_VERSION = "screening-consent-1"
+CONSENT_VERSION = "screening-consent-2"
 
 HEALTH_DATA_CONSENT = _(
     "I agree that AVYIA may collect and use the health information in this form to find out "

@@ -181,6 +181,13 @@ class ClinicProfileForm(forms.ModelForm):
             for field in ClinicProfile._meta.concrete_fields
             if field.editable and not field.primary_key
         )
+        # Also for the form built on its own (the admin's formfield_overrides say the same).
+        formfield_callback = staticmethod(
+            lambda field, **kwargs: field.formfield(
+                **({"assume_scheme": "https"} if isinstance(field, models.URLField) else {}),
+                **kwargs,
+            )
+        )
 
     def clean_director_upload(self):
         upload = self.cleaned_data.get("director_upload")

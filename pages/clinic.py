@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import cached_property
 
 from django.conf import settings
@@ -70,6 +70,9 @@ _FICTIONAL_PHONE = re.compile(r"555\D*01\d\d\D*$")
 _EXAMPLE_EMAIL = re.compile(r"@(.+\.)?example\.(org|com|net)$", re.IGNORECASE)
 
 
+_HOUR_AND_HALF_DAY = re.compile(r"(\d) +(am|pm|a\. ?m\.|p\. ?m\.)", re.IGNORECASE)
+
+
 def price_words(amount: Decimal | None) -> str:
     """ "$650" or "$1,234.50": how US prices are written in English and in US Spanish."""
     if amount is None:
@@ -97,8 +100,11 @@ class ClinicFacts:
         written it in that language, never the English on a Spanish page."""
         language = get_language() or settings.LANGUAGE_CODE
         if language == settings.LANGUAGE_CODE:
-            return getattr(self.profile, name)
-        return getattr(self.profile, f"{name}_{language}", "")
+            text = getattr(self.profile, name)
+        else:
+            text = getattr(self.profile, f"{name}_{language}", "")
+        # "8 am" never breaks between the hour and its "am".
+        return _HOUR_AND_HALF_DAY.sub("\\1\u00a0\\2", text) if name == "opening_hours" else text
 
     @cached_property
     def counties(self) -> list[str]:
@@ -137,8 +143,20 @@ class ClinicFacts:
 
     @property
     def lowest_price(self) -> str:
-        """The "from $X a session" figure: a single session, else nothing."""
-        return price_words(self.profile.price_per_session)
+        """The "from $X a session" figure: a single session, or a session of the course where
+        that is less (to the cent below); nothing without a session's price."""
+        single = self.profile.price_per_session
+        if single is None:
+            return ""
+        course = self.profile.price_per_course
+        if course is None:
+            return price_words(single)
+        in_a_course = (course / COURSE_SESSIONS).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        return price_words(min(single, in_a_course))
+
+    @property
+    def consultation_free(self) -> bool:
+        return self.profile.price_consultation == 0
 
 
 _read: tuple[str, ClinicFacts] | None = None

@@ -18,13 +18,15 @@ EXAMPLE_PROFILE: dict[str, object] = {
     "street_address": "100 Example Street, Suite 1",
     "city": "Seattle",
     "postal_code": "98101",
-    "opening_hours": "Monday to Friday, 8 am to 6 pm (example hours)",
-    "opening_hours_es": "De lunes a viernes, de 8 am a 6 pm (horario de ejemplo)",
+    "opening_hours": "Monday to Friday, 8 am to 6 pm",
+    "opening_hours_es": "de lunes a viernes, de 8 a. m. a 6 p. m.",
     "opening_hours_schema": "Mo-Fr 08:00-18:00",
     "medical_specialty": "Anesthesia",
     "price_consultation": Decimal("150"),
     "consultation_includes": "A video visit with a clinician about your pain and your health.",
-    "consultation_includes_es": "Una visita por video con un clínico sobre su dolor y su salud.",
+    "consultation_includes_es": (
+        "Una visita por video con un profesional de la salud sobre su dolor y su salud."
+    ),
     "price_per_session": Decimal("650"),
     "session_includes": "The medicine, the visit to your home, and the checks during the session.",
     "session_includes_es": "El medicamento, la visita a su casa y los controles durante la sesión.",
@@ -34,7 +36,7 @@ EXAMPLE_PROFILE: dict[str, object] = {
     "hsa_fsa": "You can pay with an HSA or FSA card.",
     "hsa_fsa_es": "Puede pagar con una tarjeta HSA o FSA.",
     "superbill": "We give you a superbill after each session if you ask.",
-    "superbill_es": "Si la pide, le damos una factura detallada después de cada sesión.",
+    "superbill_es": "Si lo pide, le damos un recibo detallado después de cada sesión.",
     "session_duration": "about 2 hours",
     "session_duration_es": "unas 2 horas",
     "fasting_rule": (
@@ -50,8 +52,10 @@ EXAMPLE_PROFILE: dict[str, object] = {
     "companion_rule_es": (
         "Un adulto se queda en casa con usted durante la sesión y hasta la mañana siguiente."
     ),
-    "driving_rule": "Do not drive until the next day. Plan a ride if you need to go out.",
-    "driving_rule_es": "No maneje hasta el día siguiente. Busque quién lo lleve si necesita salir.",
+    "driving_rule": "If you need to go out the next day, plan a ride: we can help you find one.",
+    "driving_rule_es": (
+        "Si necesita salir al día siguiente, busque quién lo lleve: podemos ayudarle a encontrarlo."
+    ),
     "visiting_clinician": "A registered nurse (RN) with years of IV experience comes to your home.",
     "visiting_clinician_es": (
         "Una enfermera registrada (RN) con años de experiencia en sueros va a su casa."

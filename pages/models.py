@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -8,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from core.phones import validate_us_phone
 
 from .safe_html import clean_answer_html
 from .service_area import counties_unknown
@@ -121,6 +125,33 @@ class FaqEntry(models.Model):
         return clean_answer_html(self.answer_es if self.language_shown() == "es" else self.answer)
 
 
+# schema.org's openingHours short form: days (Mo-Fr, or Mo,We,Fr) and a span of 24-hour times.
+_DAY = "(?:Mo|Tu|We|Th|Fr|Sa|Su)"
+_OPENING_HOURS = re.compile(
+    rf"^{_DAY}(?:[-,]{_DAY})* [0-2]\d:[0-5]\d-[0-2]\d:[0-5]\d"
+    rf"(?:, {_DAY}(?:[-,]{_DAY})* [0-2]\d:[0-5]\d-[0-2]\d:[0-5]\d)*$"
+)
+
+
+def validate_opening_hours_schema(text: str) -> None:
+    if not _OPENING_HOURS.match(text):
+        raise ValidationError(
+            "Write the hours as days and 24-hour times, e.g. “Mo-Fr 08:00-18:00” (several "
+            "separated by a comma and a space).",
+            code="opening_hours",
+        )
+
+
+def validate_licence_number(text: str) -> None:
+    """Washington's credential numbers: the credential's letters, then digits (MD60012345)."""
+    if not re.fullmatch(r"[A-Za-z]{2,5}\d{5,10}", text):
+        raise ValidationError(
+            "Write the licence number as on the state's lookup: letters, then digits, e.g. "
+            "MD60012345.",
+            code="licence_number",
+        )
+
+
 class Clinician(models.Model):
     """A person who cares for patients, shown under "Who cares for you" once staff add them.
 
@@ -138,6 +169,7 @@ class Clinician(models.Model):
         "Washington licence number",
         max_length=40,
         blank=True,
+        validators=[validate_licence_number],
         help_text="As on the state's public licence lookup, e.g. RN60123456.",
     )
     role_es = models.CharField(
@@ -230,14 +262,24 @@ class ClinicProfile(models.Model):
         "legal name", max_length=200, blank=True, help_text="As registered, e.g. “AVYIA PLLC”."
     )
     phone = models.CharField(
-        max_length=40, blank=True, help_text="The number patients call, e.g. (206) 555-0142."
+        max_length=40,
+        blank=True,
+        validators=[validate_us_phone],
+        help_text="The number patients call, e.g. (206) 555-0142.",
     )
     email = models.EmailField("e-mail", blank=True)
     street_address = models.CharField(
         "office street address", max_length=200, blank=True, help_text="e.g. 1234 5th Ave"
     )
     city = models.CharField(max_length=100, blank=True)
-    postal_code = models.CharField("ZIP code", max_length=10, blank=True)
+    postal_code = models.CharField(
+        "ZIP code",
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\d{5}(-\d{4})?$", "Enter a 5-digit ZIP code, e.g. 98101.", "zip")
+        ],
+    )
     opening_hours, opening_hours_es = _sentence(
         "opening hours", "When someone answers the phone: “Monday to Friday, 8 am to 6 pm”."
     )
@@ -245,7 +287,9 @@ class ClinicProfile(models.Model):
         "opening hours for search engines",
         max_length=100,
         blank=True,
-        help_text="The same hours in schema.org's short form, e.g. “Mo-Fr 08:00-18:00”.",
+        validators=[validate_opening_hours_schema],
+        help_text="The same hours in schema.org's short form, e.g. “Mo-Fr 08:00-18:00” or "
+        "“Mo-Fr 08:00-18:00, Sa 09:00-12:00”.",
     )
     counties_served = models.CharField(
         "counties served",
@@ -308,6 +352,7 @@ class ClinicProfile(models.Model):
         "medical director's Washington licence number",
         max_length=40,
         blank=True,
+        validators=[validate_licence_number],
         help_text="As on the state's licence lookup, e.g. MD60012345.",
     )
     director_licence_url = models.URLField(

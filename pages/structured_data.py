@@ -48,7 +48,8 @@ def medical_clinic(facts: ClinicFacts) -> dict[str, object]:
         "legalName": facts.legal_name,
         "telephone": facts.phone,
         "email": facts.email,
-        "openingHours": facts.opening_hours_schema,
+        # One value per span of days: "Mo-Fr 08:00-18:00, Sa 09:00-12:00" is two.
+        "openingHours": [hours for hours in facts.opening_hours_schema.split(", ") if hours],
         "medicalSpecialty": facts.medical_specialty,
         "priceRange": _price_range(facts),
     }
@@ -90,6 +91,8 @@ def _medical_director(facts: ClinicFacts) -> dict[str, object]:
         "name": f"{facts.director_name}, {facts.director_credentials}",
         "description": gettext("Medical director"),
     }
+    if facts.director_photo:
+        director["image"] = settings.SITE_URL + facts.director_photo_url
     if facts.director_licence_number:
         licence: dict[str, object] = {
             "@type": "EducationalOccupationalCredential",

@@ -11,6 +11,7 @@ confirmed is left out rather than guessed.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intake import consent
 from intake.models import ScreeningRequest
@@ -375,9 +376,11 @@ SEDATING_MEDICINES = Question(
                 "Sedative or sleeping pill",
             ),
         ),
-        Choice(NONE, _("None of these"), exclusive=True),
+        Choice(NONE, pgettext_lazy("medicines", "None of these"), exclusive=True),
     ),
-    required_message=_("Choose the medicines you take now, or “None of these”."),
+    required_message=pgettext_lazy(
+        "medicines", "Choose the medicines you take now, or “None of these”."
+    ),
 )
 CURRENT_MEDICINES = Question(
     name="current_medicines",

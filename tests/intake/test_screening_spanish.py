@@ -6,12 +6,16 @@ read English.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core import mail
+from django.utils import translation
 
 from intake.models import ScreeningRequest
+from intake.questionnaire.screening import SEDATING_MEDICINES
 
 from .screening_support import PATIENT, post_screening, run_queued_tasks, walk_to_check
 
@@ -204,3 +208,57 @@ def test_the_suicide_questions_are_asked_in_nimh_s_spanish_words(client):
     for words in NIMH_SPANISH_ASQ.values():
         assert words in text
     assert text.count("Prefiero no contestar") == len(NIMH_SPANISH_ASQ)
+
+
+# Wording a fluent reader corrected, and what they corrected it to.
+CORRECTED = {
+    "pare aquí": "deje el formulario",
+    "nadie lee este formulario": "nadie revisa este formulario en tiempo real",
+    "no espere nuestra llamada": "no espere a que nos comuniquemos con usted",
+    "Igual leeremos": "De todos modos, leeremos",
+    "envíe AYUDA al 988": "mensaje de texto con la palabra AYUDA al 988",
+    "enviaré AYUDA por mensaje": "enviaré un mensaje de texto con la palabra AYUDA",
+    "es en el futuro": "está en el futuro",
+    "Siga donde se quedó": "Continúe donde lo dejó",
+    "1 día hábil": "un día hábil",
+    "profesional de salud": "profesional de la salud",
+}
+
+
+SPANISH_PAGES = ["/es/", "/es/faq/", "/es/at-home-ketamine-therapy/", "/es/cost/", "/es/screening/"]
+
+
+def _catalogue_text() -> str:
+    """Every Spanish string of the message file, each on one line."""
+    po = (Path(settings.BASE_DIR) / "locale/es/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    return po.replace('"\n"', "")
+
+
+def test_no_spanish_string_or_page_keeps_the_wording_a_fluent_reader_corrected(client):
+    catalogue = _catalogue_text()
+    templates = " ".join(
+        path.read_text(encoding="utf-8")
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("es/*.html")
+    )
+    pages = " ".join(
+        BeautifulSoup(client.get(path).content, "html.parser").get_text(" ", strip=True)
+        for path in [
+            "/es/",
+            "/es/faq/",
+            "/es/at-home-ketamine-therapy/",
+            "/es/cost/",
+            "/es/screening/",
+        ]
+    )
+    for old in CORRECTED:
+        for where, text in [("catalogue", catalogue), ("templates", templates), ("pages", pages)]:
+            assert old not in text, (where, old)
+    for new in CORRECTED.values():
+        assert new in catalogue + templates + pages, new
+
+
+def test_none_of_these_agrees_with_medicines_in_spanish():
+    with translation.override("es"):
+        none = [str(c.label) for c in SEDATING_MEDICINES.choices if c.exclusive]
+        assert none == ["Ninguna de estas"]
+        assert "Ninguna de estas" in str(SEDATING_MEDICINES.required_message)

@@ -73,6 +73,17 @@ PLACEHOLDERS = [
     "Your clinician tells you",
     "Su profesional de salud le dice",
 ]
+# Words that promise a fact: without the fact they would promise nothing.
+PROMISES = [
+    "Our prices are on",
+    "Nuestros precios están",
+    "farther from a hospital",
+    "más lejos de un hospital",
+    "Call us if anything",
+    "Llámenos si algo",
+    "Who comes, and what they bring",
+    "Quién va a su casa y qué lleva",
+]
 
 
 def spanish(path: str) -> str:
@@ -113,7 +124,7 @@ def test_with_an_empty_profile_no_page_shows_a_placeholder_or_an_invented_fact(c
     soup = soup_of(client.get(path))
     text = soup.get_text(" ", strip=True)
 
-    for placeholder in PLACEHOLDERS:
+    for placeholder in PLACEHOLDERS + PROMISES:
         assert placeholder not in text, placeholder
     assert not soup.select('a[href="tel:"], a[href="mailto:"], a.site-phone')
     assert not soup.select(".care-team, .price-from, .site-footer__example")
@@ -147,10 +158,11 @@ def test_home_page_says_what_a_session_costs_and_links_the_estimate(client, exam
     soup = soup_of(client.get("/"))
     price = soup.select_one("main .hero .price-from")
 
-    assert "From $650 a session." in price.get_text(" ", strip=True)
+    # A session of the course ($3,600 for 6) is the lowest price a session can have.
+    assert "From $600 a session." in price.get_text(" ", strip=True)
     assert price.find("a", href="/cost/#good-faith-estimate")
     assert "One session at home costs $650." in main_text(client.get("/"))
-    assert "Desde $650 por sesión." in soup_of(client.get("/es/")).select_one(
+    assert "Desde $600 por sesión." in soup_of(client.get("/es/")).select_one(
         ".price-from"
     ).get_text(" ", strip=True)
 
@@ -204,7 +216,7 @@ def test_footer_gives_contact_hours_address_and_the_estimate_link(client, exampl
     assert footer.select_one('a[href="mailto:care@example.org"]')
     assert "100 Example Street, Suite 1, Seattle, WA 98101" in text
     hours = example_clinic.opening_hours if path != "/es/" else example_clinic.opening_hours_es
-    assert hours in text
+    assert hours in text.replace("\u00a0", " ")
     assert footer.find("a", href=re.compile(r"cost/#good-faith-estimate$"))
     # The example is said to be one, on every page, while any example value is left.
     assert footer.select_one(".site-footer__example")
@@ -241,7 +253,7 @@ def test_good_faith_estimate_notice_covers_scope_timing_and_the_dispute_threshol
             "(ECG)",
             "medicamentos",
             "al menos 3 días hábiles",
-            "en 1 día hábil",
+            "en un día hábil",
             "al menos 10 días hábiles",
             "en 3 días hábiles",
             "$400 o más",
@@ -267,7 +279,7 @@ def test_the_clinic_is_described_to_search_engines_with_every_fact_of_its_profil
 
     assert schema_problems(clinic) == []
     assert clinic["telephone"] == "(206) 555-0142"
-    assert clinic["openingHours"] == "Mo-Fr 08:00-18:00"
+    assert clinic["openingHours"] == ["Mo-Fr 08:00-18:00"]
     assert clinic["priceRange"] == "$150 - $3,600"
     assert clinic["medicalSpecialty"] == "Anesthesia"
     assert clinic["address"]["postalCode"] == "98101"
@@ -608,3 +620,75 @@ def test_photos_are_suggested_without_holding_the_site_back(example_clinic, caps
     assert "No photo yet: the medical director" in out
     assert "No photo yet: Lee Park (Clinicians)" in out
     assert "complete" in out
+
+
+# Single session, course of 6 (None: not given) -> the "from" price.
+LOWEST = [
+    (None, None, ""),
+    (None, "3600", ""),
+    ("650", None, "$650"),
+    ("650", "3600", "$600"),
+    ("500", "3600", "$500"),
+    ("650", "3500", "$583.33"),
+]
+
+
+@pytest.mark.parametrize(("single", "course", "shown"), LOWEST)
+def test_the_from_price_is_the_lowest_a_session_can_cost(
+    client, set_clinic_facts, single, course, shown
+):
+    set_clinic_facts(
+        price_per_session=single and Decimal(single), price_per_course=course and Decimal(course)
+    )
+    price = soup_of(client.get("/")).select_one(".price-from")
+
+    if shown:
+        assert f"From {shown} a session." in price.get_text(" ", strip=True)
+    else:
+        assert price is None
+
+
+@pytest.mark.parametrize("path", [COST, spanish(COST)])
+def test_a_free_consultation_says_free_never_zero_dollars(client, set_clinic_facts, path):
+    set_clinic_facts(price_consultation=Decimal("0"), price_per_session=Decimal("650"))
+    text = page_text(client, path)
+
+    assert "$0" not in text
+    assert (
+        "The first consultation is free." if path == COST else "La primera consulta es gratis."
+    ) in text
+
+
+@pytest.mark.parametrize("path", [AT_HOME, spanish(AT_HOME)])
+def test_without_the_plan_the_at_home_page_keeps_only_what_holds_for_everyone(
+    client, example_clinic, set_clinic_facts, path
+):
+    set_clinic_facts(
+        emergency_plan="",
+        emergency_plan_es="",
+        visiting_clinician="",
+        visiting_clinician_es="",
+        prescriber="",
+        prescriber_es="",
+        monitoring="",
+        monitoring_es="",
+        emergency_equipment="",
+        emergency_equipment_es="",
+    )
+    soup = soup_of(client.get(path))
+    section = soup.find(id="if-something-goes-wrong").find_next("p").get_text(" ", strip=True)
+
+    assert "911" in section and "988" in section
+    assert "hospital" not in section
+    stays = soup.find(id="who-comes").get_text(" ", strip=True)
+    assert stays in (
+        "Why our clinician stays with you",
+        "Por qué nuestro profesional de la salud se queda con usted",
+    )
+
+
+def test_opening_hours_never_break_between_the_hour_and_am_or_pm(client, example_clinic):
+    for path in ["/", "/es/"]:
+        footer = soup_of(client.get(path)).find("footer").get_text()
+        assert not re.search(r"\d (am|pm|a\. m\.|p\. m\.)", footer), footer
+        assert re.search(r"\d\u00a0(am|a\. m\.)", footer)

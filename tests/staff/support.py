@@ -27,6 +27,7 @@ FHIR_MIGRATION = importlib.import_module("intake.migrations.0004_fhir_export_per
 QUEUE_MIGRATION = importlib.import_module("intake.migrations.0007_work_queue")
 ACCOUNTS_MIGRATION = importlib.import_module("intake.migrations.0011_duplicates_sounds_enrolment")
 CLINIC_MIGRATION = importlib.import_module("pages.migrations.0010_clinic_profile_from_settings")
+CLINICIANS_MIGRATION = importlib.import_module("pages.migrations.0016_managers_keep_the_clinicians")
 
 
 def ensure_roles() -> None:
@@ -49,7 +50,8 @@ def ensure_roles() -> None:
         if name == CLINIC_MIGRATION.MANAGER:
             group.permissions.add(
                 *Permission.objects.filter(
-                    content_type__app_label="pages", codename__in=CLINIC_MIGRATION.MANAGER_GRANTS
+                    content_type__app_label="pages",
+                    codename__in=[*CLINIC_MIGRATION.MANAGER_GRANTS, *CLINICIANS_MIGRATION.GRANTS],
                 )
             )
 

@@ -87,3 +87,70 @@ def test_example_values_are_marked_for_staff_until_confirmed(manager_client):
     ]
     # A number reserved for fiction and an example.org address stay examples whatever is ticked.
     assert marked == ["id_phone_helptext", "id_email_helptext"]
+
+
+# Each checked fact: what a manager might mistype, and a right value in another common layout.
+TYPED = {
+    "phone": (["abc", "(206) 555-014", "555-0142", "+44 20 7946 0958"], "206.555.0199"),
+    "postal_code": (["ABCDE", "9810", "98101-12"], "98101-1234"),
+    "opening_hours_schema": (
+        ["whenever", "Monday to Friday", "Mo-Fr 8-18", "Mo-Fr 08:00-18:00,Sa 09:00-12:00"],
+        "Mo-Fr 08:00-18:00, Sa 09:00-12:00",
+    ),
+    "director_licence_number": (["hello world", "60012345", "MD 60012345"], "MD60012345"),
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [(field, wrong) for field, (wrongs, _) in TYPED.items() for wrong in wrongs]
+)
+def test_a_mistyped_fact_is_refused_beside_its_box_and_nothing_is_saved(
+    manager_client, field, typed
+):
+    before = model_to_dict(ClinicProfile.objects.get())
+    response = manager_client.post(
+        change_url(), form_data(ClinicProfile.objects.get(), **{field: typed})
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field], errors
+    assert "e.g." in errors[field][0]  # says what it expects
+    assert model_to_dict(ClinicProfile.objects.get()) == before
+
+
+@pytest.mark.parametrize("field", TYPED)
+def test_a_fact_in_another_common_layout_is_taken(manager_client, field):
+    right = TYPED[field][1]
+    response = manager_client.post(
+        change_url(), form_data(ClinicProfile.objects.get(), **{field: right})
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert getattr(ClinicProfile.objects.get(), field) == right
+
+
+def test_a_manager_publishes_a_clinician_with_a_licence_number_and_a_reviewer_cannot(
+    manager_client, reviewer_client
+):
+    add = "/staff/pages/clinician/add/"
+    assert reviewer_client.get(add).status_code == 403
+    assert manager_client.get(add).status_code == 200
+
+    response = manager_client.post(
+        add,
+        {
+            "name": "Ana Ruiz",
+            "credentials": "RN",
+            "role": "Gives infusions at home",
+            "licence_number": "RN60123456",
+            "role_es": "",
+            "order": "1",
+            "published": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    team = BeautifulSoup(Client().get("/").content, "html.parser").select_one(".care-team")
+    assert "Ana Ruiz" in team.get_text(" ", strip=True)
+    assert "RN60123456" in team.get_text(" ", strip=True)
