@@ -43,8 +43,12 @@ class Person:
 
     def look(self, name: str = "") -> None:
         """axe on the whole page (without its CSSOM preload: it would re-inject the admin's
-        imported stylesheets inline, which the CSP refuses); a picture when asked for."""
+        imported stylesheets inline, which the CSP refuses), no sideways panning; a picture when
+        asked for."""
         results = Axe().run(self.page, options={"preload": False})
         assert results.violations_count == 0, results.generate_report()
+        # Nothing makes the whole page pan sideways (a wide table scrolls on its own).
+        width = self.page.viewport_size["width"]
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= width + 1
         if self.shots is not None and name:
             self.page.screenshot(path=str(self.shots / f"{self.size}-{name}.png"), full_page=True)

@@ -868,7 +868,7 @@ def test_the_crisis_message_names_the_clinic_phone_only_with_its_opening_hours(
 
     set_clinic_facts(opening_hours="Monday to Friday, 8 am to 6 pm")
     page = soup(client.get("/screening/received/")).select_one("main .crisis-callout")
-    assert "(Monday to Friday, 8 am to 6 pm)" in page.get_text()
+    assert "(Monday to Friday, 8\u00a0am to 6\u00a0pm)" in page.get_text()
     assert page.select_one("a[href^='tel:+1']")
 
 
