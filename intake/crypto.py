@@ -121,9 +121,16 @@ def client_address_hash(address: str, *, scope: str = "") -> str:
 
 
 def normalise_last_name(value: str) -> str:
-    """A last name compared without case, accents' composition, spaces or punctuation."""
-    text = unicodedata.normalize("NFKC", value).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    """A last name compared without case, accents, spaces or punctuation: "Gómez-Ruiz" and
+    "GOMEZ RUIZ" are one name."""
+    return "".join(_surname_parts(value))
+
+
+def _surname_parts(value: str) -> list[str]:
+    """The words of a surname, folded and unaccented: "Gómez-Ruiz" is ["gomez", "ruiz"]."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", value).casefold())
+    letters = "".join(ch if ch.isalnum() else " " for ch in text if not unicodedata.combining(ch))
+    return letters.split()
 
 
 def name_birth_blind_index(last_name: str, date_of_birth: date, *, key: str | None = None) -> str:
@@ -139,16 +146,26 @@ def birth_date_blind_index(date_of_birth: date, *, key: str | None = None) -> st
     return blind_index(f"birth:{date_of_birth.isoformat()}", key=key)
 
 
-def _unaccented(value: str) -> str:
-    # "García" and "Garcia" sound alike; the phonetic code is made for unaccented Latin letters.
-    decomposed = unicodedata.normalize("NFKD", normalise_last_name(value))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def surname_sounds(last_name: str) -> tuple[str, ...]:
-    """The surname's Double Metaphone codes (primary, then the alternate when it differs)."""
-    primary, alternate = doublemetaphone(_unaccented(last_name))
+    """The surname's Double Metaphone codes (primary, then the alternate when it differs).
+
+    "García" and "Garcia" sound alike: the code is made for unaccented Latin letters."""
+    primary, alternate = doublemetaphone(normalise_last_name(last_name))
     return tuple(code for code in dict.fromkeys((primary, alternate)) if code)
+
+
+# Words of a compound surname too short to be one on their own ("de", "la", "y").
+SURNAME_PART_LETTERS = 3
+
+
+def surname_part_sounds(last_name: str) -> tuple[str, str]:
+    """The primary sound of each of the first two words of a compound surname ("Gómez-Ruiz",
+    "García López"), as a person may give only one of them; ("", "") for a one-word surname."""
+    parts = [part for part in _surname_parts(last_name) if len(part) >= SURNAME_PART_LETTERS]
+    if len(parts) < 2:
+        return "", ""
+    first, second = (doublemetaphone(part)[0] for part in parts[:2])
+    return first, second
 
 
 def surname_sound_blind_index(code: str, *, key: str | None = None) -> str:
@@ -172,6 +189,7 @@ def request_blind_indexes(
     """Every blind-index column of a screening request, from its decrypted values: the one
     definition used when a request is stored, when indexes are rebuilt and when they are filled."""
     sounds = surname_sounds(last_name)
+    first_part, second_part = surname_part_sounds(last_name)
     e164 = normalise_phone(phone) if phone else None
     return {
         "email_index": email_blind_index(email, key=key) if email else "",
@@ -182,5 +200,11 @@ def request_blind_indexes(
         "surname_sound_index": surname_sound_blind_index(sounds[0], key=key) if sounds else "",
         "surname_sound_alt_index": (
             surname_sound_blind_index(sounds[-1], key=key) if sounds else ""
+        ),
+        "surname_first_part_sound_index": (
+            surname_sound_blind_index(first_part, key=key) if first_part else ""
+        ),
+        "surname_second_part_sound_index": (
+            surname_sound_blind_index(second_part, key=key) if second_part else ""
         ),
     }

@@ -161,6 +161,14 @@ class ScreeningRequest(models.Model):
     surname_sound_alt_index = models.CharField(
         max_length=64, db_index=True, blank=True, default="", editable=False
     )
+    # The sound of each of the first two words of a compound surname ("Gómez-Ruiz"), found by
+    # either word alone.
+    surname_first_part_sound_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
+    surname_second_part_sound_index = models.CharField(
+        max_length=64, db_index=True, blank=True, default="", editable=False
+    )
     # Set when a call reached a wrong number and no other number was given: no more calls.
     phone_route_closed = models.BooleanField("phone number known wrong", default=False)
 

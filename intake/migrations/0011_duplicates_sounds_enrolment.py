@@ -12,14 +12,17 @@ def fill_new_search_indexes(apps, schema_editor):
     from intake.crypto import request_blind_indexes
 
     ScreeningRequest = apps.get_model("intake", "ScreeningRequest")
+    # Only the indexes this migration's model has (a later one adds more).
+    columns = {field.name for field in ScreeningRequest._meta.concrete_fields}
     for row in ScreeningRequest.objects.only("pk", "email", "phone", "last_name", "date_of_birth"):
+        indexes = request_blind_indexes(
+            email=row.email,
+            phone=row.phone,
+            last_name=row.last_name,
+            date_of_birth=row.date_of_birth,
+        )
         ScreeningRequest.objects.filter(pk=row.pk).update(
-            **request_blind_indexes(
-                email=row.email,
-                phone=row.phone,
-                last_name=row.last_name,
-                date_of_birth=row.date_of_birth,
-            )
+            **{name: value for name, value in indexes.items() if name in columns}
         )
 
 

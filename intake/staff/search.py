@@ -140,7 +140,10 @@ INDEX_SEARCH_FILTERS: dict[str, Callable[[list[str]], Q]] = {
     NAME_SEARCH_PREFIX: lambda digests: Q(name_birth_index=digests[0]),
     TAIL_SEARCH_PREFIX: lambda digests: Q(phone_tail_index=digests[0]),
     SOUND_SEARCH_PREFIX: lambda digests: (
-        Q(surname_sound_index__in=digests) | Q(surname_sound_alt_index__in=digests)
+        Q(surname_sound_index__in=digests)
+        | Q(surname_sound_alt_index__in=digests)
+        | Q(surname_first_part_sound_index__in=digests)
+        | Q(surname_second_part_sound_index__in=digests)
     ),
 }
 

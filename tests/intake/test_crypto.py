@@ -15,6 +15,9 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from intake.crypto import (
+    name_birth_blind_index,
+    normalise_last_name,
+    surname_part_sounds,
     PHONE_TAIL_DIGITS,
     DecryptionError,
     birth_date_blind_index,
@@ -208,7 +211,13 @@ SMITH_INDEXES = {
     "birth_index": BIRTH_INDEX,
     "surname_sound_index": SOUND_SM0,
     "surname_sound_alt_index": SOUND_XMT,
+    # One word: no part of a compound surname to find it by.
+    "surname_first_part_sound_index": "",
+    "surname_second_part_sound_index": "",
 }
+SOUND_KMS = "15020e8f10a94af4aa0dfb730a30fb34d337ca3c108d100ac4e100e57b8c344a"
+SOUND_RS = "31811784809388b12ccb3e1f47e242554e2a1fabc92f59a726e80dfc93186b3b"
+NAME_BIRTH_GOMEZ_RUIZ = "59b44f63685b3a9c100b44120119f994201621c3003fbac6884ae5bf587c75fe"
 
 
 def test_the_birth_date_index_is_pinned_and_keyed(settings):
@@ -288,3 +297,37 @@ def test_a_request_without_an_email_a_valid_phone_or_a_latin_surname_has_empty_i
     assert bad_phone["phone_index"] == bad_phone["phone_tail_index"] == ""
     assert bad_phone["surname_sound_index"] == bad_phone["surname_sound_alt_index"] == ""
     assert bad_phone["birth_index"] == BIRTH_INDEX
+
+
+# However a compound surname is typed, it is one name: case, accents, spaces and hyphens aside.
+GOMEZ_RUIZ_SPELLINGS = ["Gómez-Ruiz", "GOMEZ RUIZ", "gomez-ruiz", "Go\u0301mez Ruiz", "Gómez  Ruíz"]
+
+
+@pytest.mark.parametrize("spelling", GOMEZ_RUIZ_SPELLINGS)
+def test_a_compound_surname_is_one_name_however_it_is_typed(spelling):
+    assert normalise_last_name(spelling) == "gomezruiz"
+    assert name_birth_blind_index(spelling, BORN, key=KEY) == NAME_BIRTH_GOMEZ_RUIZ
+    indexes = request_blind_indexes(
+        email="", phone="", last_name=spelling, date_of_birth=BORN, key=KEY
+    )
+    assert indexes["name_birth_index"] == NAME_BIRTH_GOMEZ_RUIZ
+    # Each word found by its own sound, in the order given.
+    assert indexes["surname_first_part_sound_index"] == SOUND_KMS
+    assert indexes["surname_second_part_sound_index"] == SOUND_RS
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("Gómez-Ruiz", ("KMS", "RS")),
+        ("Ruiz y Gómez", ("RS", "KMS")),  # "y" is too short to be a surname of its own
+        ("García López Soto", ("KRS", "LPS")),  # the first two words
+        ("de la Cruz", ("", "")),  # one word of three letters or more: the whole name covers it
+        ("Gómez", ("", "")),
+        ("Abe Ng", ("", "")),  # "Ng" is shorter than a word of its own
+        ("Lee Abe", ("L", "AP")),
+        ("李 Wong", ("", "")),
+    ],
+)
+def test_the_first_two_words_of_a_compound_surname_each_have_a_sound(typed, parts):
+    assert surname_part_sounds(typed) == parts

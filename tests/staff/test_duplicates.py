@@ -201,3 +201,30 @@ def test_requests_stored_before_the_new_indexes_get_them_from_the_migration(make
 
     assert ScreeningRequest.objects.filter(pk=earlier.pk).values().get() == filled
     assert [r.reference for r in duplicates.related_requests(later)] == [earlier.reference]
+
+
+@pytest.mark.parametrize("spelling", ["GOMEZ-PATIENT", "gómez patient", "Gomez Patient"])
+def test_the_same_surname_typed_with_or_without_accents_and_hyphens_is_one_person(
+    make_request, spelling
+):
+    earlier = make_request(date_of_birth=BORN, **{**DIFFERENT, "last_name": "Gómez-Patient"})
+    later = make_request(date_of_birth=BORN, **{**DIFFERENT, "last_name": spelling})
+
+    [related] = duplicates.related_requests(later)
+    assert related.reference == earlier.reference
+    assert "same date of birth and surname" in related.why
+
+
+def test_requests_stored_before_surnames_were_unaccented_get_their_indexes_again(make_request):
+    earlier = make_request(date_of_birth=BORN, **{**DIFFERENT, "last_name": "Gómez-Patient"})
+    filled = ScreeningRequest.objects.filter(pk=earlier.pk).values().get()
+    ScreeningRequest.objects.filter(pk=earlier.pk).update(
+        name_birth_index="stale",
+        surname_first_part_sound_index="",
+        surname_second_part_sound_index="",
+    )
+
+    migration = importlib.import_module("intake.migrations.0013_surnames_by_each_word")
+    migration.indexes_again(django_apps, None)
+
+    assert ScreeningRequest.objects.filter(pk=earlier.pk).values().get() == filled

@@ -524,3 +524,16 @@ def test_a_request_made_in_spanish_says_so_in_its_row(reviewer_client, make_requ
 
     assert rows[spanish.reference].select_one(".queue-language").get_text() == "Spanish"
     assert rows[english.reference].select_one(".queue-language") is None
+
+
+def test_a_compound_or_accented_surname_is_found_by_either_word_however_it_is_typed(
+    reviewer_client, make_request
+):
+    gomez = make_request(last_name="Gómez-Patient")
+    make_request(last_name="Smith")
+
+    for typed in ["Gomez", "Gómez", "Gomes", "Patient", "gomez patient", "GÓMEZ-PATIENT"]:
+        redirect, response = _search(reviewer_client, typed)
+
+        assert _found(response) == [gomez.reference], typed
+        _assert_nowhere([typed, "Gómez", "Gomez"], redirect, response)
