@@ -15,9 +15,6 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from intake.crypto import (
-    name_birth_blind_index,
-    normalise_last_name,
-    surname_part_sounds,
     PHONE_TAIL_DIGITS,
     DecryptionError,
     birth_date_blind_index,
@@ -29,11 +26,13 @@ from intake.crypto import (
     multi_fernet,
     name_birth_blind_index,
     normalise_email,
+    normalise_last_name,
     normalise_phone,
     phone_blind_index,
     phone_tail_blind_index,
     request_blind_indexes,
     rotate_text,
+    surname_part_sounds,
     surname_sound_blind_index,
     surname_sounds,
 )
