@@ -22,6 +22,7 @@ SUBJECTS = {
     "deactivated": "Your AVYIA staff account was deactivated",
     "reactivated": "Your AVYIA staff account was reactivated",
     "pause_lifted": "Your AVYIA staff sign-in pause was lifted",
+    "email_changed": "Your AVYIA staff account's e-mail address",
 }
 
 

@@ -2,8 +2,9 @@
 
 Clinic managers look after them in the admin: invite a colleague (a one-time link to set a
 password and enrol an authenticator), give someone a new authenticator (the old one stops at once),
-deactivate an account, lift one person's sign-in pause. Each is audited and e-mailed to the person
-it concerns, by the task worker.
+deactivate an account, lift one person's sign-in pause, change their e-mail address. Each is
+audited and e-mailed to the person it concerns, by the task worker. A one-time link goes only to
+an address: an account without one gets one first.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -136,10 +138,23 @@ def staff_invite(
     return user
 
 
+def _link_address_check(user: AbstractBaseUser) -> None:
+    if not user.email:
+        raise ValidationError(
+            f"{user.get_username()} has no e-mail address for the one-time link: add one first "
+            "(“Change the e-mail address”)."
+        )
+
+
+def authenticator_enrolled(user: AbstractBaseUser) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 @transaction.atomic
 def staff_mfa_reset(*, user: AbstractBaseUser, actor: AbstractBaseUser) -> None:
     """Remove the user's authenticator now (its codes stop working at once, and a session it
     verified is no longer staff) and e-mail a one-time link to enrol a new one."""
+    _link_address_check(user)
     TOTPDevice.objects.filter(user=user).delete()
     _audit(actor, f"reset the authenticator of {user.get_username()}")
     _enrolment_start(user=user, purpose=Purpose.RESET, actor=actor)
@@ -160,10 +175,36 @@ def staff_deactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser) -> None
 
 @transaction.atomic
 def staff_reactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser) -> None:
+    """Let the person sign in again; without an authenticator (deactivation ended their link),
+    they are sent a new one-time link to enrol, as an invitation or a new authenticator."""
+    enrolled = authenticator_enrolled(user)
+    if not enrolled:
+        _link_address_check(user)
     user.is_active = True
     user.save(update_fields=["is_active"])
     _audit(actor, f"reactivated {user.get_username()}")
-    _tell(user, "reactivated", actor)
+    if enrolled:
+        _tell(user, "reactivated", actor)
+    else:
+        purpose = Purpose.RESET if user.has_usable_password() else Purpose.INVITE
+        _enrolment_start(user=user, purpose=purpose, actor=actor)
+
+
+@transaction.atomic
+def staff_email_change(*, user: AbstractBaseUser, email: str, actor: AbstractBaseUser) -> None:
+    """Give the person a new e-mail address (where their links and notices go); they are told
+    there."""
+    email = email.strip()
+    if not email:
+        raise ValidationError("Give an e-mail address, e.g. jo.rivera@example.org.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError("Enter an e-mail address like jo.rivera@example.org.") from None
+    user.email = email
+    user.save(update_fields=["email"])
+    _audit(actor, f"changed the e-mail address of {user.get_username()}")
+    _tell(user, "email_changed", actor)
 
 
 @transaction.atomic

@@ -197,14 +197,23 @@ class StaffAccountAdmin(StaffModelAdmin):
         }
         return TemplateResponse(request, "admin/auth/user/account.html", context)
 
+    # Each action, and what the page says once it is done (never starting with a username,
+    # which the message list would capitalise).
     ACTIONS = {
         "reset-authenticator": (
             accounts.staff_mfa_reset,
-            "New authenticator link e-mailed to {}; the old authenticator no longer works.",
+            "New authenticator link e-mailed to {email}; the old authenticator no longer works.",
         ),
-        "deactivate": (accounts.staff_deactivate, "{} is deactivated and signed out."),
-        "reactivate": (accounts.staff_reactivate, "{} can sign in again."),
-        "lift-pause": (accounts.staff_sign_in_pause_lift, "{} can try to sign in again."),
+        "deactivate": (accounts.staff_deactivate, "Deactivated {username}: signed out now."),
+        "reactivate": (accounts.staff_reactivate, "Reactivated {username}."),
+        "lift-pause": (
+            accounts.staff_sign_in_pause_lift,
+            "Lifted the sign-in pause of {username}: they can try again.",
+        ),
+        "change-email": (
+            accounts.staff_email_change,
+            "Changed the e-mail address of {username} to {email}.",
+        ),
     }
 
     def action_view(self, request: HttpRequest, user_id: int, action: str) -> HttpResponse:
@@ -216,13 +225,14 @@ class StaffAccountAdmin(StaffModelAdmin):
         if user is None or action not in self.ACTIONS:
             raise PermissionDenied
         service, words = self.ACTIONS[action]
+        given = {"email": request.POST.get("email", "")} if action == "change-email" else {}
         try:
-            service(user=user, actor=request.user)
+            service(user=user, actor=request.user, **given)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            shown = user.email if action == "reset-authenticator" else user.get_username()
-            self.message_user(request, words.format(shown), messages.SUCCESS)
+            done = words.format(username=user.get_username(), email=user.email)
+            self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:auth_user_change", args=[user.pk]))
 
     # --- The enrolment link (signed out) ---------------------------------------------------

@@ -130,7 +130,7 @@ def test_the_pause_page_says_until_when_and_a_manager_lifts_it_for_one_person(si
     site.visit(f"/staff/auth/user/{nurse.pk}/change/", check=False)
     _accessible(site)
     page.get_by_role("button", name="Lift the sign-in pause").click()
-    expect(page.locator(".messagelist")).to_contain_text("can try to sign in again")
+    expect(page.locator(".messagelist")).to_contain_text("they can try again")
     expect(page.locator(".staff-account")).not_to_contain_text("Paused")
     _accessible(site)
 

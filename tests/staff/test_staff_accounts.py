@@ -1,6 +1,7 @@
 """Staff accounts in the admin, for clinic managers: invite (a one-time link that shows the QR code
 once), a new authenticator (the old one stops at once), deactivate, lift one person's sign-in
-pause. Every action audited and e-mailed (by the task worker) to the person it concerns."""
+pause, a new e-mail address. Every action audited and e-mailed (by the task worker) to the person
+it concerns; a one-time link only to an address the account has."""
 
 from __future__ import annotations
 
@@ -261,3 +262,76 @@ def test_a_link_sent_twice_works_only_in_the_newest_email(manager_client, review
 
     assert Client().get(first).status_code == 410
     assert Client().get(second).status_code == 302
+
+
+# --- An account without an e-mail address -----------------------------------------------------
+
+
+def test_without_an_address_a_link_is_refused_until_a_manager_adds_one(manager_client, reviewer):
+    nurse, _device = reviewer
+    assert not nurse.email
+    page = manager_client.get(reverse("admin:auth_user_change", args=[nurse.pk])).content.decode()
+    assert "has no e-mail address" in page
+    assert "gets an e-mail saying so" not in page
+
+    refused = manager_client.post(_action(nurse, "reset-authenticator"), follow=True)
+    assert "has no e-mail address for the one-time link" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=nurse).exists()  # the old one still works
+
+    for wrong in ["", "not-an-address", "jo@"]:
+        said = manager_client.post(_action(nurse, "change-email"), {"email": wrong}, follow=True)
+        assert "e-mail address" in said.content.decode()
+        nurse.refresh_from_db()
+        assert not nurse.email
+    manager_client.post(_action(nurse, "change-email"), {"email": " nina@example.org "})
+    nurse.refresh_from_db()
+    assert nurse.email == "nina@example.org"
+    assert "e-mail address" in _mail_to("nina@example.org")[0].subject
+
+    manager_client.post(_action(nurse, "reset-authenticator"))
+    assert not TOTPDevice.objects.filter(user=nurse).exists()
+    assert _link(_mail_to("nina@example.org")[-1])
+    assert _account_events() == [
+        f"changed the e-mail address of {nurse.username}",
+        f"reset the authenticator of {nurse.username}",
+    ]
+
+
+@pytest.mark.parametrize("enrolled", [True, False])
+def test_reactivating_someone_without_an_authenticator_sends_a_link_to_enrol(
+    manager_client, reviewer, enrolled
+):
+    nurse, device = reviewer
+    nurse.email = "nurse@example.org"
+    nurse.save()
+    if not enrolled:
+        device.delete()
+    manager_client.post(_action(nurse, "deactivate"))
+
+    said = manager_client.post(_action(nurse, "reactivate"), follow=True).content.decode()
+
+    assert f"Reactivated {nurse.username}." in said
+    last = _mail_to("nurse@example.org")[-1]
+    if enrolled:
+        assert "reactivated" in last.subject
+        assert "authenticator app" in last.body
+    else:
+        # The password still works; the link adds an authenticator.
+        assert "new authenticator" in last.subject
+        assert StaffEnrolment.objects.filter(user=nurse, used_at__isnull=True).count() == 1
+        assert _link(last)
+
+
+@pytest.mark.parametrize(
+    "action", ["deactivate", "lift-pause", "reset-authenticator", "reactivate"]
+)
+def test_what_an_action_says_never_starts_with_the_username(manager_client, reviewer, action):
+    nurse, _device = reviewer
+    nurse.email = "nurse@example.org"
+    nurse.save()
+    if action == "reactivate":
+        manager_client.post(_action(nurse, "deactivate"), follow=True)  # its message read
+    response = manager_client.post(_action(nurse, action), follow=True)
+
+    [said] = [str(m) for m in response.context["messages"]]
+    assert not said.lower().startswith(nurse.username.lower()), said
