@@ -21,17 +21,26 @@ Status = ScreeningRequest.Status
 # Where a request may go next. Nothing returns to "new" (it means nobody has looked yet), and a
 # request is contacted before it is scheduled. Ended requests can be reopened for review.
 ALLOWED_STATUS_MOVES: dict[str, frozenset[str]] = {
+    # A call that reaches the patient may end in a booking: "scheduled" straight from the
+    # unanswered statuses, in one save, with the contact that it needs (intake.staff.safety).
     Status.NEW: frozenset(
         {
             Status.IN_REVIEW,
             Status.CONTACTED,
+            Status.SCHEDULED,
             Status.NOT_A_CANDIDATE,
             Status.WITHDRAWN,
             Status.CLOSED,
         }
     ),
     Status.IN_REVIEW: frozenset(
-        {Status.CONTACTED, Status.NOT_A_CANDIDATE, Status.WITHDRAWN, Status.CLOSED}
+        {
+            Status.CONTACTED,
+            Status.SCHEDULED,
+            Status.NOT_A_CANDIDATE,
+            Status.WITHDRAWN,
+            Status.CLOSED,
+        }
     ),
     Status.CONTACTED: frozenset(
         {

@@ -1,8 +1,8 @@
 """Contact attempts and the suicide-risk protocol: what must be on record before a request moves on.
 
 A request moves to "contacted" only once an attempt reached the patient (a call answered, an e-mail
-or text sent), and to "scheduled" only with an upcoming appointment booked (or being booked in the
-same save: intake.staff.appointments) and, for a positive suicide-risk screen, after a conversation
+or text sent), and to "scheduled" only with that too and an upcoming appointment booked (either
+may be recorded in the same save: intake.staff.appointments) and, for a positive suicide-risk screen, after a conversation
 with the patient. A request with a positive suicide-risk screen (ASQ) may be
 in no status other than the unanswered ones (new, in review) until a reviewer has confirmed the
 clinic's protocol: so it leaves the open queue by no door (withdrawn included) without it. The
@@ -410,13 +410,13 @@ def status_move_requirements_check(
                 code="appointment_ahead",
             )
         )
-    if to_status == Status.CONTACTED and not (
+    if to_status in (Status.CONTACTED, Status.SCHEDULED) and not (
         outcome_logging in CONTACT_MADE_OUTCOMES or contact_made(screening_request)
     ):
         errors.append(
             ValidationError(
                 "Log a contact attempt that reached the patient (reached, e-mail sent or text "
-                "sent) before marking the request contacted.",
+                f"sent) before marking the request {Status(to_status).label.lower()}.",
                 code="no_contact",
             )
         )

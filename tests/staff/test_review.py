@@ -81,7 +81,15 @@ def test_the_status_menu_offers_only_the_allowed_moves(reviewer_client, urgent):
     form = reviewer_client.get(change_url(urgent)).context["adminform"].form
     offered = [value for value, _label in form.fields["status"].choices]
 
-    assert offered == ["new", "in_review", "contacted", "not_a_candidate", "withdrawn", "closed"]
+    assert offered == [
+        "new",
+        "in_review",
+        "contacted",
+        "scheduled",
+        "not_a_candidate",
+        "withdrawn",
+        "closed",
+    ]
 
 
 def test_a_status_change_is_kept_in_the_history_and_audited(reviewer_client, reviewer, urgent):

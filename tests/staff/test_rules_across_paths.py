@@ -395,3 +395,58 @@ def test_a_risk_on_a_linked_or_merged_request_still_needs_a_conversation_before_
     if related is not None:
         named = "positive suicide-risk screen" in related.get_text(" ", strip=True)
         assert named == other.asq_positive
+
+
+@pytest.mark.parametrize("on_record", ON_RECORD)
+def test_contacted_and_scheduled_need_a_contact_that_reached_the_patient(
+    make_request, reviewer, on_record
+):
+    screening_request = make_request()
+    if on_record:
+        safety.contact_attempt_log(
+            screening_request=screening_request,
+            actor=reviewer[0],
+            method=METHOD_FOR.get(on_record, safety.Method.PHONE),
+            outcome=on_record,
+        )
+    for logging in ["", *Outcome.values]:
+        for to_status in Status.values:
+            try:
+                safety.status_move_requirements_check(
+                    screening_request=screening_request,
+                    to_status=to_status,
+                    outcome_logging=logging,
+                    appointment_booking=True,
+                )
+                codes = set()
+            except ValidationError as refused:
+                codes = _codes_of(refused)
+            reached = {on_record, logging} & safety.CONTACT_MADE_OUTCOMES
+            expected = to_status in (Status.CONTACTED, Status.SCHEDULED) and not reached
+            assert ("no_contact" in codes) == expected, (to_status, logging, codes)
+
+
+@pytest.mark.parametrize("from_status", [Status.NEW, Status.IN_REVIEW])
+def test_a_call_that_reaches_the_patient_books_from_the_queue_in_one_save(
+    make_request, reviewer_client, from_status
+):
+    screening_request = _in_status(make_request(), from_status)
+
+    refused = review_post(
+        reviewer_client, screening_request, status=Status.SCHEDULED, **booking(in_three_days())
+    )
+    assert refused.status_code == 200
+    assert "before marking the request scheduled" in refused.content.decode()
+
+    response = review_post(
+        reviewer_client,
+        screening_request,
+        status=Status.SCHEDULED,
+        attempt_method=safety.Method.PHONE,
+        attempt_outcome=Outcome.REACHED,
+        **booking(in_three_days()),
+    )
+    assert response.status_code == 302
+    screening_request.refresh_from_db()
+    assert screening_request.status == Status.SCHEDULED
+    assert screening_request.appointments.get().state == Appointment.State.BOOKED

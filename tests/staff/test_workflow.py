@@ -23,8 +23,7 @@ def test_every_status_has_its_moves_and_none_goes_back_to_new():
 @pytest.mark.parametrize(
     ("start", "target"),
     [
-        (Status.NEW, Status.SCHEDULED),  # contacted before scheduled
-        (Status.IN_REVIEW, Status.SCHEDULED),
+        (Status.NOT_A_CANDIDATE, Status.SCHEDULED),  # reopened for review first
         (Status.CLOSED, Status.CONTACTED),  # reopened for review first
         (Status.WITHDRAWN, Status.SCHEDULED),
         (Status.CONTACTED, Status.NEW),
