@@ -1,14 +1,14 @@
 """Contact attempts and the suicide-risk protocol: what must be on record before a request moves on.
 
 A request moves to "contacted" only once an attempt reached the patient (a call answered, an e-mail
-or text sent), and to "scheduled" only with that too and an upcoming appointment booked (either
-may be recorded in the same save: intake.staff.appointments) and, for a positive suicide-risk
-screen, after a conversation with the patient. A request with a positive suicide-risk screen
-(ASQ) may be in no status other than the unanswered ones (new, in review) until a reviewer has
-confirmed the clinic's protocol: so it leaves the open queue by no door (withdrawn included)
-without it. The protocol has two paths, each with records that must agree with it: "spoke with the patient" needs
-a call that reached them, and "could not reach the patient" needs an attempt that did not; both
-need an internal note.
+or text sent), and to "scheduled" only with that too and an upcoming appointment booked (either may
+be recorded in the same save: intake.staff.appointments) and, for a positive suicide-risk screen,
+after a conversation with the patient. A request with a positive suicide-risk screen (ASQ) may be
+in no status other than the unanswered ones (new, in review) until a reviewer has confirmed the
+clinic's protocol: so it leaves the open queue by no door (withdrawn included) without it. The
+protocol has two paths, each with records that must agree with it: "spoke with the patient" needs a
+call that reached them, and "could not reach the patient" needs an attempt that did not; both need
+an internal note.
 """
 
 from __future__ import annotations
