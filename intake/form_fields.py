@@ -55,6 +55,8 @@ class BirthDateWidget(forms.MultiWidget):
 
     parts = ("month", "day", "year")
     labels = {"month": _("Month"), "day": _("Day"), "year": _("Year")}
+    # The boxes an error is about (QuestionsForm sets them): only those are marked wrong.
+    wrong_parts: tuple[str, ...] = ()
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         boxes = {
@@ -88,10 +90,16 @@ class BirthDateWidget(forms.MultiWidget):
         for part, box in zip(self.parts, context["widget"]["subwidgets"], strict=True):
             box["part"] = part
             box["label"] = self.labels[part]
+            box["wrong"] = part in self.wrong_parts
             if own_id:
                 # Named by part (id_date_of_birth_month), not by position as Django names them.
                 box["attrs"]["id"] = f"{own_id}_{part}"
         return context
+
+
+def _typed_parts(value: Any) -> tuple[str, str, str]:
+    month, day, year = (str(v).strip() for v in BirthDateWidget().decompress(value))
+    return month, day, year
 
 
 def _written_date(text: str) -> datetime.date | None:
@@ -116,10 +124,26 @@ class BirthDateField(forms.Field):
     }
     missing_words = {"month": _("a month"), "day": _("a day"), "year": _("a year")}
 
+    @staticmethod
+    def wrong_parts(value: Any) -> tuple[str, ...]:
+        """The boxes a date's error is about, as GOV.UK marks them: the empty ones, else those
+        with more than numbers, else a year of other than 4 numbers, else all three (no such
+        date, or an age out of range)."""
+        given = dict(zip(BirthDateWidget.parts, _typed_parts(value), strict=True))
+        empty = tuple(part for part, text in given.items() if not text)
+        if empty:
+            return empty
+        not_numbers = tuple(p for p, text in given.items() if not re.fullmatch(r"[0-9]+", text))
+        if not_numbers:
+            return not_numbers
+        if len(given["year"]) != 4:
+            return ("year",)
+        return BirthDateWidget.parts
+
     def to_python(self, value: Any) -> datetime.date | None:
         if isinstance(value, datetime.date):
             return value
-        month, day, year = (v.strip() for v in BirthDateWidget().decompress(value))
+        month, day, year = _typed_parts(value)
         given = {"month": month, "day": day, "year": year}
         if not any(given.values()):
             return None

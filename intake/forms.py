@@ -134,6 +134,8 @@ class QuestionsForm(forms.Form):
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
                 if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                     widget.attrs["aria-invalid"] = "true"
+                if isinstance(widget, BirthDateWidget):
+                    widget.wrong_parts = BirthDateField.wrong_parts(self[name].value())
 
     # --- What the templates and the service need ---------------------------------------------
 
@@ -191,7 +193,8 @@ class QuestionsForm(forms.Form):
             if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{field.auto_id}_0"  # the first option of the group
             elif isinstance(field.field.widget, BirthDateWidget):
-                anchor = f"{field.auto_id}_{BirthDateWidget.parts[0]}"
+                # The first box the error is about.
+                anchor = f"{field.auto_id}_{field.field.widget.wrong_parts[0]}"
             items += [{"message": message, "anchor": anchor} for message in field.errors]
         return items
 

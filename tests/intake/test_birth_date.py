@@ -89,3 +89,42 @@ def test_the_check_page_shows_a_date_people_read_in_their_language(language, sho
         assert answer_shown(QUESTION, datetime.date(1974, 4, 12)) == shown
         # Not yet a date (left with Back): the boxes as typed, never an error.
         assert answer_shown(QUESTION, ["4", "", "1974"]) == "4 / 1974"
+
+
+# What is typed -> the boxes marked wrong (the summary links to the first of them).
+MARKED = [
+    (("", "", ""), PARTS),
+    (("4", "", "1974"), ("day",)),
+    (("", "12", ""), ("month", "year")),
+    (("4", "x1", "1974"), ("day",)),
+    (("April", "12", "19a4"), ("month", "year")),
+    (("4", "12", "74"), ("year",)),
+    (("2", "30", "1974"), PARTS),  # no such date
+    (("1", "1", "1900"), PARTS),  # older than 120
+    (("1", "1", str(timezone.localdate().year - 5)), PARTS),  # younger than 18
+]
+
+
+@pytest.mark.parametrize(("typed", "marked"), MARKED)
+def test_only_the_boxes_an_error_is_about_are_marked_and_the_summary_links_the_first(typed, marked):
+    data = dict(zip((f"date_of_birth_{part}" for part in PARTS), typed, strict=True))
+    form = QuestionsForm(data, questions=[QUESTION])
+    assert not form.is_valid()
+    html = str(form["date_of_birth"].subwidgets[0].data["subwidgets"])
+    boxes = form["date_of_birth"].field.widget.get_context(
+        "date_of_birth", form["date_of_birth"].value(), {"id": "id_date_of_birth"}
+    )["widget"]["subwidgets"]
+
+    assert tuple(box["part"] for box in boxes if box["wrong"]) == marked, html
+    [item] = form.error_summary()
+    assert item["anchor"] == f"id_date_of_birth_{marked[0]}"
+
+
+def test_a_date_with_no_error_marks_no_box():
+    data = {"date_of_birth_month": "4", "date_of_birth_day": "12", "date_of_birth_year": "1974"}
+    form = QuestionsForm(data, questions=[QUESTION])
+    assert form.is_valid()
+    boxes = form["date_of_birth"].field.widget.get_context(
+        "date_of_birth", form["date_of_birth"].value(), {"id": "id_date_of_birth"}
+    )["widget"]["subwidgets"]
+    assert not any(box["wrong"] for box in boxes)
