@@ -141,8 +141,8 @@ def staff_invite(
 def _link_address_check(user: AbstractBaseUser) -> None:
     if not user.email:
         raise ValidationError(
-            f"{user.get_username()} has no e-mail address for the one-time link: add one first "
-            "(“Change the e-mail address”)."
+            f"No e-mail address to send the one-time link to: add one for {user.get_username()} "
+            "first (“Add an e-mail address”)."
         )
 
 

@@ -275,7 +275,7 @@ def test_without_an_address_a_link_is_refused_until_a_manager_adds_one(manager_c
     assert "gets an e-mail saying so" not in page
 
     refused = manager_client.post(_action(nurse, "reset-authenticator"), follow=True)
-    assert "has no e-mail address for the one-time link" in refused.content.decode()
+    assert "No e-mail address to send the one-time link to" in refused.content.decode()
     assert TOTPDevice.objects.filter(user=nurse).exists()  # the old one still works
 
     for wrong in ["", "not-an-address", "jo@"]:
