@@ -117,7 +117,7 @@ def test_a_reviewer_signs_in_calls_the_acute_request_first_and_follows_the_proto
         page.get_by_label("Status", exact=True).select_option(label=label)
         _save(page, saved=False)
         expect(page.locator(".errornote")).to_be_visible()
-        expect(page.locator(".errorlist")).to_contain_text("confirm the protocol steps")
+        expect(page.locator("#id_status_error")).to_contain_text("confirm the protocol steps")
         queue.refresh_from_db()
         assert queue.status == ScreeningRequest.Status.NEW, label
 
