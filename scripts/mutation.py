@@ -108,11 +108,38 @@ TARGETS = (
             "test_the_status_service_itself_needs_an_appointment_ahead",
             "tests/staff/test_rules_across_paths.py::"
             "test_an_appointment_ahead_keeps_a_request_scheduled_and_scheduled_needs_one",
+            # Booking a positive screen waits for a conversation, a linked request's risk
+            # included; "scheduled" needs a contact too (a few cases of each walk, for speed).
+            *(
+                f"tests/staff/test_rules_across_paths.py::{test}[{case}]"
+                for test, cases in (
+                    (
+                        "test_a_positive_screen_is_booked_only_after_speaking_with_the_patient",
+                        ("positive-None", "positive-reached", "acute-text_sent", "negative-None"),
+                    ),
+                    (
+                        "test_a_risk_on_a_linked_or_merged_request_still_needs_a_conversation_"
+                        "before_booking",
+                        (
+                            "negative-positive-merged",
+                            "negative-positive-none",
+                            "positive-negative-none",
+                        ),
+                    ),
+                    (
+                        "test_contacted_and_scheduled_need_a_contact_that_reached_the_patient",
+                        ("None", "email_sent", "voicemail"),
+                    ),
+                )
+                for case in cases
+            ),
         ),
         scope=(
             "protocol_confirmed",
             "protocol_needed",
             "contact_made",
+            "conversation_held",
+            "suicide_risk_on_record",
             "next_attempt_due_default",
             "protocol_records_check",
             "status_move_requirements_check",
