@@ -9,6 +9,7 @@ of the protocol was taken. Each walks every status, or every combination of what
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import pytest
@@ -386,6 +387,9 @@ def test_a_risk_on_a_linked_or_merged_request_still_needs_a_conversation_before_
     risk = kept.asq_positive or (link != "none" and other.asq_positive)
     assert ("no_conversation" in codes) == risk
     assert safety.suicide_risk_on_record(kept) == risk
+    # And from the other side of the link.
+    other_risk = other.asq_positive or (link != "none" and kept.asq_positive)
+    assert safety.suicide_risk_on_record(other) == other_risk
 
     # The review page names the other request's risk beside its link.
     page = BeautifulSoup(manager_client.get(change_url(kept)).content, "html.parser")
@@ -450,3 +454,23 @@ def test_a_call_that_reaches_the_patient_books_from_the_queue_in_one_save(
     screening_request.refresh_from_db()
     assert screening_request.status == Status.SCHEDULED
     assert screening_request.appointments.get().state == Appointment.State.BOOKED
+
+
+def test_the_appointment_is_looked_up_only_for_a_move_into_or_out_of_scheduled(
+    make_request, monkeypatch
+):
+    looked_up = []
+
+    def upcoming(screening_request):
+        looked_up.append(screening_request.status)
+
+    monkeypatch.setattr(safety, "appointment_upcoming", upcoming)
+    screening_request = make_request()
+    for from_status, to_status in itertools.product(Status.values, Status.values):
+        looked_up.clear()
+        current = _in_status(screening_request, from_status)
+        with contextlib.suppress(ValidationError):  # only whether it looked matters here
+            safety.status_move_requirements_check(screening_request=current, to_status=to_status)
+        into_or_out = Status.SCHEDULED in (to_status, from_status) and from_status != to_status
+        into_or_out = into_or_out or to_status == Status.SCHEDULED
+        assert bool(looked_up) == into_or_out, (from_status, to_status)
