@@ -154,13 +154,24 @@ def test_assigning_a_request_on_the_review_page_tells_the_assignee(
     (notice,) = staff_mail(nurse.email)
     assert notice.subject == f"Assigned to you: {screening_request.reference}"
     assert screening_request.first_name not in notice.body
-    # Taking a request oneself sends nothing.
+    # Taking a request oneself sends nothing (to someone who would get it).
+    me = reviewer[0]
+    me.email = "me@clinic.example.org"
+    me.save()
     mail.outbox.clear()
-    screening_request_assign(
-        screening_request=screening_request, assignee=reviewer[0], actor=reviewer[0]
-    )
+    screening_request_assign(screening_request=screening_request, assignee=me, actor=me)
     run_queued_tasks()
     assert mail.outbox == []
+    # Whoever assigns, to whomever (an account made earlier or later), the assignee is told.
+    for actor, assignee in [(me, nurse), (nurse, me)]:
+        assert (assignee.pk < actor.pk) == (assignee == me)
+        screening_request_assign(
+            screening_request=screening_request, assignee=assignee, actor=actor
+        )
+        run_queued_tasks()
+        assert [m.subject for m in staff_mail(assignee.email)][-1] == (
+            f"Assigned to you: {screening_request.reference}"
+        )
 
 
 def test_the_home_page_lists_what_falls_due_in_the_next_hour_per_nurse(
