@@ -9,21 +9,9 @@ from django.db import migrations, models
 
 def fill_new_search_indexes(apps, schema_editor):
     """Requests received before this change get the new blind indexes (the one definition)."""
-    from intake.crypto import request_blind_indexes
+    from intake.migration_support import blind_indexes_rebuild
 
-    ScreeningRequest = apps.get_model("intake", "ScreeningRequest")
-    # Only the indexes this migration's model has (a later one adds more).
-    columns = {field.name for field in ScreeningRequest._meta.concrete_fields}
-    for row in ScreeningRequest.objects.only("pk", "email", "phone", "last_name", "date_of_birth"):
-        indexes = request_blind_indexes(
-            email=row.email,
-            phone=row.phone,
-            last_name=row.last_name,
-            date_of_birth=row.date_of_birth,
-        )
-        ScreeningRequest.objects.filter(pk=row.pk).update(
-            **{name: value for name, value in indexes.items() if name in columns}
-        )
+    blind_indexes_rebuild(apps.get_model("intake", "ScreeningRequest"))
 
 
 # Clinic managers link and merge one person's requests, and look after staff accounts.

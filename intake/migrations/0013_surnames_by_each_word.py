@@ -6,21 +6,9 @@ from django.db import migrations, models
 def indexes_again(apps, schema_editor):
     """Every request's blind indexes from the one definition: surnames now compared without
     accents, and each word of a compound surname by its sound."""
-    from intake.crypto import request_blind_indexes
+    from intake.migration_support import blind_indexes_rebuild
 
-    ScreeningRequest = apps.get_model("intake", "ScreeningRequest")
-    # Only the indexes this migration's model has (a later one adds more).
-    columns = {field.name for field in ScreeningRequest._meta.concrete_fields}
-    for row in ScreeningRequest.objects.only("pk", "email", "phone", "last_name", "date_of_birth"):
-        indexes = request_blind_indexes(
-            email=row.email,
-            phone=row.phone,
-            last_name=row.last_name,
-            date_of_birth=row.date_of_birth,
-        )
-        ScreeningRequest.objects.filter(pk=row.pk).update(
-            **{name: value for name, value in indexes.items() if name in columns}
-        )
+    blind_indexes_rebuild(apps.get_model("intake", "ScreeningRequest"))
 
 
 class Migration(migrations.Migration):

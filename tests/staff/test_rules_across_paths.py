@@ -277,32 +277,41 @@ ON_RECORD = [None, *Outcome.values]
 METHOD_FOR = {Outcome.EMAIL_SENT: safety.Method.EMAIL, Outcome.TEXT_SENT: safety.Method.TEXT}
 
 
+def _attempt_on_record(screening_request, actor, outcome: str) -> None:
+    safety.contact_attempt_log(
+        screening_request=screening_request,
+        actor=actor,
+        method=METHOD_FOR.get(outcome, safety.Method.PHONE),
+        outcome=outcome,
+    )
+
+
+def _refusal_codes(screening_request, **move) -> set[str]:
+    """The codes of what the status service refuses for a move (none when it allows it)."""
+    try:
+        safety.status_move_requirements_check(screening_request=screening_request, **move)
+    except ValidationError as refused:
+        return _codes_of(refused)
+    return set()
+
+
 @pytest.mark.parametrize(("screen", "on_record"), list(itertools.product(SCREENS, ON_RECORD)))
 def test_a_positive_screen_is_booked_only_after_speaking_with_the_patient(
     make_request, reviewer, screen, on_record
 ):
     screening_request = make_request(**SCREENS[screen])
     if on_record:
-        safety.contact_attempt_log(
-            screening_request=screening_request,
-            actor=reviewer[0],
-            method=METHOD_FOR.get(on_record, safety.Method.PHONE),
-            outcome=on_record,
-        )
+        _attempt_on_record(screening_request, reviewer[0], on_record)
     # Every outcome a save can log beside the move, and none.
     for logging in ["", *Outcome.values]:
         for to_status in Status.values:
-            try:
-                safety.status_move_requirements_check(
-                    screening_request=screening_request,
-                    to_status=to_status,
-                    outcome_logging=logging,
-                    appointment_booking=True,
-                    protocol_confirming=True,
-                )
-                codes = set()
-            except ValidationError as refused:
-                codes = _codes_of(refused)
+            codes = _refusal_codes(
+                screening_request,
+                to_status=to_status,
+                outcome_logging=logging,
+                appointment_booking=True,
+                protocol_confirming=True,
+            )
             spoken = {on_record, logging} & set(ContactAttempt.TWO_WAY_OUTCOMES)
             expected = (
                 to_status == Status.SCHEDULED and screening_request.asq_positive and not spoken
@@ -377,13 +386,7 @@ def test_a_risk_on_a_linked_or_merged_request_still_needs_a_conversation_before_
         screening_requests_link(kept=kept, other=other, actor=actor, merge=link == "merged")
     kept = _in_status(kept, Status.CONTACTED)
 
-    try:
-        safety.status_move_requirements_check(
-            screening_request=kept, to_status=Status.SCHEDULED, appointment_booking=True
-        )
-        codes = set()
-    except ValidationError as refused:
-        codes = _codes_of(refused)
+    codes = _refusal_codes(kept, to_status=Status.SCHEDULED, appointment_booking=True)
     risk = kept.asq_positive or (link != "none" and other.asq_positive)
     assert ("no_conversation" in codes) == risk
     assert safety.suicide_risk_on_record(kept) == risk
@@ -407,24 +410,15 @@ def test_contacted_and_scheduled_need_a_contact_that_reached_the_patient(
 ):
     screening_request = make_request()
     if on_record:
-        safety.contact_attempt_log(
-            screening_request=screening_request,
-            actor=reviewer[0],
-            method=METHOD_FOR.get(on_record, safety.Method.PHONE),
-            outcome=on_record,
-        )
+        _attempt_on_record(screening_request, reviewer[0], on_record)
     for logging in ["", *Outcome.values]:
         for to_status in Status.values:
-            try:
-                safety.status_move_requirements_check(
-                    screening_request=screening_request,
-                    to_status=to_status,
-                    outcome_logging=logging,
-                    appointment_booking=True,
-                )
-                codes = set()
-            except ValidationError as refused:
-                codes = _codes_of(refused)
+            codes = _refusal_codes(
+                screening_request,
+                to_status=to_status,
+                outcome_logging=logging,
+                appointment_booking=True,
+            )
             reached = {on_record, logging} & safety.CONTACT_MADE_OUTCOMES
             expected = to_status in (Status.CONTACTED, Status.SCHEDULED) and not reached
             assert ("no_contact" in codes) == expected, (to_status, logging, codes)
